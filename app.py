@@ -1,0 +1,16 @@
+"""GAN Playground: the multipage Streamlit app. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+from pages.ui.sidebar import render_sidebar
+
+st.set_page_config(page_title="GAN Playground", page_icon=":material/palette:", layout="wide")
+
+render_sidebar()  # before the navigation, so every page gets it, even one that calls st.stop()
+navigation = st.navigation(
+    [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/datasets.py", title="Datasets", icon=":material/dataset:", url_path="datasets"),
+    ]
+)
+navigation.run()

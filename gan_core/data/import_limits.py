@@ -1,0 +1,16 @@
+"""Caps that keep an import of a person's files bounded in time, memory and disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_files: int = 5_000  # files considered in one import (a zip with more entries is refused whole)
+    max_file_bytes: int = 25 * 2**20  # one file, uncompressed
+    max_total_bytes: int = 512 * 2**20  # all files together, uncompressed
+    max_zip_ratio: float = 100.0  # uncompressed / compressed size of a zip entry; images rarely pass 10
+    max_pixels: int = 40_000_000  # width * height of one image, read from its header before decoding
+    min_side: int = 8  # smaller images are skipped rather than blown up
+    min_images: int = 16  # fewer usable images than this cannot train anything

@@ -1,0 +1,24 @@
+"""Home: what the playground does and what data and models it can use right now."""
+
+import streamlit as st
+
+from pages.ui.resources import dataset_statuses, settings
+from pages.ui.tables import markdown_table
+
+st.title("GAN Playground")
+st.markdown(
+    "Generative adversarial networks, hands on. **Train** a DCGAN live and watch its samples sharpen, "
+    "**explore** a pretrained BigGAN by category, truncation and interpolation, and **evaluate** what a "
+    "generator learned. Everything runs on a laptop's CPU, and works offline with the data shipped here."
+)
+
+st.subheader("Available right now")
+rows = [
+    {"Dataset": s.spec.title, "Loads from": s.summary, "Also": s.alternative or "—", "Classes": len(s.spec.class_names)}
+    for s in dataset_statuses()
+]
+st.markdown(markdown_table(rows))
+if settings().offline:
+    st.caption("Downloads are off on this server (GAN_PLAYGROUND_OFFLINE), so only the bundled data is used.")
+
+st.page_link("pages/datasets.py", label="Browse the datasets or import your own images", icon=":material/dataset:")

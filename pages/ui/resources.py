@@ -1,0 +1,34 @@
+"""Everything the pages share across sessions, cached once per server process (st.cache_resource)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.data import DatasetStatus, ImageDataset, all_dataset_status, load_dataset
+from gan_core.settings import Settings
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def dataset_statuses() -> list[DatasetStatus]:
+    """What data is available right now (re-checked every 30 s: a download elsewhere shows up)."""
+    return all_dataset_status(settings())
+
+
+@st.cache_resource(show_spinner="Loading dataset…", max_entries=6)
+def dataset(name: str, source: str) -> ImageDataset:
+    """A loaded dataset, shared read-only by every session."""
+    return load_dataset(name, source=source, settings=settings())  # type: ignore[arg-type]
+
+
+def own_dataset_names() -> list[str]:
+    """Imported image folders in the workspace, newest first."""
+    root = settings().datasets_dir
+    if not root.is_dir():
+        return []
+    folders = [p for p in root.iterdir() if (p / "dataset.json").is_file()]
+    return [p.name for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]

@@ -1,0 +1,20 @@
+"""The sidebar every page shares: what the playground is running on right now."""
+
+from __future__ import annotations
+
+import sys
+
+import streamlit as st
+
+from gan_core import __version__
+from pages.ui.resources import dataset_statuses, settings
+
+
+def render_sidebar() -> None:
+    with st.sidebar:
+        st.markdown("### :material/palette: GAN Playground")
+        st.caption("Explore a pretrained BigGAN, train your own DCGAN, and measure both.")
+        bundled = sum(1 for s in dataset_statuses() if s.bundled_count)
+        mode = "offline (downloads off)" if settings().offline else "downloads allowed"
+        tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"
+        st.caption(f"Data: {bundled} bundled datasets · {mode}  \nTensorFlow: {tf_state}  \ngan_core {__version__}")

@@ -1,0 +1,88 @@
+"""Browser fixtures: one real server for the module, one fresh page per test; screenshots kept as artefacts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.live_server import CHROMIUM, REPO, launch_chromium, streamlit_server
+
+ARTIFACTS = REPO / "artifacts"
+
+
+def _need_chromium() -> None:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it (.ci/run): a missing browser is a failure there
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _need_chromium()
+    home = tmp_path_factory.mktemp("browser")
+    env = {
+        "GAN_PLAYGROUND_OFFLINE": "1",
+        "GAN_PLAYGROUND_HOME": str(home / "workspace"),
+        "KERAS_HOME": str(home / "keras"),
+    }
+    with streamlit_server(env, log=home / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server_url: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def assert_no_exception(pg) -> None:
+    boxes = pg.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def wait_for_app_idle(pg, timeout: float = 30_000) -> None:
+    """Wait until the script run finished (Streamlit shows a status widget while it runs)."""
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+@pytest.fixture
+def new_zip(tmp_path: Path):
+    """A zip with good images, one zip-slip entry and one corrupt file, written by the test."""
+    import io
+    import zipfile
+
+    import numpy as np
+    from PIL import Image
+
+    def build(n_good: int = 20) -> Path:
+        path = tmp_path / "my_pictures.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            rng = np.random.default_rng(0)
+            for i in range(n_good):
+                buf = io.BytesIO()
+                Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).save(buf, "PNG")
+                zf.writestr(f"pics/{i}.png", buf.getvalue())
+            zf.writestr("../../outside.png", buf.getvalue())
+            zf.writestr("pics/broken.jpg", b"\xff\xd8\xff not really a jpeg")
+        return path
+
+    return build

@@ -1,0 +1,96 @@
+"""Every page through streamlit.testing.v1.AppTest, driven through app.py's navigation."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 60  # well above AppTest's 3 s default: a page that loads TensorFlow takes longer
+PAGES = ["pages/home.py", "pages/datasets.py"]
+
+
+@pytest.fixture
+def app(sandbox) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    return at.run()
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_home_lists_datasets_with_their_sources(app: AppTest) -> None:
+    assert not app.exception
+    table = next(m.value for m in app.markdown if m.value.startswith("| Dataset"))
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    assert [r[:2] for r in rows] == [
+        ["MNIST digits", "bundled subset, 10,000 images"],
+        ["Fashion-MNIST", "bundled subset, 10,000 images"],
+        ["CIFAR-10", "not on this machine"],
+    ]
+    assert "downloadable with internet" in rows[2][2]
+
+
+def test_sidebar_says_what_the_app_runs_on(app: AppTest) -> None:
+    text = sidebar_text(app)
+    assert "2 bundled datasets" in text and "offline (downloads off)" in text and "TensorFlow: not loaded yet" in text
+    # The same sidebar on every page is checked in the real browser (tests/browser): AppTest drops the
+    # entry script's sidebar elements on reruns of a page that lives in a subfolder.
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(app: AppTest, page: str) -> None:
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title[0].value
+
+
+def test_datasets_page_shows_source_and_switches_dataset(app: AppTest) -> None:
+    app.switch_page("pages/datasets.py").run()
+    assert "bundled subset, 10,000 images" in app.markdown[0].value
+    assert app.metric[0].value == "10,000" and app.metric[2].value == "28×28×1"
+    app.selectbox[0].select("fashion_mnist").run()
+    assert not app.exception
+    assert app.markdown[0].value.startswith("**Fashion-MNIST** · bundled subset, 10,000 images")
+    assert app.query_params["dataset"] in ("fashion_mnist", ["fashion_mnist"])
+    assert len(app.get("image")) == 1  # the sample grid
+
+
+def test_cifar10_offline_is_a_warning_with_a_way_out(app: AppTest) -> None:
+    app.switch_page("pages/datasets.py").run()
+    app.selectbox[0].select("cifar10").run()
+    assert not app.exception
+    assert "not on this machine and downloads are off" in app.warning[0].value
+    assert "MNIST digits" in app.warning[0].value
+    app.button[0].click().run()  # "Use bundled MNIST instead"
+    assert not app.exception
+    assert app.selectbox[0].value == "mnist"
+
+
+def test_bundled_source_of_cifar10_says_there_is_none(app: AppTest) -> None:
+    app.switch_page("pages/datasets.py").run()
+    app.selectbox[0].select("cifar10").run()
+    app.radio[0].set_value("bundled").run()
+    assert "has no bundled subset" in app.warning[0].value
+
+
+def test_pages_do_not_import_tensorflow() -> None:
+    """app.py and every page run without TensorFlow: first paint stays fast (checked in a fresh process)."""
+    script = f"""
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout={TIMEOUT}).run()
+errors = [str(e.value) for e in at.exception]
+for page in {PAGES!r}:
+    at.switch_page(page).run()
+    errors += [str(e.value) for e in at.exception]
+print(json.dumps({{"tf": "tensorflow" in sys.modules, "keras": "keras" in sys.modules, "errors": errors}}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"tf": False, "keras": False, "errors": []}
