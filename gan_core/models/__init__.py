@@ -1,0 +1,1 @@
+"""Generator and discriminator builders (Keras 3) from a frozen ModelConfig. TensorFlow loads on first build."""

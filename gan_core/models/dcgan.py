@@ -1,0 +1,100 @@
+"""DCGAN generators and discriminators as Keras 3 functional models.
+
+28x28: the TF DCGAN tutorial's architecture (Dense 7x7 -> 5x5 transposed convolutions; D with dropout).
+32x32 and 64x64: Radford et al.'s DCGAN (4x4 kernels, stride 2, batch norm; LeakyReLU in D).
+Conditional models take (noise, label): G concatenates a class embedding to the noise; D adds a projection
+term <embed(y), features> to its logit (Miyato & Koyama 2018).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers
+
+from gan_core.models.config import ModelConfig
+
+
+def _bn(sync: bool) -> layers.Layer:
+    return layers.BatchNormalization(synchronized=sync)
+
+
+def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Model:
+    """noise [N, noise_dim] (and labels [N] int) -> images [N, H, W, C] in [-1, 1] (tanh)."""
+    noise = keras.Input((cfg.noise_dim,), name="noise")
+    inputs = [noise]
+    x = noise
+    if cfg.conditional:
+        label = keras.Input((), dtype="int32", name="label")
+        inputs.append(label)
+        x = layers.Concatenate()([noise, layers.Embedding(cfg.num_classes, cfg.embed_dim)(label)])
+    size, channels = cfg.image_shape[0], cfg.image_shape[2]
+    if size == 28:  # the TF tutorial
+        w = cfg.g_width
+        x = layers.Dense(7 * 7 * 4 * w, use_bias=False)(x)
+        x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))  # Keras 2's LeakyReLU default slope, as in the tutorial
+        x = layers.Reshape((7, 7, 4 * w))(x)
+        for filters, stride in ((2 * w, 1), (w, 2)):
+            x = layers.Conv2DTranspose(filters, 5, strides=stride, padding="same", use_bias=False)(x)
+            x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
+        out = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", use_bias=False, activation="tanh")(x)
+    else:
+        ups = int(math.log2(size // 4))
+        width = cfg.g_width * 2 ** (ups - 1)
+        x = layers.Dense(4 * 4 * width, use_bias=False)(x)
+        x = layers.ReLU()(_bn(sync_batchnorm)(x))
+        x = layers.Reshape((4, 4, width))(x)
+        for _ in range(ups - 1):
+            width //= 2
+            x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+            x = layers.ReLU()(_bn(sync_batchnorm)(x))
+        out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh")(x)
+    return keras.Model(inputs if cfg.conditional else noise, out, name="generator")
+
+
+class ClassProjection(layers.Layer):
+    """The projection discriminator's class term: sum(embed(y) * features) per example."""
+
+    def __init__(self, num_classes: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+
+    def build(self, input_shape) -> None:
+        self.embedding = self.add_weight(
+            shape=(self.num_classes, input_shape[0][-1]), initializer="glorot_uniform", name="class_embedding"
+        )
+
+    def call(self, inputs):
+        features, label = inputs
+        return keras.ops.sum(keras.ops.take(self.embedding, label, axis=0) * features, axis=-1, keepdims=True)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "num_classes": self.num_classes}
+
+
+def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Model:
+    """images [N, H, W, C] in [-1, 1] (and labels [N]) -> one logit per image (real > 0 > fake)."""
+    image = keras.Input(cfg.image_shape, name="image")
+    inputs = [image]
+    size = cfg.image_shape[0]
+    x = image
+    if size == 28:  # the TF tutorial
+        for filters in (cfg.d_width, 2 * cfg.d_width):
+            x = layers.Conv2D(filters, 5, strides=2, padding="same")(x)
+            x = layers.Dropout(cfg.d_dropout)(layers.LeakyReLU(0.3)(x))
+    else:
+        width = cfg.d_width
+        for i in range(int(math.log2(size // 4))):
+            x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=i == 0)(x)
+            if i > 0:
+                x = _bn(sync_batchnorm)(x)
+            x = layers.LeakyReLU(0.2)(x)
+            width *= 2
+    features = layers.Flatten()(x)
+    logit = layers.Dense(1)(features)
+    if cfg.conditional:
+        label = keras.Input((), dtype="int32", name="label")
+        inputs.append(label)
+        logit = layers.Add()([logit, ClassProjection(cfg.num_classes)([features, label])])
+    return keras.Model(inputs if cfg.conditional else image, logit, name="discriminator")

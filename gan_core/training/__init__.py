@@ -1,0 +1,1 @@
+"""Training: the configuration (no TensorFlow) and the compiled GAN train step (TensorFlow)."""

@@ -1,0 +1,43 @@
+"""Tiny models and synthetic data for training tests (8-16 channel layers, a few dozen images)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gan_core.data.types import DatasetInfo, DataSource, ImageDataset, SourceKind
+from gan_core.models.config import ModelConfig
+from gan_core.run_config import RunConfig
+from gan_core.training.config import TrainConfig
+
+
+def two_class_dataset(n: int = 64, size: int = 28, channels: int = 1) -> ImageDataset:
+    """Class 0: dark images, class 1: bright images, with a little noise: easy to tell apart and to learn."""
+    rng = np.random.default_rng(0)
+    labels = (np.arange(n) % 2).astype(np.uint8)
+    base = np.where(labels == 1, 220, 30).astype(np.int16)[:, None, None, None]
+    images = np.clip(base + rng.integers(-20, 21, (n, size, size, channels)), 0, 255).astype(np.uint8)
+    info = DatasetInfo("two_class", "Two classes", ("dark", "bright"), (size, size, channels),
+                       DataSource(SourceKind.OWN, n, "synthetic"))  # fmt: skip
+    return ImageDataset(images, labels, np.zeros(n, bool), info)
+
+
+def tiny_model(size: int = 28, channels: int = 1, num_classes: int = 0) -> ModelConfig:
+    return ModelConfig(image_shape=(size, size, channels), noise_dim=16, num_classes=num_classes, g_width=8, d_width=8)
+
+
+def tiny_run_config(**train: object) -> RunConfig:
+    defaults: dict[str, object] = dict(
+        dataset="two_class", epochs=2, batch_size=16, sample_every=2, checkpoint_every=4, preview_count=4
+    )
+    conditional = bool(train.get("conditional", False))
+    return RunConfig(tiny_model(num_classes=2 if conditional else 0), TrainConfig(**(defaults | train)))
+
+
+def synthetic_loader(config: RunConfig) -> ImageDataset:
+    return two_class_dataset()
+
+
+def run_dir(tmp_path: Path, name: str = "run") -> Path:
+    return tmp_path / "runs" / name
