@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,82 @@ def _cmd_import_images(args: argparse.Namespace) -> int:
     return 0 if result.usable else 1
 
 
+def _progress_line(snap) -> str:
+    h = snap.history
+    done = snap.step / snap.total_steps if snap.total_steps else 0.0
+    bar = "#" * int(done * 20) + "." * (20 - int(done * 20))
+    eta = f" ETA {int(snap.eta_seconds // 60)}m{int(snap.eta_seconds % 60):02d}s" if snap.eta_seconds else ""
+    if not h.get("step"):
+        return f"[{bar}] {snap.message}"
+    return (
+        f"[{bar}] step {snap.step}/{snap.total_steps} epoch {snap.epoch:.2f}  d_real {h['d_loss_real'][-1]:.3f} "
+        f"d_fake {h['d_loss_fake'][-1]:.3f} g {h['g_loss'][-1]:.3f}  acc real {h['d_acc_real'][-1]:.2f} "
+        f"fake {h['d_acc_fake'][-1]:.2f}  {snap.images_per_sec:.0f} img/s{eta}"
+    )
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+
+    from gan_core.data import load_dataset
+    from gan_core.run_config import RunConfig
+    from gan_core.runs.run import TrainingRun
+    from gan_core.runs.state import RunState
+    from gan_core.training.presets import default_run_config
+
+    out = Path(args.out)
+    changes = {k: v for k, v in vars(args).items() if k in _TRAIN_FLAGS and v is not None}
+    if (out / "config.json").is_file():
+        config = RunConfig.read(out)
+        if changes.keys() - {"epochs"}:
+            print(f"error: {out} is an existing run; only --epochs can change when resuming", file=sys.stderr)
+            return 2
+        if "epochs" in changes:
+            config = RunConfig(config.model, config.train.with_changes(epochs=changes["epochs"]), config.parent)
+            run = TrainingRun(out, config)
+        else:
+            run = TrainingRun(out)
+        print(f"resuming {out} from its latest checkpoint")
+    else:
+        info = load_dataset(args.dataset, source=args.source).info
+        print(f"dataset: {info.title} ({info.source.label})")
+        config = default_run_config(info, conditional=args.conditional, source=args.source, **changes)
+        run = TrainingRun(out, config)
+    run.start()
+    last = -1
+    try:
+        while not run.join(0.5):
+            snap = run.snapshot()
+            if snap.step >= last + args.log_every or (last < 0 and snap.step == 0):
+                print(_progress_line(snap), flush=True)
+                last = snap.step
+    except KeyboardInterrupt:
+        print("stopping: saving a checkpoint...", flush=True)
+        run.stop(wait=60)
+    snap = run.snapshot()
+    print(_progress_line(snap))
+    print(snap.message)
+    return 0 if snap.state in (RunState.FINISHED, RunState.STOPPED) else 1
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from gan_core.render import image_grid, png_bytes
+    from gan_core.run_sampler import RunSampler
+
+    sampler = RunSampler(Path(args.run))
+    labels = None
+    if args.class_id is not None:
+        labels = [args.class_id] * args.n
+    images = sampler.sample(args.n, seed=args.seed, labels=labels)
+    out = Path(args.out)
+    out.write_bytes(png_bytes(image_grid(images)))
+    print(f"wrote {out}: {args.n} samples from {args.run} (step {sampler.step}, seed {args.seed})")
+    return 0
+
+
+_TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
+                "sample_every", "checkpoint_every", "xla")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gan_core", description="GAN Playground, headless.")
     parser.add_argument("--version", action="version", version=f"gan_core {__version__}")
@@ -59,10 +136,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="a name to show in the app (default: the folder name)")
     p.add_argument("--min-images", type=int, default=16, help="fewest usable images to accept (default 16)")
     p.set_defaults(func=_cmd_import_images)
+
+    p = sub.add_parser("train", help="train a DCGAN (same --out again resumes from the latest checkpoint)")
+    p.add_argument("--dataset", default="mnist", help="mnist, fashion_mnist, cifar10 or an imported folder")
+    p.add_argument("--source", default="auto", choices=("auto", "bundled", "full"))
+    p.add_argument("--out", required=True, help="run folder, e.g. runs/mnist-1")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--loss", choices=("bce", "hinge", "wgan-gp"))
+    p.add_argument("--lr-g", type=float)
+    p.add_argument("--lr-d", type=float)
+    p.add_argument("--beta1", type=float)
+    p.add_argument("--label-smoothing", type=float)
+    p.add_argument("--d-steps", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--sample-every", type=int)
+    p.add_argument("--checkpoint-every", type=int)
+    p.add_argument("--xla", action="store_true", default=None)
+    p.add_argument("--conditional", action="store_true", help="class-conditional G and D (labelled data)")
+    p.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("sample", help="write a grid of samples from a run's generator")
+    p.add_argument("--run", required=True, help="run folder")
+    p.add_argument("--n", type=int, default=16)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--class", dest="class_id", type=int, help="class id for a conditional run")
+    p.add_argument("--out", required=True, help="PNG file to write")
+    p.set_defaults(func=_cmd_sample)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not for this screen
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -39,3 +39,45 @@ def png_bytes(image: np.ndarray) -> bytes:
     buf = io.BytesIO()
     to_pil(image).save(buf, format="PNG", optimize=False, compress_level=3)
     return buf.getvalue()
+
+
+def _as_rgb_or_gray(frames: list[np.ndarray]) -> list[np.ndarray]:
+    if not frames:
+        raise ValueError("no frames to encode")
+    shape = frames[0].shape
+    if any(f.shape != shape for f in frames):
+        raise ValueError("all frames must have the same shape")
+    return [f[..., 0] if f.ndim == 3 and f.shape[-1] == 1 else f for f in frames]
+
+
+def gif_bytes(frames: list[np.ndarray], fps: float = 5.0, hold_last: int = 4) -> bytes:
+    """An animated, looping GIF. Colour frames share one palette, built once from a montage of up to eight
+    frames across the sequence, and are quantised without dithering before Pillow writes them: ~0.1 s for
+    50 frames of 256x256, where letting the writer quantise every frame itself takes seconds. The last frame
+    is held a little longer."""
+    frames = _as_rgb_or_gray(frames)
+    frames = frames + [frames[-1]] * hold_last
+    if frames[0].ndim == 2:
+        images = [Image.fromarray(f, "L") for f in frames]
+    else:
+        picks = np.linspace(0, len(frames) - 1, num=min(8, len(frames))).astype(int)
+        montage = Image.fromarray(np.concatenate([frames[i][::2, ::2] for i in picks], axis=0))  # subsampled: fast
+        palette = montage.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    buf = io.BytesIO()
+    images[0].save(
+        buf, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0, optimize=False
+    )
+    return buf.getvalue()
+
+
+def mp4_bytes(frames: list[np.ndarray], fps: float = 5.0) -> bytes:
+    """An H.264 MP4 via imageio's ffmpeg (the binary ships in the imageio-ffmpeg wheel); frames are padded
+    to multiples of 16 pixels, which the codec needs, instead of being resampled."""
+    import imageio.v3 as iio
+
+    frames = _as_rgb_or_gray(frames)
+    stacked = np.stack([np.repeat(f[..., None], 3, axis=-1) if f.ndim == 2 else f for f in frames])
+    h, w = stacked.shape[1:3]
+    stacked = np.pad(stacked, ((0, 0), (0, -h % 16), (0, -w % 16), (0, 0)))
+    return iio.imwrite("<bytes>", stacked, extension=".mp4", fps=fps, codec="libx264", macro_block_size=16)

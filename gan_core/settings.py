@@ -16,6 +16,7 @@ class Settings:
     workspace: Path  # GAN_PLAYGROUND_HOME: runs/ and datasets/ live here (default: the current folder)
     keras_home: Path  # KERAS_HOME: where Keras caches downloaded datasets (default: ~/.keras)
     offline: bool  # GAN_PLAYGROUND_OFFLINE=1: never try a download; say so instead
+    max_concurrent_runs: int = 1  # GAN_PLAYGROUND_MAX_RUNS: runs training at once (1 suits a 2-core box)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -24,6 +25,7 @@ class Settings:
             workspace=Path(env.get("GAN_PLAYGROUND_HOME", ".")).expanduser(),
             keras_home=Path(env.get("KERAS_HOME", Path.home() / ".keras")).expanduser(),
             offline=env.get("GAN_PLAYGROUND_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"},
+            max_concurrent_runs=max(1, int(env.get("GAN_PLAYGROUND_MAX_RUNS", "1"))),
         )
 
     @property

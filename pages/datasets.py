@@ -6,9 +6,12 @@ from gan_core.data import DATASETS
 from gan_core.data.own_images import import_images, save_dataset_folder
 from gan_core.errors import PlaygroundError
 from pages.ui.images import show_grid
+from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names, settings
 
 SOURCES = {"auto": "Best available", "bundled": "Bundled subset", "full": "Full dataset (download)"}
+
+ensure_app_navigation()
 
 st.title("Datasets")
 

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset_statuses, settings
 from pages.ui.tables import markdown_table
+
+ensure_app_navigation()
 
 st.title("GAN Playground")
 st.markdown(

@@ -11,7 +11,7 @@ from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 60  # well above AppTest's 3 s default: a page that loads TensorFlow takes longer
-PAGES = ["pages/home.py", "pages/datasets.py"]
+PAGES = ["pages/home.py", "pages/train.py", "pages/datasets.py"]
 
 
 @pytest.fixture
@@ -38,16 +38,17 @@ def test_home_lists_datasets_with_their_sources(app: AppTest) -> None:
 
 def test_sidebar_says_what_the_app_runs_on(app: AppTest) -> None:
     text = sidebar_text(app)
-    assert "2 bundled datasets" in text and "offline (downloads off)" in text and "TensorFlow: not loaded yet" in text
-    # The same sidebar on every page is checked in the real browser (tests/browser): AppTest drops the
-    # entry script's sidebar elements on reruns of a page that lives in a subfolder.
+    tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"  # other tests may have loaded it
+    assert "2 bundled datasets" in text and "offline (downloads off)" in text and f"TensorFlow: {tf_state}" in text
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_exception(app: AppTest, page: str) -> None:
+def test_every_page_renders_with_the_same_sidebar(app: AppTest, page: str) -> None:
+    home_sidebar = sidebar_text(app)
     app.switch_page(page).run()
     assert not app.exception
     assert app.title[0].value
+    assert sidebar_text(app) == home_sidebar
 
 
 def test_datasets_page_shows_source_and_switches_dataset(app: AppTest) -> None:

@@ -39,7 +39,7 @@ def test_restore_gives_back_weights_optimizer_state_step_and_preview_noise(tmp_p
 def test_checkpoint_of_another_architecture_is_a_clear_error(tmp_path: Path) -> None:
     RunCheckpoints(tmp_path, GANTrainer(tiny_model(), TrainConfig())).save()
     wider = GANTrainer(tiny_model().__class__(**{**tiny_model().to_dict(), "g_width": 16}), TrainConfig())
-    with pytest.raises(CheckpointMismatchError, match="does not fit the model in config.json"):
+    with pytest.raises(CheckpointMismatchError, match=r"does not fit the model in config\.json"):
         RunCheckpoints(tmp_path, wider).restore()
 
 

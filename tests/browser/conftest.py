@@ -21,8 +21,7 @@ def _need_chromium() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_chromium()
     home = tmp_path_factory.mktemp("browser")
     env = {
@@ -35,7 +34,20 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(server_url: str):
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the module's tests."""
+    yield from _server(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server no browser has talked to yet."""
+    yield from _server(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -9,7 +9,7 @@ from conftest import assert_no_exception, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"Home": "Available right now", "Datasets": "Mean pixel"}
+PAGES = {"Home": "Available right now", "Train": "Start training", "Datasets": "Mean pixel"}
 
 
 def test_home_renders_and_every_page_is_reachable_with_the_same_sidebar(page, server_url: str) -> None:
@@ -39,3 +39,39 @@ def test_uploading_a_mixed_zip_keeps_the_good_images(page, server_url: str, new_
     page.get_by_text(re.compile(r"outside\.png: path escapes the target folder")).wait_for(timeout=10_000)
     page.get_by_text(re.compile(r"broken\.jpg: not an image")).wait_for(timeout=10_000)
     assert_no_exception(page)
+
+
+def test_a_shared_link_is_the_first_request_of_a_fresh_server(fresh_server_url: str, page) -> None:
+    """A fresh server's first visitor opens /datasets?dataset=fashion_mnist: the whole app, on that page."""
+    page.goto(f"{fresh_server_url}/datasets?dataset=fashion_mnist")
+    page.get_by_text(re.compile(r"Fashion-MNIST.*bundled subset, 10,000 images")).first.wait_for(timeout=30_000)
+    sidebar = page.get_by_test_id("stSidebarUserContent").inner_text()
+    assert "GAN Playground" in sidebar
+    nav = page.get_by_test_id("stSidebarNav").inner_text()
+    assert "Train" in nav and "app" not in nav.split()  # our navigation, not the pages/ folder's file names
+    assert_no_exception(page)
+
+
+def test_a_short_training_run_updates_its_chart_live(page, server_url: str) -> None:
+    page.goto(f"{server_url}/train")
+    page.get_by_role("button", name="Start training").wait_for(timeout=30_000)
+    page.get_by_label("Run name").fill("browser-run")
+    page.get_by_label("Run name").press("Enter")
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_text("running").first.wait_for(timeout=30_000)
+    page.get_by_text("Losses").first.wait_for(timeout=60_000)  # the Plotly chart, drawn by the live fragment
+    first = _step_shown(page)
+    page.wait_for_function(
+        f"() => /step ([0-9,]+) of/.exec(document.body.innerText) && "
+        f"parseInt(/step ([0-9,]+) of/.exec(document.body.innerText)[1].replace(',', '')) > {first + 3}",
+        timeout=60_000,
+    )  # the page was not reloaded: the fragment's timer moved it
+    assert "browser-run" in page.url
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text(re.compile(r"stopped at step \d+; checkpoint saved")).wait_for(timeout=30_000)
+    assert_no_exception(page)
+
+
+def _step_shown(page) -> int:
+    text = page.get_by_text(re.compile(r"step [0-9,]+ of")).first.inner_text()
+    return int(re.search(r"step ([0-9,]+) of", text).group(1).replace(",", ""))

@@ -1,0 +1,21 @@
+"""Sane defaults per dataset: the model shape follows the data, the rest follows the dataset's size."""
+
+from __future__ import annotations
+
+from gan_core.data.types import DatasetInfo
+from gan_core.models.config import ModelConfig
+from gan_core.run_config import RunConfig
+from gan_core.training.config import TrainConfig
+
+SMALL_DATASET = 2_000  # below this many images, DiffAugment on both real and fake pays off (Zhao et al. 2020)
+
+
+def default_run_config(info: DatasetInfo, conditional: bool = False, **train_changes: object) -> RunConfig:
+    """A run config for `info`'s images; keyword arguments override the training defaults."""
+    if conditional and not info.class_names:
+        raise ValueError(f"{info.title} has no labels, so a conditional model cannot be trained on it")
+    model = ModelConfig(image_shape=info.image_shape, num_classes=len(info.class_names) if conditional else 0)
+    train = TrainConfig(dataset=info.name, conditional=conditional)
+    if info.source.count < SMALL_DATASET:
+        train = train.with_changes(diffaugment=("translation", "cutout", "color"), epochs=50)
+    return RunConfig(model, train.with_changes(**train_changes))

@@ -1,0 +1,183 @@
+"""Train: pick a dataset, press Start, and watch a GAN learn; pause, resume, stop, come back later."""
+
+import streamlit as st
+
+from gan_core.data import DATASETS
+from gan_core.errors import PlaygroundError
+from gan_core.runs.state import RunState
+from gan_core.runs.store import list_runs
+from gan_core.training.config import AUGMENTATIONS, LOSSES
+from gan_core.training.presets import default_run_config
+from pages.ui.charts import accuracy_figure, loss_figure
+from pages.ui.navigation import ensure_app_navigation
+from pages.ui.resources import dataset, own_dataset_names, settings
+from pages.ui.training import current_run, default_run_name, run_registry, session_id, valid_run_name
+
+ensure_app_navigation()
+
+st.title("Train a GAN")
+registry = run_registry()
+run = current_run()
+
+
+def open_run(name: str | None) -> None:
+    if name:
+        st.query_params["run"] = name
+    else:
+        st.query_params.pop("run", None)
+
+
+def new_run_form() -> None:
+    names = list(DATASETS) + own_dataset_names()
+    name = st.selectbox(
+        "Dataset", names, format_func=lambda n: DATASETS[n].title if n in DATASETS else f"{n} (your images)"
+    )
+    try:
+        info = dataset(name, "auto").info
+    except PlaygroundError as exc:
+        st.warning(str(exc))
+        return
+    st.caption(f"{info.title}: {info.source.label} · {'×'.join(map(str, info.image_shape))} px")
+    conditional = st.toggle(
+        "Class-conditional", value=False, disabled=not info.class_names,
+        help="G gets the class as input and D judges image and class together; you can then ask for a class.",
+    )  # fmt: skip
+    base = default_run_config(info, conditional=conditional)
+    t = base.train
+    left, mid, right = st.columns(3)
+    epochs = left.number_input("Epochs", 1, 500, t.epochs)
+    batch = mid.select_slider("Batch size", [16, 32, 64, 128, 256], value=t.batch_size)
+    loss = right.selectbox("Loss", LOSSES, index=LOSSES.index(t.loss), help="bce: the TF tutorial's")
+    with st.expander("More settings"):
+        a, b, c = st.columns(3)
+        lr_g = a.number_input("G learning rate", 1e-5, 1e-2, t.lr_g, format="%.5f")
+        lr_d = b.number_input("D learning rate", 1e-5, 1e-2, t.lr_d, format="%.5f")
+        beta1 = c.number_input("Adam β1", 0.0, 0.99, t.beta1)
+        smoothing = a.number_input("Label smoothing", 0.0, 0.45, t.label_smoothing, help="real targets 1 − s")
+        d_steps = b.number_input("D steps per G step", 1, 10, t.d_steps)
+        seed = c.number_input("Seed", 0, 2**31 - 1, t.seed)
+        augment = st.multiselect("DiffAugment", AUGMENTATIONS, default=list(t.diffaugment),
+                                 help="Augment real and fake alike: helps small datasets.")  # fmt: skip
+        sample_every = st.number_input("Sample grid every N steps", 1, 1000, t.sample_every)
+    if st.session_state.get("run_name_for") != info.name:  # a fresh default name per dataset, kept across reruns
+        st.session_state["run_name_for"] = info.name
+        st.session_state["run_name"] = default_run_name(info.name)
+    run_name = st.text_input("Run name", key="run_name")
+    problem = valid_run_name(run_name)
+    if problem:
+        st.caption(f":red[{problem}]")
+    if st.button("Start training", type="primary", disabled=bool(problem)):
+        config = default_run_config(
+            info, conditional=conditional, epochs=int(epochs), batch_size=int(batch), loss=loss, lr_g=lr_g,
+            lr_d=lr_d, beta1=beta1, label_smoothing=smoothing, d_steps=int(d_steps), seed=int(seed),
+            diffaugment=tuple(augment), sample_every=int(sample_every),
+        )  # fmt: skip
+        try:
+            registry.open(run_name, config, owner=session_id())
+            registry.start(run_name)
+        except (PlaygroundError, ValueError, OSError) as exc:
+            st.error(str(exc))
+            return
+        open_run(run_name)
+        st.rerun()
+
+
+def saved_runs() -> None:
+    runs = list_runs(settings().runs_dir)
+    if not runs:
+        st.caption("No saved runs yet.")
+        return
+    for summary in runs[:20]:
+        cols = st.columns([3, 2, 2, 1])
+        cols[0].markdown(f"**{summary.name}** · {summary.dataset}")
+        cols[1].caption(f"{summary.state} at step {summary.step}")
+        cols[2].caption(f"checkpoints: {', '.join(map(str, summary.checkpoint_steps[-3:])) or 'none'}")
+        cols[3].button("Open", key=f"open-{summary.name}", on_click=open_run, args=(summary.name,))
+
+
+def controls() -> None:
+    state = run.state
+    cols = st.columns(5)
+    actions = {
+        "Pause": (run.pause, state is RunState.RUNNING),
+        "Resume": (run.resume, state is RunState.PAUSED),
+        "Stop": (run.stop, state.active),
+    }
+    for col, (label, (action, enabled)) in zip(cols, actions.items(), strict=False):
+        if col.button(label, disabled=not enabled, key=f"ctl-{label}"):
+            try:
+                action()
+            except PlaygroundError as exc:
+                st.warning(str(exc))
+            st.rerun()
+    if cols[3].button("Continue training", disabled=state.active, key="ctl-continue",
+                      help="Resume from the latest checkpoint (a finished run gets more epochs)."):  # fmt: skip
+        try:
+            if state is RunState.FINISHED:
+                cfg = run.config
+                more = cfg.train.with_changes(epochs=cfg.train.epochs + max(1, cfg.train.epochs // 2))
+                registry.open(run.name, type(cfg)(cfg.model, more, cfg.parent, cfg.created), owner=session_id())
+            else:
+                registry.open(run.name, owner=session_id())
+            registry.start(run.name)
+        except (PlaygroundError, ValueError, OSError) as exc:
+            st.warning(str(exc))
+        st.rerun()
+    cols[4].button("New run", on_click=open_run, args=(None,), key="ctl-new")
+
+
+def dashboard() -> None:
+    snap = run.snapshot()
+    queue = registry.queue_position(run.name)
+    status = f"**{snap.state.value}** · {snap.message}"
+    if queue:
+        status += f" · position {queue} in the queue ({registry.max_concurrent} training at once on this server)"
+    st.markdown(status)
+    if snap.total_steps:
+        st.progress(min(1.0, snap.step / snap.total_steps), text=f"step {snap.step:,} of {snap.total_steps:,}")
+    m = st.columns(4)
+    m[0].metric("Step", f"{snap.step:,}")
+    m[1].metric("Epoch", f"{snap.epoch:.2f} / {run.config.train.epochs}")
+    m[2].metric("Images / s", f"{snap.images_per_sec:.0f}")
+    eta = snap.eta_seconds
+    m[3].metric("Time left", f"{int(eta // 60)}m {int(eta % 60):02d}s" if eta is not None else "—")
+    left, right = st.columns([3, 2])
+    with left:
+        if snap.history.get("step"):
+            st.plotly_chart(loss_figure(snap.history), key="losses")
+            st.plotly_chart(accuracy_figure(snap.history), key="accuracy")
+        else:
+            st.caption("The curves appear after the first step.")
+    with right:
+        if snap.frame is not None:
+            shown = snap.frame[..., 0] if snap.frame.shape[-1] == 1 else snap.frame
+            st.image(shown, caption=f"fixed noise, step {snap.frame_step}", width="stretch")
+
+
+if run is None:
+    new_tab, saved_tab = st.tabs(["New run", "Saved runs"])
+    with new_tab:
+        new_run_form()
+    with saved_tab:
+        saved_runs()
+    st.stop()
+
+cfg = run.config
+st.subheader(run.name)
+st.caption(
+    f"{cfg.train.dataset} · {cfg.train.loss} loss · batch {cfg.train.batch_size} · "
+    f"lr G {cfg.train.lr_g:g} / D {cfg.train.lr_d:g}" + (" · conditional" if cfg.model.conditional else "")
+)
+controls()
+st.fragment(dashboard, run_every=1.0 if run.state.active else None)()
+
+frames = run.store.frames()
+if len(frames) > 1:
+    with st.expander("Timeline and downloads", expanded=not run.state.active):
+        steps = [s for s, _ in frames]
+        picked = st.select_slider("Sample grid at step", steps, value=steps[-1])
+        grid = run.store.frame_image(picked)
+        st.image(grid[..., 0] if grid.shape[-1] == 1 else grid, width=360)
+        d1, d2 = st.columns(2)
+        d1.download_button("Progress GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif")
+        d2.download_button("Progress MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4")

@@ -1,0 +1,98 @@
+"""The Train page through AppTest: start -> pause -> resume -> stop, with the run living in the registry."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import streamlit as st
+from conftest import REPO
+from streamlit.testing.v1 import AppTest
+
+from gan_core.runs.state import RunState
+from pages.ui.training import run_registry
+
+
+@pytest.fixture
+def train_page(sandbox) -> AppTest:
+    st.cache_resource.clear()  # a fresh registry and settings for this test's workspace
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def wait_for_step(run, step: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while run.snapshot().step < step:
+        assert run.state is RunState.RUNNING, run.snapshot().message
+        assert time.monotonic() < deadline, "no training progress"
+        time.sleep(0.1)
+
+
+def test_start_pause_resume_stop_from_the_page(train_page: AppTest) -> None:
+    at = train_page
+    at.number_input[0].set_value(1).run()  # epochs
+    at.select_slider[0].set_value(32).run()  # batch size: quick steps
+    at.text_input[0].set_value("page-run").run()
+    next(b for b in at.button if b.label == "Start training").click().run()
+    assert not at.exception
+    assert at.query_params["run"] in ("page-run", ["page-run"])
+    run = run_registry().get("page-run")
+    assert run is not None and run.state is RunState.RUNNING
+    assert "running" in at.markdown[0].value or any("running" in m.value for m in at.markdown)
+
+    wait_for_step(run, 2)
+    at.button(key="ctl-Pause").click().run()
+    assert run.state is RunState.PAUSED
+    assert any(m.value.startswith("**paused**") for m in at.markdown)
+    assert at.button(key="ctl-Pause").disabled and not at.button(key="ctl-Resume").disabled
+
+    at.button(key="ctl-Resume").click().run()
+    assert run.state is RunState.RUNNING
+    paused_step = run.snapshot().step
+    wait_for_step(run, paused_step + 2)
+
+    at.button(key="ctl-Stop").click().run()
+    assert run.state is RunState.STOPPED
+    snap = run.snapshot()
+    assert snap.checkpoint_steps[-1] == snap.step
+    assert any(m.value.startswith("**stopped**") for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 2  # the loss and accuracy charts
+    assert not at.button(key="ctl-continue").disabled
+
+
+def test_a_second_start_beyond_the_cap_is_queued_with_its_position(train_page: AppTest) -> None:
+    registry = run_registry()
+    from gan_fixtures import tiny_run_config
+
+    registry.open("blocker", tiny_run_config(dataset="mnist", epochs=1000), owner="someone-else")
+    registry.start("blocker")
+    try:
+        at = train_page
+        at.text_input[0].set_value("waiting-run").run()
+        next(b for b in at.button if b.label == "Start training").click().run()
+        assert registry.get("waiting-run").state is RunState.QUEUED
+        assert any("position 1 in the queue" in m.value for m in at.markdown)
+        at.button(key="ctl-Stop").click().run()
+        assert registry.get("waiting-run").state is RunState.STOPPED
+    finally:
+        registry.get("blocker").stop()
+
+
+def test_saved_runs_are_listed_and_open_by_url(train_page: AppTest) -> None:
+    registry = run_registry()
+    from gan_fixtures import tiny_run_config
+
+    run = registry.open("old-run", tiny_run_config(dataset="mnist", epochs=1, batch_size=512))
+    registry.start("old-run")
+    assert run.join(120)
+    st.cache_resource.clear()  # as after a server restart: only the folder remains
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/train.py").run()
+    assert any("old-run" in m.value for m in at.markdown)
+    at.button(key="open-old-run").click().run()
+    assert not at.exception
+    assert at.query_params["run"] in ("old-run", ["old-run"])
+    assert any(m.value.startswith("**idle**") for m in at.markdown)
