@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gan_core.bundled_runs import bundled_runs
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset_statuses, settings
 from pages.ui.tables import markdown_table
@@ -24,4 +25,11 @@ st.markdown(markdown_table(rows))
 if settings().offline:
     st.caption("Downloads are off on this server (GAN_PLAYGROUND_OFFLINE), so only the bundled data is used.")
 
+demos = bundled_runs()
+if demos:
+    st.markdown(
+        "**Trained models shipped here:** "
+        + ", ".join(f"{d.card.splitlines()[0].lstrip('# ') if d.card else d.name}" for d in demos)
+    )
+st.page_link("pages/train.py", label="Train a GAN, or open the shipped demo run", icon=":material/model_training:")
 st.page_link("pages/datasets.py", label="Browse the datasets or import your own images", icon=":material/dataset:")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gan_core.bundled_runs import BundledRun, bundled_runs, open_bundled_run
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.runs.state import RunState
@@ -82,6 +83,18 @@ def new_run_form() -> None:
         st.rerun()
 
 
+def open_demo(bundle: BundledRun) -> None:
+    open_run(open_bundled_run(bundle, settings().runs_dir).name)
+
+
+def demo_runs() -> None:
+    for bundle in bundled_runs():
+        cols = st.columns([4, 1])
+        title = bundle.card.splitlines()[0].lstrip("# ") if bundle.card else bundle.name
+        cols[0].markdown(f"**{title}** · shipped with the app, trained on this project's CPU")
+        cols[1].button("Open demo", key=f"demo-{bundle.name}", on_click=open_demo, args=(bundle,), type="primary")
+
+
 def saved_runs() -> None:
     runs = list_runs(settings().runs_dir)
     if not runs:
@@ -155,10 +168,11 @@ def dashboard() -> None:
 
 
 if run is None:
-    new_tab, saved_tab = st.tabs(["New run", "Saved runs"])
+    new_tab, saved_tab = st.tabs(["New run", "Saved and demo runs"])
     with new_tab:
         new_run_form()
     with saved_tab:
+        demo_runs()
         saved_runs()
     st.stop()
 

@@ -1,0 +1,201 @@
+"""Training throughput: this trainer (the run object the page uses) against the TF DCGAN tutorial's train_step.
+
+    python -m bench.train_throughput [--seconds 40] [--rounds 2]
+
+Both train the tutorial's 28x28 architecture on the bundled MNIST subset at batch 256, alternating in the
+same run so that drift on a shared machine hits both. The baseline is the tutorial's code as written there
+(Sequential models, BinaryCrossentropy(from_logits=True), Adam(1e-4), one @tf.function step with two tapes).
+Ours runs through TrainingRun: its thread, the metric log, a sample grid every 50 steps and checkpoints.
+Also printed: FLOPs per image of the training step (TensorFlow's graph profiler), the achieved GFLOP/s as a
+share of a large float32 matmul's GFLOP/s measured here (the practical ceiling of these cores), the same
+with XLA, and the GIF/MP4 encoding time of 50 frames of 256x256. Goals: ratio >= 1.15, >= 70% of the
+ceiling, GIF < 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+from gan_core.data import load_dataset
+
+BATCH, NOISE = 256, 100
+
+
+# -- the TF DCGAN tutorial, as written there ----------------------------------------------------------------
+def make_generator_model() -> keras.Model:
+    model = keras.Sequential()
+    model.add(keras.Input((NOISE,)))
+    model.add(layers.Dense(7 * 7 * 256, use_bias=False))
+    model.add(layers.BatchNormalization())
+    model.add(layers.LeakyReLU())
+    model.add(layers.Reshape((7, 7, 256)))
+    model.add(layers.Conv2DTranspose(128, (5, 5), strides=(1, 1), padding="same", use_bias=False))
+    model.add(layers.BatchNormalization())
+    model.add(layers.LeakyReLU())
+    model.add(layers.Conv2DTranspose(64, (5, 5), strides=(2, 2), padding="same", use_bias=False))
+    model.add(layers.BatchNormalization())
+    model.add(layers.LeakyReLU())
+    model.add(layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding="same", use_bias=False, activation="tanh"))
+    return model
+
+
+def make_discriminator_model() -> keras.Model:
+    model = keras.Sequential()
+    model.add(keras.Input((28, 28, 1)))
+    model.add(layers.Conv2D(64, (5, 5), strides=(2, 2), padding="same"))
+    model.add(layers.LeakyReLU())
+    model.add(layers.Dropout(0.3))
+    model.add(layers.Conv2D(128, (5, 5), strides=(2, 2), padding="same"))
+    model.add(layers.LeakyReLU())
+    model.add(layers.Dropout(0.3))
+    model.add(layers.Flatten())
+    model.add(layers.Dense(1))
+    return model
+
+
+class Tutorial:
+    def __init__(self) -> None:
+        self.generator, self.discriminator = make_generator_model(), make_discriminator_model()
+        self.cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.generator_optimizer = keras.optimizers.Adam(1e-4)
+        self.discriminator_optimizer = keras.optimizers.Adam(1e-4)
+        self.train_step = tf.function(self._train_step)
+
+    def _train_step(self, images):
+        noise = tf.random.normal([BATCH, NOISE])
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            generated_images = self.generator(noise, training=True)
+            real_output = self.discriminator(images, training=True)
+            fake_output = self.discriminator(generated_images, training=True)
+            gen_loss = self.cross_entropy(tf.ones_like(fake_output), fake_output)
+            disc_loss = self.cross_entropy(tf.ones_like(real_output), real_output) + self.cross_entropy(
+                tf.zeros_like(fake_output), fake_output
+            )
+        gradients_of_generator = gen_tape.gradient(gen_loss, self.generator.trainable_variables)
+        gradients_of_discriminator = disc_tape.gradient(disc_loss, self.discriminator.trainable_variables)
+        self.generator_optimizer.apply_gradients(zip(gradients_of_generator, self.generator.trainable_variables))
+        self.discriminator_optimizer.apply_gradients(
+            zip(gradients_of_discriminator, self.discriminator.trainable_variables)
+        )
+
+
+def tutorial_images_per_sec(images: np.ndarray, seconds: float) -> float:
+    model = Tutorial()
+    x = (images.astype("float32") - 127.5) / 127.5
+    ds = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x)).batch(BATCH, drop_remainder=True).repeat()
+    it = iter(ds)
+    for _ in range(3):  # trace and warm up
+        model.train_step(next(it))
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        model.train_step(next(it))
+        steps += 1
+    return steps * BATCH / (time.perf_counter() - start)
+
+
+def ours_images_per_sec(seconds: float, xla: bool = False) -> float:
+    """Through TrainingRun: the thread, metrics, sample grids every 50 steps, checkpoints every epoch."""
+    from gan_core.data.types import DatasetInfo  # noqa: F401 - keeps the import cost out of the timing
+    from gan_core.runs.run import TrainingRun
+    from gan_core.training.presets import default_run_config
+
+    info = load_dataset("mnist", source="bundled").info
+    config = default_run_config(info, epochs=1000, batch_size=BATCH, xla=xla, sample_every=50)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = TrainingRun(Path(tmp) / "bench", config)
+        run.start()
+        while run.snapshot().step < 3:  # trace and warm up
+            time.sleep(0.01)
+        first, start = run.snapshot().step, time.perf_counter()
+        time.sleep(seconds)
+        last, elapsed = run.snapshot().step, time.perf_counter() - start
+        run.stop(wait=60)
+    return (last - first) * BATCH / elapsed
+
+
+def step_flops_per_image() -> float:
+    """Float operations of one tutorial training step per image, from TensorFlow's graph profiler."""
+    from tensorflow.python.profiler.model_analyzer import profile
+    from tensorflow.python.profiler.option_builder import ProfileOptionBuilder
+
+    model = Tutorial()
+    concrete = model.train_step.get_concrete_function(tf.TensorSpec([BATCH, 28, 28, 1], tf.float32))
+    opts = ProfileOptionBuilder(ProfileOptionBuilder.float_operation()).with_empty_output().build()
+    return profile(concrete.graph, options=opts).total_float_ops / BATCH
+
+
+def matmul_gflops(n: int = 2048, seconds: float = 5.0) -> float:
+    a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
+    mm = tf.function(lambda: tf.matmul(a, b))
+    mm().numpy()
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        mm().numpy()
+        count += 1
+    return 2 * n**3 * count / (time.perf_counter() - start) / 1e9
+
+
+def encode_seconds() -> tuple[float, float]:
+    from gan_core.render import gif_bytes, mp4_bytes
+
+    rng = np.random.default_rng(0)
+    digits = load_dataset("mnist", source="bundled").images[:64, ..., 0]
+    grid = np.block([[digits[r * 8 + c] for c in range(8)] for r in range(8)])  # 224 x 224
+    frames = []
+    for i in range(50):  # a grid that sharpens out of noise, like a run's progress
+        noisy = grid * (i / 49) + rng.uniform(0, 255, grid.shape) * (1 - i / 49)
+        frames.append(np.repeat(np.pad(noisy, 16)[..., None], 3, axis=-1).astype(np.uint8))  # 256 x 256 x 3
+    start = time.perf_counter()
+    gif_bytes(frames)
+    gif = time.perf_counter() - start
+    start = time.perf_counter()
+    mp4_bytes(frames)
+    return gif, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=40.0, help="measured seconds per round and contender")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    images = load_dataset("mnist", source="bundled").split("train").images
+    base, ours, ours_xla = [], [], []
+    for _ in range(args.rounds):  # alternate, so drift on a shared machine hits both
+        base.append(tutorial_images_per_sec(images, args.seconds))
+        ours.append(ours_images_per_sec(args.seconds))
+        ours_xla.append(ours_images_per_sec(args.seconds, xla=True))
+    b, o, ox = statistics.median(base), statistics.median(ours), statistics.median(ours_xla)
+    flops = step_flops_per_image()
+    ceiling = matmul_gflops()
+    gif, mp4 = encode_seconds()
+    print(
+        f"TF tutorial train_step, batch {BATCH}:          {b:7.1f} images/s  (rounds: {', '.join(f'{v:.0f}' for v in base)})"
+    )
+    print(f"ours, whole run machinery, batch {BATCH}:       {o:7.1f} images/s  ratio {o / b:.2f}   (goal >= 1.15)")
+    print(f"ours with XLA:                                {ox:7.1f} images/s  ratio {ox / b:.2f}")
+    print(f"FLOPs per image per training step:            {flops / 1e6:7.1f} MFLOP")
+    print(f"float32 matmul ceiling (2048^3):              {ceiling:7.1f} GFLOP/s")
+    print(
+        f"tutorial achieved:                            {b * flops / 1e9:7.1f} GFLOP/s = {b * flops / 1e9 / ceiling:.0%} of ceiling"
+    )
+    print(
+        f"ours achieved:                                {o * flops / 1e9:7.1f} GFLOP/s = {o * flops / 1e9 / ceiling:.0%} of ceiling   (goal >= 70%)"
+    )
+    print(f"50 frames of 256x256: GIF {gif:.2f} s (goal < 0.5 s), MP4 {mp4:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""A compact, shippable copy of a run: config, curves, sample grids, and float16 weights of G and D.
+
+The bundled demo run in checkpoints/ is one of these: a few MB instead of the full TensorFlow checkpoint
+(float32 weights plus Adam's two moment slots per weight, about 6x larger). Opening it copies it into the
+workspace; training on resumes from its weights and step, with Adam's moments starting fresh.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from gan_core.atomic_files import atomic_write_bytes
+
+WEIGHTS = "weights.npz"
+COPIED = ("config.json", "metrics.jsonl", "status.json")
+
+
+def export_bundle(run_dir: Path, out: Path) -> Path:
+    """Write `out` from the latest checkpoint of `run_dir` (TensorFlow loads here)."""
+    import tensorflow as tf
+
+    from gan_core.checkpoints import RunCheckpoints
+    from gan_core.run_config import RunConfig
+    from gan_core.runs.store import RunStore
+    from gan_core.training.engine import GANTrainer
+
+    config = RunConfig.read(run_dir)
+    trainer = GANTrainer(config.model, config.train, tf.distribute.get_strategy())
+    step = RunCheckpoints(run_dir, trainer).restore()
+    if step is None:
+        raise FileNotFoundError(f"{run_dir} has no checkpoint to bundle")
+    out.mkdir(parents=True, exist_ok=True)
+    arrays = {f"g{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.generator.weights)}
+    arrays |= {f"d{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.discriminator.weights)}
+    arrays |= {"step": np.int64(step), "preview_noise": trainer.preview_noise.numpy()}
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    atomic_write_bytes(out / WEIGHTS, buf.getvalue())
+    for name in COPIED:
+        if (run_dir / name).is_file():
+            shutil.copy2(run_dir / name, out / name)
+    store, copy = RunStore(run_dir), RunStore(out)
+    copy.samples_dir.mkdir(exist_ok=True)
+    for frame_step, path in store.frames():
+        if frame_step <= step:
+            shutil.copy2(path, copy.samples_dir / path.name)
+    copy.trim_to(step)
+    return out
+
+
+def restore_bundle(bundle_dir: Path, trainer) -> int:
+    """Load a bundle's weights (float16 -> float32), step and preview noise into `trainer`; returns the step."""
+    with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
+        for prefix, model in (("g", trainer.generator), ("d", trainer.discriminator)):
+            weights = model.weights
+            if sum(k.startswith(prefix) and k[1:].isdigit() for k in f.files) != len(weights):
+                raise ValueError(f"{bundle_dir / WEIGHTS} does not fit the model in config.json")
+            for i, var in enumerate(weights):
+                value = f[f"{prefix}{i}"]
+                if tuple(value.shape) != tuple(var.shape):
+                    raise ValueError(
+                        f"{bundle_dir / WEIGHTS}: {var.path} has shape {value.shape}, expected {var.shape}"
+                    )
+                var.assign(value.astype(np.float32))
+        trainer.step.assign(int(f["step"]))
+        trainer.preview_noise.assign(f["preview_noise"])
+    return int(trainer.step.numpy())
+
+
+def is_bundle(run_dir: Path) -> bool:
+    return (run_dir / WEIGHTS).is_file()

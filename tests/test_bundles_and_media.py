@@ -1,0 +1,102 @@
+"""Shipped run bundles (float16 weights, resumable) and the progress GIF / MP4."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
+from PIL import Image
+
+from gan_core.bundled_runs import BundledRun, bundled_runs, open_bundled_run
+from gan_core.render import gif_bytes, mp4_bytes
+from gan_core.run_bundle import export_bundle
+from gan_core.run_sampler import RunSampler
+from gan_core.runs.run import TrainingRun
+from gan_core.runs.state import RunState
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = run_dir(tmp_path_factory.mktemp("bundle"))
+    run = TrainingRun(folder, tiny_run_config(epochs=2), data_loader=synthetic_loader)
+    run.start()
+    assert run.join(120) and run.state is RunState.FINISHED
+    return folder
+
+
+def test_bundle_is_small_samples_like_the_run_and_resumes(finished_run: Path, tmp_path: Path) -> None:
+    bundle = export_bundle(finished_run, tmp_path / "shipped" / "demo")
+    ckpt_bytes = sum(p.stat().st_size for p in (finished_run / "checkpoints").glob("ckpt-8.*"))
+    assert (bundle / "weights.npz").stat().st_size < ckpt_bytes / 3  # float16, no optimizer slots
+    assert [p.name for p in sorted((bundle / "samples").iterdir())][-1] == "0000008.png"
+
+    original, shipped = RunSampler(finished_run), RunSampler(bundle)
+    assert shipped.step == original.step == 8
+    a, b = original.sample(8, seed=3).astype(int), shipped.sample(8, seed=3).astype(int)
+    assert np.abs(a - b).max() <= 3  # float16 weights: the same images up to rounding
+
+    (bundle / "MODEL_CARD.md").write_text("# Tiny demo\n\ntrained for a test\n")
+    found = bundled_runs(tmp_path / "shipped")
+    assert [(f.name, f.card.splitlines()[0]) for f in found] == [("demo", "# Tiny demo")]
+    opened = open_bundled_run(found[0], tmp_path / "runs")
+    run = TrainingRun(opened, data_loader=synthetic_loader)
+    assert run.snapshot().history["step"] == tuple(range(1, 9))  # the curves come along
+    more = run.config.train.with_changes(epochs=3)
+    run = TrainingRun(opened, type(run.config)(run.config.model, more), data_loader=synthetic_loader)
+    run.start()
+    assert run.join(120) and run.state is RunState.FINISHED, run.snapshot().message
+    assert run.snapshot().step == 12 and run.snapshot().history["step"] == tuple(range(1, 13))
+    assert (tmp_path / "shipped" / "demo" / "weights.npz").is_file()  # the shipped copy is untouched
+    assert not (tmp_path / "shipped" / "demo" / "checkpoints").exists()
+
+
+def test_opening_a_bundle_twice_keeps_the_first_copy(tmp_path: Path) -> None:
+    src = tmp_path / "demo"
+    src.mkdir()
+    (src / "config.json").write_text("{}")
+    (src / "weights.npz").write_bytes(b"x")
+    target = open_bundled_run(BundledRun("demo", src, ""), tmp_path / "runs")
+    (target / "notes.txt").write_text("mine")
+    assert open_bundled_run(BundledRun("demo", src, ""), tmp_path / "runs") == target
+    assert (target / "notes.txt").read_text() == "mine"
+
+
+def frames_of(n: int, channels: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    return [rng.integers(0, 256, (40, 56, channels), dtype=np.uint8) for _ in range(n)]
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_gif_has_every_frame_in_order_and_loops(channels: int) -> None:
+    frames = frames_of(6, channels)
+    data = gif_bytes(frames, fps=10, hold_last=2)
+    decoded = iio.imread(data, index=None)
+    assert decoded.shape[0] == 6 and decoded.shape[1:3] == (40, 56)
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.info["loop"] == 0
+        durations = []
+        for i in range(img.n_frames):
+            img.seek(i)
+            durations.append(img.info["duration"])
+    assert durations == [100] * 5 + [300]  # the last frame is held for two more frame times
+    if channels == 1:
+        shown = decoded[2] if decoded.ndim == 3 else decoded[2][..., 0]
+        assert np.array_equal(shown, frames[2][..., 0])  # grayscale frames are exact
+
+
+def test_mp4_pads_to_the_codec_block_and_keeps_frame_count() -> None:
+    decoded = iio.imread(mp4_bytes(frames_of(7, 3), fps=5), index=None, extension=".mp4")
+    assert decoded.shape == (7, 48, 64, 3)
+
+
+def test_run_animation_uses_every_saved_grid(finished_run: Path) -> None:
+    from gan_core.runs.store import RunStore
+
+    gif = iio.imread(RunStore(finished_run).animation("gif"), index=None)
+    assert gif.shape[0] >= len(RunStore(finished_run).frames())
+    with pytest.raises(ValueError, match="no frames"):
+        gif_bytes([])
