@@ -3,13 +3,14 @@
 import streamlit as st
 
 from gan_core.bundled_runs import BundledRun, bundled_runs, open_bundled_run
+from gan_core.charts import accuracy_figure, loss_figure
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
+from gan_core.runs.handoff import fork_run, report_zip
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.training.config import AUGMENTATIONS, LOSSES
 from gan_core.training.presets import default_run_config
-from pages.ui.charts import accuracy_figure, loss_figure
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import current_run, default_run_name, run_registry, session_id, valid_run_name
@@ -192,6 +193,32 @@ if len(frames) > 1:
         picked = st.select_slider("Sample grid at step", steps, value=steps[-1])
         grid = run.store.frame_image(picked)
         st.image(grid[..., 0] if grid.shape[-1] == 1 else grid, width=360)
-        d1, d2 = st.columns(2)
+        d1, d2, d3 = st.columns(3)
         d1.download_button("Progress GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif")
         d2.download_button("Progress MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4")
+        d3.download_button(
+            "Whole run (zip)", lambda: report_zip(run.store.dir), f"{run.name}.zip", "application/zip",
+            help="config with seeds and library versions, metrics CSV, curves, GIF, last grid, generator weights",
+        )  # fmt: skip
+
+checkpoint_steps = run.store.checkpoint_steps()
+if checkpoint_steps and not run.state.active:
+    with st.expander("Fork from a checkpoint"):
+        st.caption("A new run that starts from a saved checkpoint with other settings; it records its parent.")
+        cfg = run.config.train
+        step = st.select_slider("Checkpoint", checkpoint_steps, value=checkpoint_steps[-1])
+        a, b, c = st.columns(3)
+        lr_g = a.number_input("G learning rate", 1e-5, 1e-2, cfg.lr_g, format="%.5f", key="fork-lr-g")
+        lr_d = b.number_input("D learning rate", 1e-5, 1e-2, cfg.lr_d, format="%.5f", key="fork-lr-d")
+        loss = c.selectbox("Loss", LOSSES, index=LOSSES.index(cfg.loss), key="fork-loss")
+        epochs = a.number_input("Epochs", 1, 1000, cfg.epochs, key="fork-epochs")
+        fork_name = b.text_input("Fork name", value=f"{run.name[:50]}-fork{step}", key="fork-name")
+        if st.button("Fork", disabled=bool(valid_run_name(fork_name))):
+            try:
+                fork_run(run.store.dir, step, settings().runs_dir / fork_name, lr_g=lr_g, lr_d=lr_d, loss=loss,
+                         epochs=int(epochs))  # fmt: skip
+            except (OSError, ValueError) as exc:
+                st.error(str(exc))
+            else:
+                open_run(fork_name)
+                st.rerun()

@@ -1,0 +1,58 @@
+"""Forking a run from a checkpoint, and the one-zip hand-off for a report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
+
+from gan_core.runs.handoff import fork_run, report_zip
+from gan_core.runs.run import TrainingRun
+from gan_core.runs.state import RunState
+
+
+@pytest.fixture(scope="module")
+def parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = run_dir(tmp_path_factory.mktemp("parent"), "parent")
+    run = TrainingRun(folder, tiny_run_config(epochs=2), data_loader=synthetic_loader)
+    run.start()
+    assert run.join(120) and run.state is RunState.FINISHED
+    return folder
+
+
+def test_fork_starts_from_the_checkpoint_with_new_settings_and_records_its_parent(parent: Path) -> None:
+    target = parent.parent / "child"
+    forked = fork_run(parent, 4, target, lr_g=5e-4, loss="hinge", epochs=3)
+    assert forked.parent == "parent@4" and forked.train.loss == "hinge" and forked.model == tiny_run_config().model
+    child = TrainingRun(target, data_loader=synthetic_loader)
+    assert child.snapshot().history["step"] == (1, 2, 3, 4)  # the parent's curve up to the fork
+    child.start()
+    assert child.join(120) and child.state is RunState.FINISHED, child.snapshot().message
+    assert child.snapshot().history["step"] == tuple(range(1, 13))
+    assert json.loads((target / "config.json").read_text())["parent"] == "parent@4"
+    assert (parent / "checkpoints" / "ckpt-8.index").is_file()  # the parent is untouched
+
+
+def test_fork_refuses_what_would_not_fit(parent: Path) -> None:
+    with pytest.raises(ValueError, match="no checkpoint at step 3"):
+        fork_run(parent, 3, parent.parent / "x")
+    with pytest.raises(ValueError, match="cannot change seed"):
+        fork_run(parent, 4, parent.parent / "y", seed=5)
+    with pytest.raises(FileExistsError):
+        fork_run(parent, 4, parent)
+
+
+def test_report_zip_has_everything_a_report_needs(parent: Path) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(report_zip(parent)))
+    names = set(archive.namelist())
+    assert {"config.json", "metrics.csv", "loss_curves.html", "progress.gif", "generator.weights.h5"} <= names
+    config = json.loads(archive.read("config.json"))
+    assert config["train"]["seed"] == 0 and "tensorflow" in config["versions"]
+    rows = list(csv.DictReader(io.StringIO(archive.read("metrics.csv").decode())))
+    assert [int(r["step"]) for r in rows] == list(range(1, 9)) and float(rows[-1]["seconds"]) > 0
+    assert b"D loss on real" in archive.read("loss_curves.html")
