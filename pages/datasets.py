@@ -3,11 +3,11 @@
 import streamlit as st
 
 from gan_core.data import DATASETS
-from gan_core.data.own_images import import_images, save_dataset_folder
 from gan_core.errors import PlaygroundError
 from pages.ui.images import show_grid
 from pages.ui.navigation import ensure_app_navigation
-from pages.ui.resources import dataset, own_dataset_names, settings
+from pages.ui.resources import dataset, own_dataset_names
+from pages.ui.uploads import upload_panel
 
 SOURCES = {"auto": "Best available", "bundled": "Bundled subset", "full": "Full dataset (download)"}
 
@@ -58,27 +58,4 @@ if info.class_names and info.class_names[0] != "0":
 show_grid(data.examples_per_class(per_class), ncols=per_class)
 
 with st.expander("Import your own images", expanded=not info.class_names):
-    st.caption(
-        "PNG, JPEG, GIF, BMP, TIFF or WebP files, or a zip of them. Each image is centre-cropped to a square "
-        "and resized; files that cannot be used are listed with the reason, and the good ones are kept."
-    )
-    uploads = st.file_uploader(
-        "Images or a zip", accept_multiple_files=True,
-        type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "zip"],
-    )  # fmt: skip
-    left, right = st.columns(2)
-    title = left.text_input("Dataset name", value="my_images", max_chars=40)
-    size = right.radio("Image size", [32, 64], index=1, horizontal=True, format_func=lambda s: f"{s}×{s} px")
-    if st.button("Import", type="primary", disabled=not uploads):
-        folder_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in title.strip()) or "my_images"
-        with st.spinner("Decoding images…"):
-            result = import_images(uploads=[(f.name, f.getvalue()) for f in uploads], size=size)
-        (st.success if result.usable else st.error)(
-            result.report.summary + (f" — {result.problem}" if result.problem else "")
-        )
-        if result.report.lines():
-            st.table({"Not imported": result.report.lines()}, hide_index=True)
-        if result.usable:
-            out = save_dataset_folder(result, settings().datasets_dir / folder_name, title=title, source="upload")
-            st.caption(f"Saved to {out}; choose '{folder_name} (your images)' above to browse it.")
-            show_grid(result.images[:32], ncols=8)
+    upload_panel("datasets")

@@ -14,6 +14,7 @@ from gan_core.training.presets import default_run_config
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import current_run, default_run_name, run_registry, session_id, valid_run_name
+from pages.ui.uploads import upload_panel
 
 ensure_app_navigation()
 
@@ -172,6 +173,8 @@ if run is None:
     new_tab, saved_tab = st.tabs(["New run", "Saved and demo runs"])
     with new_tab:
         new_run_form()
+        with st.expander("Train on your own images"):
+            upload_panel("train")
     with saved_tab:
         demo_runs()
         saved_runs()

@@ -98,3 +98,16 @@ def test_mirrored_strategy_on_two_logical_cpus_keeps_replicas_in_step() -> None:
     assert all(np.isfinite(v) for m in result["metrics"] for v in m.values())
     assert result["n_bn"] > 0 and result["bn_spread"] == 0.0  # synchronised batch norm: identical statistics
     assert result["weights_equal"]
+
+
+def test_joint_discriminator_pass_gives_the_same_losses_as_two_passes() -> None:
+    model = tiny_model().__class__(**{**tiny_model().to_dict(), "d_dropout": 0.0})
+    trainer = GANTrainer(model, TrainConfig(batch_size=8))
+    assert trainer.joint_discriminator_pass  # the tutorial's D has no batch norm
+    real, fake = tf.random.uniform([8, 28, 28, 1], -1, 1), tf.random.uniform([8, 28, 28, 1], -1, 1)
+    joint = trainer._d_objective(real, fake, None)
+    trainer.joint_discriminator_pass = False
+    separate = trainer._d_objective(real, fake, None)
+    for a, b in zip(joint, separate, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+    assert not GANTrainer(tiny_model(32, 3), TrainConfig()).joint_discriminator_pass  # D with batch norm

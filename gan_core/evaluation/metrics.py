@@ -1,0 +1,122 @@
+"""Sample-quality metrics on feature vectors [N, D] (float), as pure functions with their formulas and papers.
+
+Every function takes features already extracted (the extractor is chosen and named by the caller), so the
+same code serves Inception pool_3 features and this project's domain classifiers, and tests can pass the
+identity (`classifier_fn = lambda x: x`, as TF-GAN's tests do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+
+
+class MetricInputError(ValueError):
+    """Features that cannot give a meaningful number (too few, mismatched, not finite)."""
+
+
+def _check(a: np.ndarray, b: np.ndarray, minimum: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise MetricInputError(f"features must be [N, D] with the same D, got {a.shape} and {b.shape}")
+    if min(len(a), len(b)) < minimum:
+        raise MetricInputError(f"need at least {minimum} samples in each set, got {len(a)} and {len(b)}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise MetricInputError("features contain NaN or infinity")
+    return a, b
+
+
+def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> float:
+    """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2)) (Dowson & Landau 1982; FID, Heusel et al. 2017).
+
+    The square root comes from scipy.linalg.sqrtm in float64. A product that is numerically singular gets
+    eps * I added to both covariances (as in the reference implementation); the imaginary part that rounding
+    leaves must be negligible and is dropped.
+    """
+    diff = mu1 - mu2
+    covmean = scipy.linalg.sqrtm(sigma1 @ sigma2)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(len(sigma1)) * 1e-6
+        covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
+    if np.iscomplexobj(covmean):
+        if not np.allclose(np.diagonal(covmean).imag, 0, atol=1e-3):
+            raise MetricInputError(f"imaginary component {np.max(np.abs(covmean.imag)):.3g} in the matrix square root")
+        covmean = covmean.real
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(covmean))
+
+
+def fid(real: np.ndarray, fake: np.ndarray) -> float:
+    """Fréchet Inception Distance between two feature sets (means and covariances in float64).
+
+    Biased at small N (Chong & Forsyth 2020): compare FIDs only at equal N and with the same features.
+    """
+    real, fake = _check(real, fake)
+    return frechet_distance(real.mean(0), np.cov(real, rowvar=False), fake.mean(0), np.cov(fake, rowvar=False))
+
+
+@dataclass(frozen=True)
+class KID:
+    mean: float
+    std: float
+    subsets: int
+    subset_size: int
+
+
+def _polynomial_mmd2_unbiased(x: np.ndarray, y: np.ndarray) -> float:
+    d = x.shape[1]
+    k_xx = (x @ x.T / d + 1) ** 3
+    k_yy = (y @ y.T / d + 1) ** 3
+    k_xy = (x @ y.T / d + 1) ** 3
+    m, n = len(x), len(y)
+    return float(
+        (k_xx.sum() - np.trace(k_xx)) / (m * (m - 1)) + (k_yy.sum() - np.trace(k_yy)) / (n * (n - 1)) - 2 * k_xy.mean()
+    )
+
+
+def kid(real: np.ndarray, fake: np.ndarray, subsets: int = 100, subset_size: int = 1000, seed: int = 0) -> KID:
+    """Kernel Inception Distance (Bińkowski et al. 2018): the unbiased MMD^2 with the cubic polynomial kernel
+    k(x, y) = (x.y / d + 1)^3, averaged over random subsets; its expectation is 0 for equal distributions."""
+    real, fake = _check(real, fake)
+    size = min(subset_size, len(real), len(fake))
+    rng = np.random.default_rng(seed)
+    values = [
+        _polynomial_mmd2_unbiased(real[rng.choice(len(real), size, replace=False)],
+                                  fake[rng.choice(len(fake), size, replace=False)])
+        for _ in range(subsets)
+    ]  # fmt: skip
+    return KID(float(np.mean(values)), float(np.std(values)), subsets, size)
+
+
+def _kth_neighbour_radii(x: np.ndarray, k: int) -> np.ndarray:
+    d = _pairwise_distances(x, x)
+    return np.sort(d, axis=1)[:, k]  # column 0 is the point itself
+
+
+def _pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    sq = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2 * a @ b.T
+    return np.sqrt(np.maximum(sq, 0))
+
+
+@dataclass(frozen=True)
+class PrecisionRecall:
+    precision: float  # share of fakes inside the real manifold (fidelity)
+    recall: float  # share of reals inside the fake manifold (diversity)
+    density: float  # Naeem et al.: how many real neighbourhoods each fake falls in, on average / k
+    coverage: float  # Naeem et al.: share of real neighbourhoods that hold at least one fake
+
+
+def precision_recall(real: np.ndarray, fake: np.ndarray, k_pr: int = 3, k_dc: int = 5) -> PrecisionRecall:
+    """Improved precision and recall with k-NN manifolds (Kynkäänniemi et al. 2019, k=3) and density and
+    coverage (Naeem et al. 2020, k=5), in the given feature space."""
+    real, fake = _check(real, fake, minimum=max(k_pr, k_dc) + 1)
+    real_radii3, fake_radii3 = _kth_neighbour_radii(real, k_pr), _kth_neighbour_radii(fake, k_pr)
+    d_fr = _pairwise_distances(fake, real)  # [fake, real]
+    precision = float((d_fr <= real_radii3[None, :]).any(axis=1).mean())
+    recall = float((fake_radii3[None, :] >= d_fr.T).any(axis=1).mean())
+    real_radii5 = _kth_neighbour_radii(real, k_dc)
+    inside = d_fr <= real_radii5[None, :]
+    density = float(inside.sum() / (k_dc * len(fake)))
+    coverage = float((d_fr.min(axis=0) <= real_radii5).mean())
+    return PrecisionRecall(precision, recall, density, coverage)

@@ -1,0 +1,78 @@
+"""FID, KID, precision/recall and density/coverage against closed forms and constructed point clouds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gan_core.evaluation.metrics import MetricInputError, fid, frechet_distance, kid, precision_recall
+
+RNG = np.random.default_rng(0)
+
+
+def test_frechet_distance_matches_the_closed_form_for_diagonal_gaussians() -> None:
+    mu1, mu2 = np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 0.0])
+    v1, v2 = np.array([1.0, 4.0, 0.25]), np.array([9.0, 1.0, 0.25])
+    expected = np.sum((mu1 - mu2) ** 2) + np.sum((np.sqrt(v1) - np.sqrt(v2)) ** 2)  # = 5 + 4 + 1 + 0
+    assert frechet_distance(mu1, np.diag(v1), mu2, np.diag(v2)) == pytest.approx(expected, rel=1e-9)
+
+
+def test_fid_of_gaussian_samples_approaches_the_population_value() -> None:
+    cov1 = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.3], [0.0, 0.3, 0.5]])
+    cov2 = np.array([[1.0, 0.0, 0.2], [0.0, 2.0, 0.0], [0.2, 0.0, 1.0]])
+    mu1, mu2 = np.zeros(3), np.array([0.5, -0.5, 1.0])
+    a = RNG.multivariate_normal(mu1, cov1, 200_000)
+    b = RNG.multivariate_normal(mu2, cov2, 200_000)
+    assert fid(a, b) == pytest.approx(frechet_distance(mu1, cov1, mu2, cov2), rel=0.02)
+
+
+def test_fid_with_itself_is_zero_and_with_a_shift_is_the_squared_shift() -> None:
+    x = RNG.standard_normal((2000, 16))
+    shift = RNG.standard_normal(16)
+    assert fid(x, x) == pytest.approx(0.0, abs=1e-6)
+    assert fid(x, x + shift) == pytest.approx(float(shift @ shift), rel=1e-6)
+
+
+def test_fid_does_not_depend_on_sample_order() -> None:
+    a, b = RNG.standard_normal((500, 8)), RNG.standard_normal((500, 8)) * 1.5
+    assert fid(a, b) == pytest.approx(fid(a[::-1], RNG.permutation(b)), rel=1e-9)
+
+
+def test_fid_survives_singular_covariances() -> None:
+    x = RNG.standard_normal((100, 4))
+    flat = np.hstack([x, np.zeros((100, 4))])  # rank 4 in 8 dimensions
+    assert np.isfinite(fid(flat, flat + 0.1))
+
+
+def test_kid_is_zero_in_expectation_for_one_distribution_and_positive_for_two() -> None:
+    same = kid(RNG.standard_normal((2000, 10)), RNG.standard_normal((2000, 10)), subsets=50, subset_size=500)
+    assert abs(same.mean) < 3 * same.std / np.sqrt(same.subsets) + 1e-3
+    different = kid(RNG.standard_normal((2000, 10)), RNG.standard_normal((2000, 10)) + 0.5, subsets=50,
+                    subset_size=500)  # fmt: skip
+    assert different.mean > 20 * max(same.std, 1e-4) and different.mean > 0.01
+
+
+def test_precision_recall_density_coverage_on_constructed_clouds() -> None:
+    real = RNG.standard_normal((600, 2))
+    same = precision_recall(real, real.copy())
+    assert same.precision == 1.0 and same.recall == 1.0 and same.coverage == 1.0
+    fresh = precision_recall(real, RNG.standard_normal((600, 2)))  # another sample of the same distribution
+    assert fresh.density == pytest.approx(1.0, abs=0.15) and fresh.coverage > 0.9 and fresh.precision > 0.9
+    far = precision_recall(real, real + 100.0)
+    assert far.precision == 0.0 and far.recall == 0.0 and far.coverage == 0.0 and far.density == 0.0
+    half = precision_recall(real, real[real[:, 0] > 0])  # a generator that covers only one half: mode dropping
+    assert half.precision > 0.95
+    assert 0.35 < half.recall < 0.75 and 0.35 < half.coverage < 0.75
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        (np.zeros((1, 4)), np.zeros((10, 4)), "at least 2 samples"),
+        (np.zeros((10, 4)), np.zeros((10, 5)), "same D"),
+        (np.full((10, 4), np.nan), np.zeros((10, 4)), "NaN"),
+    ],
+)
+def test_bad_features_get_a_clear_message(a: np.ndarray, b: np.ndarray, message: str) -> None:
+    with pytest.raises(MetricInputError, match=message):
+        fid(a, b)
