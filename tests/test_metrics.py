@@ -76,3 +76,16 @@ def test_precision_recall_density_coverage_on_constructed_clouds() -> None:
 def test_bad_features_get_a_clear_message(a: np.ndarray, b: np.ndarray, message: str) -> None:
     with pytest.raises(MetricInputError, match=message):
         fid(a, b)
+
+
+def test_class_coverage_flags_a_generator_that_outputs_one_class() -> None:
+    from gan_core.evaluation.metrics import class_coverage
+
+    real_labels = np.repeat(np.arange(10), 100)
+    one_class = np.tile(np.eye(10)[3], (500, 1))
+    collapsed = class_coverage(one_class, real_labels, 10)
+    assert collapsed.covered == 1 and collapsed.collapsed
+    assert collapsed.kl_from_real == pytest.approx(np.log(10), rel=1e-6)  # all mass on one of ten equal classes
+    balanced = class_coverage(np.eye(10)[np.repeat(np.arange(10), 50)], real_labels, 10)
+    assert balanced.covered == 10 and not balanced.collapsed and balanced.kl_from_real == pytest.approx(0, abs=1e-9)
+    assert balanced.histogram == (50,) * 10

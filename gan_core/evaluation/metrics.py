@@ -120,3 +120,33 @@ def precision_recall(real: np.ndarray, fake: np.ndarray, k_pr: int = 3, k_dc: in
     density = float(inside.sum() / (k_dc * len(fake)))
     coverage = float((d_fr.min(axis=0) <= real_radii5).mean())
     return PrecisionRecall(precision, recall, density, coverage)
+
+
+@dataclass(frozen=True)
+class ClassCoverage:
+    histogram: tuple[int, ...]  # generated samples per predicted class
+    covered: int  # classes holding at least `min_share` of the samples
+    num_classes: int
+    kl_from_real: float  # KL(generated class distribution || real class distribution), in nats
+
+    @property
+    def collapsed(self) -> bool:
+        """Mode collapse by the class signal: fewer than half the classes appear."""
+        return self.covered < (self.num_classes + 1) // 2
+
+
+def class_coverage(
+    fake_probs: np.ndarray, real_labels: np.ndarray, num_classes: int, min_share: float = 0.01
+) -> ClassCoverage:
+    """Which classes a generator produces, judged by a domain classifier (Srivastava et al. 2017, VEEGAN;
+    Lin et al. 2018, PacGAN): the class histogram of its samples, the classes covered and the KL divergence
+    of that histogram from the real data's class frequencies (0 when they match)."""
+    if len(fake_probs) == 0:
+        raise MetricInputError("no generated samples to classify")
+    predicted = np.argmax(fake_probs, axis=1)
+    counts = np.bincount(predicted, minlength=num_classes)
+    p = counts / counts.sum()
+    q = np.bincount(np.asarray(real_labels), minlength=num_classes) / len(real_labels)
+    eps = 1e-10
+    kl = float(np.sum(np.where(p > 0, p * np.log((p + eps) / (q + eps)), 0.0)))
+    return ClassCoverage(tuple(int(c) for c in counts), int((p >= min_share).sum()), num_classes, kl)

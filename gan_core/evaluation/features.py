@@ -1,0 +1,93 @@
+"""Feature extractors behind one interface: uint8 images in, float64 feature vectors out, each with its name.
+
+Numbers computed on different features are not comparable, so every extractor carries a `name` that every
+result repeats. Here: this project's domain classifiers for MNIST and Fashion-MNIST (small CNNs trained on
+the bundled subsets and shipped in checkpoints/), whose penultimate layer gives 128-d features for an
+offline FID and whose softmax gives the class signals (coverage, mode collapse).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from gan_core.bundled_runs import CHECKPOINTS_DIR
+
+CLASSIFIER_FORMAT = "gan-playground/classifier-v1"
+
+
+class FeatureExtractor(Protocol):
+    name: str  # shown beside every number computed with it, e.g. "MNIST classifier (128-d, this project)"
+    dim: int
+
+    def features(self, images: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    dataset: str  # registry name of the data it was trained on
+    image_shape: tuple[int, int, int] = (28, 28, 1)
+    num_classes: int = 10
+    feature_dim: int = 128  # width of the penultimate layer: the FID features
+
+
+def build_classifier(cfg: ClassifierConfig):
+    """A small CNN: two conv blocks, a 128-unit feature layer, softmax over the classes."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(cfg.image_shape, name="image")  # uint8 values as float, scaled inside
+    x = layers.Rescaling(1 / 127.5, offset=-1.0)(inputs)
+    for filters in (32, 64):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    features = layers.Dense(cfg.feature_dim, activation="relu", name="features")(x)
+    x = layers.Dropout(0.3)(features)
+    outputs = layers.Dense(cfg.num_classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, [outputs, features], name=f"{cfg.dataset}_classifier")
+
+
+class DomainClassifier:
+    """A shipped domain classifier: features for FID/KID/PR and class probabilities for coverage signals."""
+
+    def __init__(self, folder: Path) -> None:
+        meta = json.loads((folder / "classifier.json").read_text())
+        if meta.get("format") != CLASSIFIER_FORMAT:
+            raise ValueError(f"{folder} is not a GAN Playground classifier")
+        self.config = ClassifierConfig(
+            meta["dataset"], tuple(meta["image_shape"]), meta["num_classes"], meta["feature_dim"]
+        )
+        self.test_accuracy: float = meta["test_accuracy"]
+        self.model = build_classifier(self.config)
+        self.model.load_weights(str(folder / "classifier.weights.h5"))
+        self.dim = self.config.feature_dim
+        self.name = f"{meta['title']} classifier ({self.dim}-d, this project; test accuracy {self.test_accuracy:.1%})"
+
+    def _run(self, images: np.ndarray, batch: int = 500) -> tuple[np.ndarray, np.ndarray]:
+        if images.dtype != np.uint8 or images.shape[1:] != self.config.image_shape:
+            raise ValueError(
+                f"expected uint8 images of shape {self.config.image_shape}, got {images.dtype} {images.shape[1:]}"
+            )
+        probs, feats = [], []
+        for start in range(0, len(images), batch):
+            p, f = self.model(images[start : start + batch].astype(np.float32), training=False)
+            probs.append(np.asarray(p))
+            feats.append(np.asarray(f))
+        return np.concatenate(probs), np.concatenate(feats).astype(np.float64)
+
+    def features(self, images: np.ndarray) -> np.ndarray:
+        return self._run(images)[1]
+
+    def classify(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities [N, num_classes]."""
+        return self._run(images)[0]
+
+
+def classifier_folder(dataset: str) -> Path:
+    return CHECKPOINTS_DIR / f"classifier-{dataset.replace('_', '-')}"
