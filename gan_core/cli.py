@@ -50,7 +50,7 @@ def _progress_line(snap) -> str:
     done = snap.step / snap.total_steps if snap.total_steps else 0.0
     bar = "#" * int(done * 20) + "." * (20 - int(done * 20))
     eta = f" ETA {int(snap.eta_seconds // 60)}m{int(snap.eta_seconds % 60):02d}s" if snap.eta_seconds else ""
-    if not h.get("step"):
+    if not h.get("step") or not snap.total_steps:
         return f"[{bar}] {snap.message}"
     return (
         f"[{bar}] step {snap.step}/{snap.total_steps} epoch {snap.epoch:.2f}  d_real {h['d_loss_real'][-1]:.3f} "
@@ -117,6 +117,44 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from gan_core.data import load_dataset
+    from gan_core.evaluation.evaluate import evaluate_images
+    from gan_core.evaluation.features import DomainClassifier, classifier_folder
+    from gan_core.run_sampler import RunSampler
+
+    data = load_dataset(args.dataset, source="bundled" if args.real == "test" else "auto")
+    real = data.split(args.real)
+    folder = classifier_folder(data.info.name)
+    if not (folder / "classifier.json").is_file():
+        print(f"error: no domain classifier for {data.info.title} in {folder}", file=sys.stderr)
+        return 2
+    extractor = DomainClassifier(folder)
+    n_real = min(args.n, len(real))
+    if args.run == "test-split":  # the floor: real test images against real training images
+        fake, what = data.split("test").images[: args.n], "the bundled test split"
+        real = data.split("train")
+        n_real = min(args.n, len(real))
+    else:
+        sampler = RunSampler(Path(args.run))
+        print(f"sampling {args.n:,} images from {args.run} (step {sampler.step})", flush=True)
+        fake, what = np.concatenate([sampler.sample(min(1000, args.n - i), seed=args.seed + i)
+                                     for i in range(0, args.n, 1000)]), args.run  # fmt: skip
+
+    def progress(fraction: float, text: str) -> None:
+        print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
+
+    report = evaluate_images(real.images[:n_real], real.labels[:n_real], fake, extractor, progress)
+    print(f"\n{what} vs {data.info.title} ({args.real} split)")
+    for name, value in report.rows():
+        print(f"  {name:<42} {value}")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
                 "sample_every", "checkpoint_every", "xla")  # fmt: skip
 
@@ -164,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="class_id", type=int, help="class id for a conditional run")
     p.add_argument("--out", required=True, help="PNG file to write")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
+    p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")
+    p.add_argument("--dataset", default="mnist")
+    p.add_argument("--real", choices=("train", "test"), default="train", help="real images to compare with")
+    p.add_argument("--n", type=int, default=5000, help="generated samples (default 5000)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_cmd_evaluate)
     return parser
 
 

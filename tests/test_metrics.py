@@ -40,8 +40,8 @@ def test_fid_does_not_depend_on_sample_order() -> None:
 
 def test_fid_survives_singular_covariances() -> None:
     x = RNG.standard_normal((100, 4))
-    flat = np.hstack([x, np.zeros((100, 4))])  # rank 4 in 8 dimensions
-    assert np.isfinite(fid(flat, flat + 0.1))
+    flat = np.hstack([x, np.zeros((100, 4))])  # rank 4 in 8 dimensions: a dead feature, as ReLU features have
+    assert fid(flat, flat + 0.1) == pytest.approx(0.08, rel=1e-3)
 
 
 def test_kid_is_zero_in_expectation_for_one_distribution_and_positive_for_two() -> None:
@@ -89,3 +89,49 @@ def test_class_coverage_flags_a_generator_that_outputs_one_class() -> None:
     balanced = class_coverage(np.eye(10)[np.repeat(np.arange(10), 50)], real_labels, 10)
     assert balanced.covered == 10 and not balanced.collapsed and balanced.kl_from_real == pytest.approx(0, abs=1e-9)
     assert balanced.histogram == (50,) * 10
+
+
+class FakeClassifier:
+    """Identity features and one-hot 'probabilities' from the brightest quadrant: a feature network for tests."""
+
+    name = "fake features (flattened pixels)"
+
+    class config:
+        num_classes = 4
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def features(self, images: np.ndarray) -> np.ndarray:
+        return images.reshape(len(images), -1).astype(np.float64)
+
+    def classify(self, images: np.ndarray) -> np.ndarray:
+        h = images.shape[1] // 2
+        quads = [images[:, :h, :h], images[:, :h, h:], images[:, h:, :h], images[:, h:, h:]]
+        return np.eye(4)[np.argmax([q.mean(axis=(1, 2, 3)) for q in quads], axis=0)]
+
+
+def quadrant_images(n: int, classes: np.ndarray, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 40, (n, 4, 4, 1)).astype(np.uint8)
+    for i, c in enumerate(classes):
+        r, q = divmod(int(c), 2)
+        images[i, 2 * r : 2 * r + 2, 2 * q : 2 * q + 2] += 200
+    return images
+
+
+def test_evaluation_report_names_its_features_and_n_and_warns_at_small_n() -> None:
+    from gan_core.evaluation.evaluate import evaluate_images
+
+    labels = np.arange(400) % 4
+    real = quadrant_images(400, labels, 0)
+    good = evaluate_images(real, labels, quadrant_images(400, labels, 1), FakeClassifier(16))
+    collapsed = evaluate_images(real, labels, quadrant_images(400, np.zeros(400, int), 2), FakeClassifier(16))
+    assert good.features == "fake features (flattened pixels)" and good.n_fake == 400
+    assert good.coverage.covered == 4 and collapsed.coverage.covered == 1 and collapsed.coverage.collapsed
+    assert collapsed.fid > 5 * good.fid
+    assert any("biased upward at small N (here 400)" in w for w in good.warnings)
+    rows = dict(good.rows())
+    assert rows["features"] == good.features and "FID (N=400)" in rows
+    with pytest.raises(MetricInputError, match="10 samples are not more than the 16 feature dimensions"):
+        evaluate_images(real[:10], labels[:10], real[10:20], FakeClassifier(16))

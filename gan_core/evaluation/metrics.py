@@ -53,6 +53,12 @@ def fid(real: np.ndarray, fake: np.ndarray) -> float:
     Biased at small N (Chong & Forsyth 2020): compare FIDs only at equal N and with the same features.
     """
     real, fake = _check(real, fake)
+    n, dim = min(len(real), len(fake)), real.shape[1]
+    if n <= dim:
+        raise MetricInputError(
+            f"{n} samples are not more than the {dim} feature dimensions: the covariance is singular and FID "
+            f"meaningless; use more than {dim} samples (FID is meant for thousands)"
+        )
     return frechet_distance(real.mean(0), np.cov(real, rowvar=False), fake.mean(0), np.cov(fake, rowvar=False))
 
 
