@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 MAX_POINTS = 2_000  # long runs are thinned for the chart; the metric log keeps every step
@@ -15,11 +16,30 @@ def _thin(values: tuple[float, ...]) -> tuple[float, ...]:
     return values[::stride]
 
 
+COLOURS = ("#1f77b4", "#17becf", "#d62728")
+
+
+def smooth(values: tuple[float, ...], span: int) -> np.ndarray:
+    """An exponential moving average over about `span` steps (a trend line over noisy per-step values)."""
+    out = np.empty(len(values))
+    alpha, level = 2.0 / (span + 1), values[0] if values else 0.0
+    for i, v in enumerate(values):
+        level = alpha * v + (1 - alpha) * level
+        out[i] = level
+    return out
+
+
 def _figure(history: dict[str, tuple[float, ...]], series: dict[str, str], title: str, y_title: str) -> go.Figure:
-    steps = _thin(history.get("step", ()))
+    steps = history.get("step", ())
+    span = max(1, len(steps) // 50)
     fig = go.Figure()
-    for key, label in series.items():
-        fig.add_trace(go.Scatter(x=steps, y=_thin(history.get(key, ())), mode="lines", name=label))
+    for colour, (key, label) in zip(COLOURS, series.items(), strict=False):
+        values = history.get(key, ())
+        if span > 1:  # the raw per-step values faintly, the trend on top
+            fig.add_trace(go.Scatter(x=_thin(steps), y=_thin(values), mode="lines", line=dict(color=colour, width=1),
+                                     opacity=0.25, showlegend=False, hoverinfo="skip"))  # fmt: skip
+            values = tuple(smooth(values, span))
+        fig.add_trace(go.Scatter(x=_thin(steps), y=_thin(values), mode="lines", name=label, line=dict(color=colour)))
     fig.update_layout(
         title=title, xaxis_title="step", yaxis_title=y_title, height=300, margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(orientation="h", y=-0.25),

@@ -146,7 +146,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     def progress(fraction: float, text: str) -> None:
         print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
 
-    report = evaluate_images(real.images[:n_real], real.labels[:n_real], fake, extractor, progress)
+    pick = np.random.default_rng(args.seed).permutation(len(real))[:n_real]  # the splits are stored class by class
+    report = evaluate_images(real.images[pick], real.labels[pick], fake, extractor, progress)
     print(f"\n{what} vs {data.info.title} ({args.real} split)")
     for name, value in report.rows():
         print(f"  {name:<42} {value}")

@@ -19,8 +19,9 @@ WEIGHTS = "weights.npz"
 COPIED = ("config.json", "metrics.jsonl", "status.json")
 
 
-def export_bundle(run_dir: Path, out: Path) -> Path:
-    """Write `out` from the latest checkpoint of `run_dir` (TensorFlow loads here)."""
+def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
+    """Write `out` from the latest checkpoint of `run_dir` (TensorFlow loads here), with at most `max_frames`
+    sample grids."""
     import tensorflow as tf
 
     from gan_core.checkpoints import RunCheckpoints
@@ -45,8 +46,10 @@ def export_bundle(run_dir: Path, out: Path) -> Path:
             shutil.copy2(run_dir / name, out / name)
     store, copy = RunStore(run_dir), RunStore(out)
     copy.samples_dir.mkdir(exist_ok=True)
-    for frame_step, path in store.frames():
-        if frame_step <= step:
+    frames = [(s, p) for s, p in store.frames() if s <= step]
+    keep = set(np.linspace(0, len(frames) - 1, num=min(max_frames, len(frames))).astype(int)) if frames else set()
+    for i, (_, path) in enumerate(frames):  # evenly thinned, first and last always kept
+        if i in keep:
             shutil.copy2(path, copy.samples_dir / path.name)
     copy.trim_to(step)
     return out

@@ -36,7 +36,7 @@ def training_seconds(store: RunStore) -> float:
     return frames[-1][1].stat().st_mtime - frames[0][1].stat().st_mtime
 
 
-def model_card(run: Path, out: Path) -> str:
+def model_card(run: Path, out: Path, minutes: float | None = None) -> str:
     import numpy as np
 
     from gan_core.models.dcgan import build_discriminator, build_generator
@@ -50,7 +50,8 @@ def model_card(run: Path, out: Path) -> str:
         for k in ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
     }
     g, d = build_generator(config.model), build_discriminator(config.model)
-    t, minutes = config.train, training_seconds(store) / 60
+    t = config.train
+    minutes = minutes if minutes is not None else training_seconds(store) / 60
     return f"""# MNIST DCGAN demo run
 
 The default MNIST DCGAN of GAN Playground, trained by this project on a CPU with
@@ -64,15 +65,45 @@ The default MNIST DCGAN of GAN Playground, trained by this project on a CPU with
 | Training | {t.epochs} epochs, {rows[-1]["step"]:,} steps of batch {t.batch_size}; {t.loss} (non-saturating) loss; Adam lr {t.lr_g:g} (G and D), beta1 {t.beta1}; seed {t.seed} |
 | Time | {minutes:.1f} minutes of training on {os.cpu_count()} CPU cores ({platform.machine()}), TensorFlow on the CPU |
 | Last epoch (means) | D loss real {mean["d_loss_real"]:.3f}, fake {mean["d_loss_fake"]:.3f}; G loss {mean["g_loss"]:.3f}; D accuracy real {mean["d_acc_real"]:.2f}, fake {mean["d_acc_fake"]:.2f} |
-| Shipped as | float16 weights of G and D (`weights.npz`), the metric log, {len(store.frames())} fixed-noise sample grids; training on restarts Adam's moments |
+| Shipped as | float16 weights of G and D (`weights.npz`), the metric log, {len(RunStore(out).frames())} of its {len(store.frames())} fixed-noise sample grids; training on restarts Adam's moments |
 
-FID, KID and class coverage on the bundled features arrive with the Evaluation work and will be added here.
+{evaluation_table(out)}
 """
+
+
+def evaluation_table(bundle: Path, n: int = 1000, seed: int = 0) -> str:
+    """FID, KID and coverage of the shipped generator and of the real test split (the floor), at equal N."""
+    import numpy as np
+
+    from gan_core.data import load_dataset
+    from gan_core.evaluation.evaluate import evaluate_images
+    from gan_core.evaluation.features import DomainClassifier, classifier_folder
+    from gan_core.run_sampler import RunSampler
+
+    data = load_dataset("mnist", source="bundled")
+    train, test = data.split("train"), data.split("test")
+    pick = np.random.default_rng(seed).permutation(len(train))[:n]
+    extractor = DomainClassifier(classifier_folder("mnist"))
+    generated = RunSampler(bundle).sample(n, seed=seed)
+    rows = []
+    for what, fake in (("this generator", generated), ("real test split (the floor)", test.images[:n])):
+        r = evaluate_images(train.images[pick], train.labels[pick], fake, extractor)
+        rows.append(
+            f"| {what} | {r.fid:.1f} | {r.kid.mean:.2f} ± {r.kid.std:.2f} | {r.pr.precision:.2f} / {r.pr.recall:.2f} "
+            f"| {r.pr.coverage:.2f} | {r.coverage.covered} of 10, KL {r.coverage.kl_from_real:.3f} |"
+        )
+    return (
+        f"Evaluation against {n:,} random training images, {n:,} samples each, on the features of "
+        f"{extractor.name} (not comparable with Inception FIDs; FID is biased upward at this N, so compare only "
+        "at equal N):\n\n| | FID | KID | precision / recall | coverage | classes |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", type=Path, help="package this finished run instead of training one")
+    parser.add_argument("--minutes", type=float, help="training wall time, when the run's log predates its column")
     args = parser.parse_args()
     run = args.run
     if run is None:
@@ -81,7 +112,7 @@ def main() -> None:
                "--epochs", str(EPOCHS), "--out", str(run), "--log-every", "70"]  # fmt: skip
         subprocess.run(cmd, cwd=ROOT, check=True)
     out = export_bundle(run, ROOT / "checkpoints" / NAME)
-    (out / "MODEL_CARD.md").write_text(model_card(run, out))
+    (out / "MODEL_CARD.md").write_text(model_card(run, out, args.minutes))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"wrote {out.relative_to(ROOT)} ({size / 2**20:.1f} MB)")
 

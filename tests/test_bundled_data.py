@@ -63,6 +63,7 @@ def test_train_test_split_is_disjoint_and_complete(mnist) -> None:
 
 
 def test_bundled_binaries_stay_small() -> None:
-    binaries = [p for p in (REPO / "gan_core" / "assets").rglob("*") if p.is_file()]
-    binaries += [p for p in (REPO / "checkpoints").rglob("*") if p.is_file()]
-    assert sum(p.stat().st_size for p in binaries) < 15 * 2**20
+    files = [*(REPO / "gan_core" / "assets").rglob("*"), *(REPO / "checkpoints").rglob("*")]
+    binaries = [p for p in files if p.is_file() and p.suffix not in {".json", ".jsonl", ".md"}]
+    assert sum(p.stat().st_size for p in binaries) < 15 * 2**20  # text (logs, cards) is not counted
+    assert sum(p.stat().st_size for p in files if p.is_file()) < 40 * 2**20

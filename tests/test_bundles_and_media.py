@@ -45,6 +45,7 @@ def test_bundle_is_small_samples_like_the_run_and_resumes(finished_run: Path, tm
     opened = open_bundled_run(found[0], tmp_path / "runs")
     run = TrainingRun(opened, data_loader=synthetic_loader)
     assert run.snapshot().history["step"] == tuple(range(1, 9))  # the curves come along
+    assert run.snapshot().epoch == 2.0 and run.snapshot().frame is not None and run.snapshot().frame_step == 8
     more = run.config.train.with_changes(epochs=3)
     run = TrainingRun(opened, type(run.config)(run.config.model, more), data_loader=synthetic_loader)
     run.start()
@@ -100,3 +101,15 @@ def test_run_animation_uses_every_saved_grid(finished_run: Path) -> None:
     assert gif.shape[0] >= len(RunStore(finished_run).frames())
     with pytest.raises(ValueError, match="no frames"):
         gif_bytes([])
+
+
+def test_chart_trend_line_is_an_exponential_moving_average() -> None:
+    from gan_core.charts import loss_figure, smooth
+
+    assert np.allclose(smooth((1.0, 1.0, 1.0), 5), 1.0)
+    trend = smooth(tuple(float(i % 2) for i in range(400)), 20)
+    assert abs(trend[-1] - 0.5) < 0.06  # alternating 0/1 smooths to its mean
+    history = {"step": tuple(range(1, 501)), "d_loss_real": (0.5,) * 500, "d_loss_fake": (0.6,) * 500,
+               "g_loss": (0.7,) * 500}  # fmt: skip
+    names = [t.name for t in loss_figure(history).data if t.showlegend is not False]
+    assert names == ["D loss on real", "D loss on fake", "G loss"]

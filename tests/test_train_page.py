@@ -96,3 +96,13 @@ def test_saved_runs_are_listed_and_open_by_url(train_page: AppTest) -> None:
     assert not at.exception
     assert at.query_params["run"] in ("old-run", ["old-run"])
     assert any(m.value.startswith("**idle**") for m in at.markdown)
+
+
+def test_open_demo_shows_the_finished_run_with_its_curves(train_page: AppTest) -> None:
+    at = train_page
+    at.button(key="demo-demo-mnist-dcgan").click().run()
+    assert not at.exception
+    assert at.query_params["run"] in ("demo-mnist-dcgan", ["demo-mnist-dcgan"])
+    assert any(m.value.startswith("**idle**") for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 2
+    assert not at.button(key="ctl-continue").disabled

@@ -28,8 +28,8 @@ class EvaluationReport:
             ("features", self.features),
             ("samples", f"{self.n_fake:,} generated vs {self.n_real:,} real"),
             (f"FID (N={self.n_fake:,})", f"{self.fid:.3f}"),
-            (f"KID x1000 ({self.kid.subsets} subsets of {self.kid.subset_size})",
-             f"{self.kid.mean * 1000:.3f} ± {self.kid.std * 1000:.3f}"),
+            (f"KID ({self.kid.subsets} subsets of {self.kid.subset_size})",
+             f"{self.kid.mean:.4g} ± {self.kid.std:.2g}"),
             ("precision / recall (k=3)", f"{self.pr.precision:.3f} / {self.pr.recall:.3f}"),
             ("density / coverage (k=5)", f"{self.pr.density:.3f} / {self.pr.coverage:.3f}"),
         ]  # fmt: skip
@@ -63,7 +63,8 @@ def evaluate_images(
     fake_features = extractor.features(fake)
     say(0.6, "FID and KID")
     fid_value = fid(real_features, fake_features)
-    kid_value = kid(real_features, fake_features, subsets=50, subset_size=min(1000, len(real), len(fake)))
+    n = min(len(real), len(fake))
+    kid_value = kid(real_features, fake_features, subsets=50, subset_size=min(1000, max(2, n // 2)))
     say(0.8, "precision, recall, density, coverage")
     cap = 5000  # k-NN on all pairs: cap the sets so memory stays bounded
     pr = precision_recall(real_features[:cap], fake_features[:cap])

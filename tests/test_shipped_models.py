@@ -1,0 +1,43 @@
+"""The models shipped in checkpoints/ load offline and do what their model cards say."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from gan_core.bundled_runs import bundled_runs
+from gan_core.cli import main as cli_main
+from gan_core.data import load_dataset
+from gan_core.evaluation.features import DomainClassifier, classifier_folder
+from gan_core.run_sampler import RunSampler
+
+
+@pytest.mark.parametrize(("dataset", "floor"), [("mnist", 0.97), ("fashion_mnist", 0.85)])
+def test_domain_classifiers_reach_their_stated_test_accuracy(dataset: str, floor: float) -> None:
+    classifier = DomainClassifier(classifier_folder(dataset))
+    test = load_dataset(dataset, source="bundled").split("test")
+    accuracy = float((classifier.classify(test.images).argmax(1) == test.labels).mean())
+    assert accuracy == pytest.approx(classifier.test_accuracy, abs=0.002)  # the model card's number
+    assert accuracy > floor
+    assert classifier.features(test.images[:5]).shape == (5, 128)
+
+
+def test_the_demo_run_is_shipped_and_draws_digits_of_every_class() -> None:
+    demo = next(b for b in bundled_runs() if b.name == "demo-mnist-dcgan")
+    assert "MNIST DCGAN demo run" in demo.card and "minutes of training" in demo.card
+    sampler = RunSampler(demo.path)
+    assert sampler.step == json.loads((demo.path / "status.json").read_text())["step"]
+    images = sampler.sample(300, seed=1)
+    classes = DomainClassifier(classifier_folder("mnist")).classify(images).argmax(1)
+    assert len(np.unique(classes)) == 10  # no mode collapse: every digit appears
+
+
+def test_cli_evaluate_prints_named_features_and_n(capsys: pytest.CaptureFixture) -> None:
+    assert cli_main(["evaluate", "--run", "test-split", "--dataset", "mnist", "--n", "1000"]) == 0
+    out = capsys.readouterr().out
+    assert "MNIST digits classifier (128-d, this project" in out
+    assert "FID (N=1,000)" in out and "classes covered" in out and "biased upward at small N (here 1,000)" in out
+    fid_value = float(next(line for line in out.splitlines() if "FID (N=1,000)" in line).split()[-1])
+    assert 0 < fid_value < 30  # real against real: the floor
