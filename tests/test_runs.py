@@ -166,3 +166,15 @@ def test_registry_caps_concurrent_runs_and_queues_the_rest(tmp_path: Path) -> No
     wait_for(lambda: registry.get("b").state is not RunState.QUEUED)
     assert registry.queue_position("b") is None
     assert registry.get("b").join(120) and registry.get("b").state is RunState.FINISHED
+
+
+def test_a_new_run_cannot_take_the_name_of_a_saved_run_of_another_model(tmp_path: Path) -> None:
+    from gan_core.errors import PlaygroundError
+
+    registry = RunRegistry(tmp_path / "runs")
+    registry.open("taken", tiny_run_config())
+    conditional = tiny_run_config(conditional=True)
+    with pytest.raises(PlaygroundError, match="trains another model or dataset; choose another name"):
+        registry.open("taken", conditional)
+    more_epochs = tiny_run_config(epochs=9)  # the same model: continuing with other settings is fine
+    assert registry.open("taken", more_epochs).config.train.epochs == 9

@@ -1,0 +1,304 @@
+"""One training run in a background thread: start / pause / resume / stop, publishing immutable snapshots.
+
+The thread never touches the UI. It loads the data, builds (or restores) the trainer, and loops over steps,
+checking its stop and pause flags between steps; metrics, sample frames, checkpoints and status go to the run
+folder, and the latest of each into a snapshot that the page polls. TensorFlow is imported by the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gan_core.data import ImageDataset, load_dataset
+from gan_core.run_config import RunConfig
+from gan_core.runs.state import RunState, next_state
+from gan_core.runs.store import RunStore
+
+log = logging.getLogger(__name__)
+
+DataLoader = Callable[[RunConfig], ImageDataset]
+HISTORY_KEYS = ("step", "epoch", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake", "images_per_sec")
+
+
+def load_training_data(config: RunConfig) -> ImageDataset:
+    """The training split of the run's dataset (own-image folders have no test split)."""
+    return load_dataset(config.train.dataset, source=config.train.source).split("train")  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, eq=False)
+class RunSnapshot:
+    """Everything the UI shows about a run at one moment; safe to read from any thread."""
+
+    name: str
+    state: RunState
+    message: str
+    step: int
+    total_steps: int
+    steps_per_epoch: int
+    images_per_sec: float
+    batch_size: int
+    history: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    frame: np.ndarray | None = None  # the latest fixed-noise grid, uint8 [H, W, C]
+    frame_step: int | None = None
+    checkpoint_steps: tuple[int, ...] = ()
+
+    @property
+    def epoch(self) -> float:
+        if self.steps_per_epoch:
+            return self.step / self.steps_per_epoch
+        epochs = self.history.get("epoch", ())
+        return float(epochs[-1]) if epochs else 0.0  # a run read from disk, not started in this process
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if self.state is not RunState.RUNNING or self.images_per_sec <= 0:
+            return None
+        return (self.total_steps - self.step) * self.batch_size / self.images_per_sec
+
+
+class TrainingRun:
+    """A run folder plus the thread that trains it. Create with a RunConfig for a new run, without to resume."""
+
+    def __init__(
+        self,
+        run_dir: Path,
+        config: RunConfig | None = None,
+        *,
+        data_loader: DataLoader = load_training_data,
+        trainer_factory: Callable[..., Any] | None = None,
+        strategy: Any = None,
+        on_end: Callable[[TrainingRun], None] | None = None,
+    ) -> None:
+        self.store = RunStore(run_dir)
+        if config is None:
+            config = self.store.read_config()  # resume: the folder says what to build
+        else:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            self.store.write_config(config)
+        self.config = config
+        self.name = run_dir.name
+        self._data_loader, self._strategy, self._on_end = data_loader, strategy, on_end
+        self._trainer_factory = trainer_factory  # default: gan_core.training.engine.GANTrainer
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._unpaused = threading.Event()
+        self._unpaused.set()
+        self._thread: threading.Thread | None = None
+        rows = self.store.read_metrics()
+        self._history: dict[str, list[float]] = {k: [r[k] for r in rows if k in r] for k in HISTORY_KEYS}
+        last = self.store.read_status()
+        self._state = RunState.IDLE
+        self._message = f"last {last['state']} at step {last.get('step', 0)}" if last.get("state") else ""
+        self._step = int(last.get("step", 0))
+        self._total_steps = 0
+        self._steps_per_epoch = 0
+        self._ips = 0.0
+        self._frame: np.ndarray | None = None
+        self._frame_step: int | None = None
+        frames = self.store.frames()
+        if frames:
+            self._frame_step = frames[-1][0]
+            self._frame = self.store.frame_image(self._frame_step)
+
+    # -- control (any thread) ---------------------------------------------------------------------------------
+    def _transition(self, action: str, message: str | None = None) -> None:
+        with self._lock:
+            self._state = next_state(self._state, action)
+            if message is not None:
+                self._message = message
+        self.store.write_status(self._state.value, self._step, self._message)
+
+    def queue(self) -> None:
+        self._transition("queue", "waiting for a free training slot")
+
+    def start(self) -> None:
+        """Begin training in a background thread (resuming from the latest checkpoint if there is one)."""
+        self._transition("start", "preparing: loading data and building the model")
+        self._stop.clear()
+        self._unpaused.set()
+        self._thread = threading.Thread(target=self._main, name=f"train-{self.name}", daemon=True)
+        self._thread.start()
+
+    def pause(self) -> None:
+        self._transition("pause", "paused")
+        self._unpaused.clear()
+
+    def resume(self) -> None:
+        self._transition("resume", "training")
+        self._unpaused.set()
+
+    def stop(self, wait: float = 10.0) -> RunSnapshot:
+        """Stop after the current step and leave a checkpoint; returns once the thread has saved (or `wait` s)."""
+        with self._lock:
+            queued = self._state is RunState.QUEUED
+            self._state = next_state(self._state, "stop")
+            self._message = "stopped" if queued else "stopping: saving a checkpoint"
+        self._stop.set()
+        self._unpaused.set()
+        if queued:
+            self.store.write_status(RunState.STOPPED.value, self._step, "stopped before it started")
+            self._notify_end()
+        elif self._thread is not None:
+            self._thread.join(wait)
+        return self.snapshot()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True if it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
+    @property
+    def state(self) -> RunState:
+        return self._state
+
+    def snapshot(self) -> RunSnapshot:
+        with self._lock:
+            return RunSnapshot(
+                name=self.name,
+                state=self._state,
+                message=self._message,
+                step=self._step,
+                total_steps=self._total_steps,
+                steps_per_epoch=self._steps_per_epoch,
+                images_per_sec=self._ips,
+                batch_size=self.config.train.batch_size,
+                history={k: tuple(v) for k, v in self._history.items()},
+                frame=self._frame,
+                frame_step=self._frame_step,
+                checkpoint_steps=self.store.checkpoint_steps(),
+            )
+
+    # -- the training thread ----------------------------------------------------------------------------------
+    def _publish(self, **values: Any) -> None:
+        with self._lock:
+            for key, value in values.items():
+                setattr(self, f"_{key}", value)
+
+    def _end(self, action: str, message: str) -> None:
+        with self._lock:
+            if self._state is RunState.STOPPED and action == "finish":
+                action = "stop"  # a stop that arrived during the last step
+            if action != "stop":
+                self._state = next_state(self._state, action)
+            self._message = message
+        self.store.write_status(self._state.value, self._step, message)
+        self._notify_end()
+
+    def _notify_end(self) -> None:
+        if self._on_end is not None:
+            try:
+                self._on_end(self)
+            except Exception:  # noqa: BLE001 - a listener's bug must not take the run down with it
+                log.exception("on_end listener failed for run %s", self.name)
+
+    def _main(self) -> None:
+        try:
+            self._train()
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the UI
+            from gan_core.training.engine import DivergenceError
+
+            kept = self.store.checkpoint_steps()
+            where = f" The last good checkpoint (step {kept[-1]}) is kept; resume from it." if kept else ""
+            reason = str(exc) if isinstance(exc, DivergenceError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, DivergenceError):
+                log.exception("run %s failed", self.name)
+            self._end("fail", f"failed: {reason}.{where}")
+
+    def _train(self) -> None:
+        from gan_core.checkpoints import RunCheckpoints, export_generator
+        from gan_core.data.pipeline import PipelineConfig, make_pipeline
+        from gan_core.run_bundle import is_bundle, restore_bundle
+        from gan_core.training.engine import GANTrainer
+
+        cfg = self.config.train
+        data = self._data_loader(self.config)
+        trainer = (self._trainer_factory or GANTrainer)(self.config.model, cfg, self._strategy)
+        checkpoints = RunCheckpoints(self.store.dir, trainer, keep=cfg.keep_checkpoints)
+        start = checkpoints.restore()
+        note = "training"
+        if start is None and is_bundle(self.store.dir):
+            start = restore_bundle(self.store.dir, trainer)
+            note = "training on from the shipped weights (Adam's moments start fresh)"
+        start = start or 0
+        trainer.g_optimizer.learning_rate.assign(cfg.lr_g)  # config.json decides, also after a fork with new rates
+        trainer.d_optimizer.learning_rate.assign(cfg.lr_d)
+        rows = self.store.trim_to(start)
+        steps_per_epoch = len(data) // cfg.batch_size
+        if steps_per_epoch == 0:
+            raise ValueError(f"{len(data)} images are fewer than one batch of {cfg.batch_size}; lower the batch size")
+        self._publish(
+            step=start,
+            total_steps=cfg.epochs * steps_per_epoch,
+            steps_per_epoch=steps_per_epoch,
+            history={k: [r[k] for r in rows if k in r] for k in HISTORY_KEYS},
+            message=note,
+        )
+        pipeline = make_pipeline(
+            data.images, data.labels, PipelineConfig(cfg.batch_size, shuffle_seed=cfg.seed + start, with_labels=cfg.conditional)
+        )
+        batches = iter(trainer.distribute(pipeline.repeat()))
+        if start == 0:
+            self._save_frame(trainer, 0)
+        pending: list[dict[str, Any]] = []
+        last_saved = start
+        step = start
+        ips = 0.0
+        seconds = float(rows[-1].get("seconds", 0.0)) if rows else 0.0  # training time so far, pauses excluded
+        tick = time.perf_counter()
+        while step < self._total_steps and not self._stop.is_set():
+            if not self._unpaused.is_set():
+                self._unpaused.wait(0.25)
+                tick = time.perf_counter()
+                continue
+            metrics = trainer.train_step(next(batches))
+            step = metrics.step
+            now = time.perf_counter()
+            rate = cfg.batch_size / max(now - tick, 1e-9)
+            seconds += now - tick
+            tick = now
+            if step > start + 1:  # the first step after a (re)start includes compiling the graph
+                ips = rate if ips == 0 else 0.9 * ips + 0.1 * rate
+            row = metrics.as_dict() | {
+                "images_per_sec": round(rate, 2),
+                "epoch": step / steps_per_epoch,
+                "seconds": round(seconds, 3),
+            }
+            pending.append(row)
+            with self._lock:
+                self._step, self._ips = step, ips
+                for key in HISTORY_KEYS:
+                    self._history[key].append(row[key])
+            if step % cfg.sample_every == 0:
+                self._save_frame(trainer, step)
+            due = step % (cfg.checkpoint_every or steps_per_epoch) == 0
+            if due:
+                self.store.append_metrics(pending)
+                pending.clear()
+                checkpoints.save()
+                last_saved = step
+                self.store.write_status(self._state.value, step, self._message)
+        self.store.append_metrics(pending)
+        if self._frame_step != step:
+            self._save_frame(trainer, step)
+        if step != last_saved:
+            checkpoints.save()
+        export_generator(trainer, self.store.dir)
+        if self._stop.is_set():
+            self._end("stop", f"stopped at step {step}; checkpoint saved")
+        else:
+            self._end("finish", f"finished {cfg.epochs} epochs ({step} steps)")
+
+    def _save_frame(self, trainer: Any, step: int) -> None:
+        grid = self.store.save_frame(step, trainer.preview())
+        self._publish(frame=grid, frame_step=step)
+

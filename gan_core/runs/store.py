@@ -1,0 +1,150 @@
+"""A run folder's plain files: config.json, the metric log, sample frames and status.json (no TensorFlow).
+
+    runs/NAME/config.json        model + training settings, lineage, library versions
+    runs/NAME/metrics.jsonl      one JSON object per step (append-only; trimmed back on resume)
+    runs/NAME/samples/NNNNNNN.png the fixed-noise grid every sample_every steps
+    runs/NAME/status.json        state, step and message, for listing runs after a restart
+    runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.checkpoints)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gan_core.atomic_files import atomic_write_bytes, atomic_write_text
+from gan_core.render import image_grid, png_bytes
+from gan_core.run_config import RunConfig
+
+_FRAME = re.compile(r"^(\d{7})\.png$")
+HISTORY_COLUMNS = ("step", "epoch", "seconds", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
+                   "images_per_sec")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a list of runs shows, read from the folder alone."""
+
+    name: str
+    path: Path
+    dataset: str
+    state: str
+    step: int
+    message: str
+    checkpoint_steps: tuple[int, ...]
+
+
+class RunStore:
+    def __init__(self, run_dir: Path) -> None:
+        self.dir = run_dir
+        self.samples_dir = run_dir / "samples"
+        self.metrics_path = run_dir / "metrics.jsonl"
+        self.status_path = run_dir / "status.json"
+
+    # -- config -----------------------------------------------------------------------------------------------
+    def write_config(self, config: RunConfig) -> None:
+        atomic_write_text(self.dir / "config.json", config.to_json())
+
+    def read_config(self) -> RunConfig:
+        return RunConfig.read(self.dir)
+
+    # -- metrics ----------------------------------------------------------------------------------------------
+    def append_metrics(self, rows: list[dict[str, Any]]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.metrics_path, "a", encoding="utf-8") as f:
+            f.writelines(json.dumps(row) + "\n" for row in rows)
+
+    def read_metrics(self, up_to_step: int | None = None) -> list[dict[str, Any]]:
+        """Every complete row (a torn last line from a crash is ignored), optionally only up to a step."""
+        if not self.metrics_path.exists():
+            return []
+        rows = []
+        for line in self.metrics_path.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if up_to_step is None or row.get("step", 0) <= up_to_step:
+                rows.append(row)
+        return rows
+
+    def trim_to(self, step: int) -> list[dict[str, Any]]:
+        """Forget metrics and frames after `step` (the checkpoint a resume starts from); returns the kept rows."""
+        rows = self.read_metrics(up_to_step=step)
+        atomic_write_text(self.metrics_path, "".join(json.dumps(r) + "\n" for r in rows))
+        for frame_step, path in self.frames():
+            if frame_step > step:
+                path.unlink(missing_ok=True)
+        return rows
+
+    # -- sample frames ----------------------------------------------------------------------------------------
+    def save_frame(self, step: int, images: np.ndarray) -> np.ndarray:
+        """Tile a preview batch into a grid and save it as samples/<step>.png; returns the grid."""
+        grid = image_grid(images, ncols=int(np.ceil(np.sqrt(len(images)))))
+        atomic_write_bytes(self.samples_dir / f"{step:07d}.png", png_bytes(grid))
+        return grid
+
+    def frame_image(self, step: int) -> np.ndarray:
+        """One saved grid as uint8 [H, W, C]."""
+        from PIL import Image
+
+        with Image.open(self.samples_dir / f"{step:07d}.png") as img:
+            pixels = np.asarray(img)
+        return pixels[..., None] if pixels.ndim == 2 else pixels
+
+    def animation(self, fmt: str, fps: float = 5.0, max_side: int = 512) -> bytes:
+        """Every saved grid, in step order, as an animated GIF or an MP4 (enlarged to about max_side px)."""
+        from gan_core.render import gif_bytes, mp4_bytes, upscale
+
+        frames = [self.frame_image(step) for step, _ in self.frames()]
+        if not frames:
+            raise ValueError("no sample grids saved yet")
+        factor = max(1, max_side // max(frames[0].shape[:2]))
+        frames = [upscale(f, factor) for f in frames]
+        return gif_bytes(frames, fps) if fmt == "gif" else mp4_bytes(frames, fps)
+
+    def frames(self) -> list[tuple[int, Path]]:
+        if not self.samples_dir.is_dir():
+            return []
+        found = [(int(m.group(1)), p) for p in self.samples_dir.iterdir() if (m := _FRAME.match(p.name))]
+        return sorted(found)
+
+    # -- status -----------------------------------------------------------------------------------------------
+    def write_status(self, state: str, step: int, message: str = "") -> None:
+        atomic_write_text(self.status_path, json.dumps({"state": state, "step": step, "message": message}) + "\n")
+
+    def read_status(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.status_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            return {}
+
+    def checkpoint_steps(self) -> tuple[int, ...]:
+        folder = self.dir / "checkpoints"
+        if not folder.is_dir():
+            return ()
+        return tuple(sorted(int(m.group(1)) for p in folder.glob("ckpt-*.index") if (m := re.match(r"ckpt-(\d+)", p.name))))
+
+    def summary(self) -> RunSummary:
+        status = self.read_status()
+        try:
+            dataset = self.read_config().train.dataset
+        except (OSError, ValueError):
+            dataset = "?"
+        return RunSummary(
+            self.dir.name, self.dir, dataset, status.get("state", "unknown"), int(status.get("step", 0)),
+            status.get("message", ""), self.checkpoint_steps(),
+        )  # fmt: skip
+
+
+def list_runs(runs_dir: Path) -> list[RunSummary]:
+    """Every run folder under runs_dir (newest first), as found on disk: this survives a server restart."""
+    if not runs_dir.is_dir():
+        return []
+    folders = [p for p in runs_dir.iterdir() if (p / "config.json").is_file()]
+    return [RunStore(p).summary() for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]
