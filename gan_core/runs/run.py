@@ -198,13 +198,13 @@ class TrainingRun:
         if self._on_end is not None:
             try:
                 self._on_end(self)
-            except Exception:  # noqa: BLE001 - a listener's bug must not take the run down with it
+            except Exception:
                 log.exception("on_end listener failed for run %s", self.name)
 
     def _main(self) -> None:
         try:
             self._train()
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the UI
+        except Exception as exc:
             from gan_core.training.engine import DivergenceError
 
             kept = self.store.checkpoint_steps()
@@ -244,7 +244,9 @@ class TrainingRun:
             message=note,
         )
         pipeline = make_pipeline(
-            data.images, data.labels, PipelineConfig(cfg.batch_size, shuffle_seed=cfg.seed + start, with_labels=cfg.conditional)
+            data.images,
+            data.labels,
+            PipelineConfig(cfg.batch_size, shuffle_seed=cfg.seed + start, with_labels=cfg.conditional),
         )
         batches = iter(trainer.distribute(pipeline.repeat()))
         if start == 0:
@@ -301,4 +303,3 @@ class TrainingRun:
     def _save_frame(self, trainer: Any, step: int) -> None:
         grid = self.store.save_frame(step, trainer.preview())
         self._publish(frame=grid, frame_step=step)
-

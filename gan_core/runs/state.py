@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from gan_core.errors import PlaygroundError
 
 
-class RunState(str, Enum):
+class RunState(StrEnum):
     IDLE = "idle"  # created (or loaded from disk), not started
     QUEUED = "queued"  # waiting for a free training slot on this server
     RUNNING = "running"

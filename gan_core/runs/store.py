@@ -1,10 +1,10 @@
 """A run folder's plain files: config.json, the metric log, sample frames and status.json (no TensorFlow).
 
-    runs/NAME/config.json        model + training settings, lineage, library versions
-    runs/NAME/metrics.jsonl      one JSON object per step (append-only; trimmed back on resume)
-    runs/NAME/samples/NNNNNNN.png the fixed-noise grid every sample_every steps
-    runs/NAME/status.json        state, step and message, for listing runs after a restart
-    runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.checkpoints)
+runs/NAME/config.json        model + training settings, lineage, library versions
+runs/NAME/metrics.jsonl      one JSON object per step (append-only; trimmed back on resume)
+runs/NAME/samples/NNNNNNN.png the fixed-noise grid every sample_every steps
+runs/NAME/status.json        state, step and message, for listing runs after a restart
+runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.checkpoints)
 """
 
 from __future__ import annotations
@@ -128,7 +128,9 @@ class RunStore:
         folder = self.dir / "checkpoints"
         if not folder.is_dir():
             return ()
-        return tuple(sorted(int(m.group(1)) for p in folder.glob("ckpt-*.index") if (m := re.match(r"ckpt-(\d+)", p.name))))
+        return tuple(
+            sorted(int(m.group(1)) for p in folder.glob("ckpt-*.index") if (m := re.match(r"ckpt-(\d+)", p.name)))
+        )
 
     def summary(self) -> RunSummary:
         status = self.read_status()
