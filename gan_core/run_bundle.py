@@ -55,20 +55,29 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
     return out
 
 
+def load_model_weights(bundle_dir: Path, model, prefix: str) -> None:
+    """Assign a bundle's float16 weights (keys `<prefix><index>`) to `model`, checking count and shapes."""
+    with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
+        weights = model.weights
+        if sum(k.startswith(prefix) and k[1:].isdigit() for k in f.files) != len(weights):
+            raise ValueError(f"{bundle_dir / WEIGHTS} does not fit the model in config.json")
+        for i, var in enumerate(weights):
+            value = f[f"{prefix}{i}"]
+            if tuple(value.shape) != tuple(var.shape):
+                raise ValueError(f"{bundle_dir / WEIGHTS}: {var.path} has shape {value.shape}, expected {var.shape}")
+            var.assign(value.astype(np.float32))
+
+
+def bundle_step(bundle_dir: Path) -> int:
+    with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
+        return int(f["step"])
+
+
 def restore_bundle(bundle_dir: Path, trainer) -> int:
     """Load a bundle's weights (float16 -> float32), step and preview noise into `trainer`; returns the step."""
+    load_model_weights(bundle_dir, trainer.generator, "g")
+    load_model_weights(bundle_dir, trainer.discriminator, "d")
     with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
-        for prefix, model in (("g", trainer.generator), ("d", trainer.discriminator)):
-            weights = model.weights
-            if sum(k.startswith(prefix) and k[1:].isdigit() for k in f.files) != len(weights):
-                raise ValueError(f"{bundle_dir / WEIGHTS} does not fit the model in config.json")
-            for i, var in enumerate(weights):
-                value = f[f"{prefix}{i}"]
-                if tuple(value.shape) != tuple(var.shape):
-                    raise ValueError(
-                        f"{bundle_dir / WEIGHTS}: {var.path} has shape {value.shape}, expected {var.shape}"
-                    )
-                var.assign(value.astype(np.float32))
         trainer.step.assign(int(f["step"]))
         trainer.preview_noise.assign(f["preview_noise"])
     return int(trainer.step.numpy())

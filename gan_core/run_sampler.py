@@ -17,39 +17,26 @@ class RunSampler:
 
         from gan_core.checkpoints import GENERATOR_WEIGHTS, CheckpointMismatchError
         from gan_core.models.dcgan import build_generator
-        from gan_core.run_bundle import is_bundle
+        from gan_core.run_bundle import bundle_step, is_bundle, load_model_weights
 
         self.config = RunConfig.read(run_dir)
         self.generator = build_generator(self.config.model)
         latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
+        self.step: int | None = None  # the training step the weights come from, when known
         try:
             if latest:
-                tf.train.Checkpoint(generator=self.generator).restore(
-                    latest
-                ).expect_partial().assert_existing_objects_matched()
+                restore = tf.train.Checkpoint(generator=self.generator).restore(latest).expect_partial()
+                restore.assert_existing_objects_matched()
+                self.step = int(Path(latest).name.split("-")[-1])
             elif (run_dir / GENERATOR_WEIGHTS).is_file():
                 self.generator.load_weights(str(run_dir / GENERATOR_WEIGHTS))
             elif is_bundle(run_dir):
-                self._load_bundle(run_dir)
+                load_model_weights(run_dir, self.generator, "g")
+                self.step = bundle_step(run_dir)
             else:
                 raise FileNotFoundError(f"{run_dir} has no checkpoint or generator weights yet; train it first")
         except (AssertionError, ValueError) as exc:
             raise CheckpointMismatchError(f"the weights in {run_dir} do not fit its config.json ({exc})") from exc
-        self.step = int(Path(latest).name.split("-")[-1]) if latest else self._bundle_step
-
-    _bundle_step: int | None = None
-
-    def _load_bundle(self, run_dir: Path) -> None:
-        from gan_core.run_bundle import WEIGHTS
-
-        with np.load(run_dir / WEIGHTS, allow_pickle=False) as f:
-            weights = self.generator.weights
-            for i, var in enumerate(weights):
-                value = f[f"g{i}"]
-                if tuple(value.shape) != tuple(var.shape):
-                    raise ValueError(f"{var.path} has shape {value.shape}, expected {var.shape}")
-                var.assign(value.astype(np.float32))
-            self._bundle_step = int(f["step"])
 
     def sample(self, n: int, seed: int = 0, labels: np.ndarray | None = None) -> np.ndarray:
         """n images, uint8 [n, H, W, C]; a conditional model cycles through the classes unless labels are given."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
+
+from gan_core.config_dict import config_from_dict
 
 SUPPORTED_SIZES = (28, 32, 64)
 
@@ -36,11 +38,4 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown model settings: {', '.join(sorted(unknown))}")
-        values = dict(data)
-        if "image_shape" in values:
-            values["image_shape"] = tuple(values["image_shape"])
-        return cls(**values)
+        return config_from_dict(cls, data, "model", tuple_fields=("image_shape",))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
+
+from gan_core.config_dict import config_from_dict
 
 LOSSES = ("bce", "hinge", "wgan-gp")
 AUGMENTATIONS = ("color", "translation", "cutout")
@@ -54,13 +56,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
-        unknown = set(data) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown training settings: {', '.join(sorted(unknown))}")
-        values = dict(data)
-        if "diffaugment" in values:
-            values["diffaugment"] = tuple(values["diffaugment"])
-        return cls(**values)
+        return config_from_dict(cls, data, "training", tuple_fields=("diffaugment",))
 
     def with_changes(self, **changes: Any) -> TrainConfig:
         return replace(self, **changes)
