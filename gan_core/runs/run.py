@@ -212,7 +212,7 @@ class TrainingRun:
             reason = str(exc) if isinstance(exc, DivergenceError) else f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, DivergenceError):
                 log.exception("run %s failed", self.name)
-            self._end("fail", f"failed: {reason}.{where}")
+            self._end("fail", f"failed: {reason.rstrip('.')}.{where}")
 
     def _train(self) -> None:
         from gan_core.checkpoints import RunCheckpoints, export_generator

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gan_core.data.types import DatasetInfo
+from gan_core.data.types import DatasetInfo, SourceKind
 from gan_core.models.config import ModelConfig
 from gan_core.run_config import RunConfig
 from gan_core.training.config import TrainConfig
@@ -15,7 +15,9 @@ def default_run_config(info: DatasetInfo, conditional: bool = False, **train_cha
     if conditional and not info.class_names:
         raise ValueError(f"{info.title} has no labels, so a conditional model cannot be trained on it")
     model = ModelConfig(image_shape=info.image_shape, num_classes=len(info.class_names) if conditional else 0)
-    train = TrainConfig(dataset=info.name, conditional=conditional)
+    # A registry dataset is named; a folder of your images is recorded by its path (its name alone may not resolve).
+    dataset = str(info.source.detail) if info.source.kind is SourceKind.OWN else info.name
+    train = TrainConfig(dataset=dataset, conditional=conditional)
     if info.source.count < SMALL_DATASET:
         train = train.with_changes(diffaugment=("translation", "cutout", "color"), epochs=50)
     return RunConfig(model, train.with_changes(**train_changes))

@@ -1,0 +1,47 @@
+"""The command line trains, resumes with the same --out, and samples a grid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gan_core.cli import main as cli_main
+from gan_core.data.own_images import import_images, save_dataset_folder
+
+
+@pytest.fixture
+def image_folder(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    uploads = []
+    for i in range(32):
+        buf = Path(tmp_path / f"{i}.png")
+        Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).save(buf)
+        uploads.append((buf.name, buf.read_bytes()))
+    return save_dataset_folder(import_images(uploads=uploads, size=32), tmp_path / "shapes")
+
+
+def test_train_resume_and_sample(image_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "runs" / "cli-run"
+    args = ["train", "--dataset", str(image_folder), "--out", str(out), "--epochs", "1", "--batch-size", "16",
+            "--sample-every", "1", "--log-every", "1"]  # fmt: skip
+    assert cli_main(args) == 0
+    printed = capsys.readouterr().out
+    assert "step 2/2" in printed and "d_real" in printed and "d_fake" in printed and "g " in printed
+    assert printed.strip().splitlines()[-1] == "finished 1 epochs (2 steps)"
+    config = json.loads((out / "config.json").read_text())
+    assert config["model"]["image_shape"] == [32, 32, 3] and config["train"]["diffaugment"]  # a small set: augmented
+
+    assert cli_main(["train", "--out", str(out), "--epochs", "2"]) == 0  # same --out: resume
+    printed = capsys.readouterr().out
+    assert "resuming" in printed and printed.strip().splitlines()[-1] == "finished 2 epochs (4 steps)"
+    assert cli_main(["train", "--out", str(out), "--loss", "hinge"]) == 2  # only --epochs may change on resume
+
+    grid = tmp_path / "grid.png"
+    assert cli_main(["sample", "--run", str(out), "--n", "9", "--out", str(grid)]) == 0
+    assert "(step 4, seed 0)" in capsys.readouterr().out
+    with Image.open(grid) as img:
+        assert img.size == (3 * 34 + 2, 3 * 34 + 2)  # 3 x 3 images of 32 px with 2 px gaps
