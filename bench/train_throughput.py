@@ -107,7 +107,6 @@ def tutorial_images_per_sec(images: np.ndarray, seconds: float) -> float:
 
 def ours_images_per_sec(seconds: float, xla: bool = False) -> float:
     """Through TrainingRun: the thread, metrics, sample grids every 50 steps, checkpoints every epoch."""
-    from gan_core.data.types import DatasetInfo  # noqa: F401 - keeps the import cost out of the timing
     from gan_core.runs.run import TrainingRun
     from gan_core.training.presets import default_run_config
 

@@ -20,12 +20,12 @@ import numpy as np
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.run_config import RunConfig
 from gan_core.runs.state import RunState, next_state
-from gan_core.runs.store import RunStore
+from gan_core.runs.store import HISTORY_COLUMNS, RunStore
 
 log = logging.getLogger(__name__)
 
 DataLoader = Callable[[RunConfig], ImageDataset]
-HISTORY_KEYS = ("step", "epoch", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake", "images_per_sec")
+HISTORY_KEYS = tuple(c for c in HISTORY_COLUMNS if c != "seconds")  # what the charts and the snapshot carry
 
 
 def load_training_data(config: RunConfig) -> ImageDataset:
