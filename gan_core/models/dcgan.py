@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
-from gan_core.models.fast_layers import Conv2DTransposeStride1
+from gan_core.models.fast_layers import Conv2DStride2, Conv2DTransposeStride1, Conv2DTransposeStride2, Dropout16
 
 
 def _bn(sync: bool) -> layers.Layer:
@@ -36,12 +36,12 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
         x = layers.Dense(7 * 7 * 4 * w, use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))  # Keras 2's LeakyReLU default slope, as in the tutorial
         x = layers.Reshape((7, 7, 4 * w))(x)
-        # The stride-1 layer computed with forward convolutions: same function and weights, faster on CPUs.
+        # Transposed convolutions computed with forward convolutions (fast_layers): same function and weights.
         x = Conv2DTransposeStride1(2 * w, 5, use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
-        x = layers.Conv2DTranspose(w, 5, strides=2, padding="same", use_bias=False)(x)
+        x = Conv2DTransposeStride2(w, 5, use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
-        out = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", use_bias=False, activation="tanh")(x)
+        out = Conv2DTransposeStride2(channels, 5, use_bias=False, activation="tanh")(x)
     else:
         ups = int(math.log2(size // 4))
         width = cfg.g_width * 2 ** (ups - 1)
@@ -50,9 +50,9 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
         x = layers.Reshape((4, 4, width))(x)
         for _ in range(ups - 1):
             width //= 2
-            x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+            x = Conv2DTransposeStride2(width, 4, use_bias=False)(x)
             x = layers.ReLU()(_bn(sync_batchnorm)(x))
-        out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh")(x)
+        out = Conv2DTransposeStride2(channels, 4, activation="tanh")(x)
     return keras.Model(inputs if cfg.conditional else noise, out, name="generator")
 
 
@@ -84,12 +84,12 @@ def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras
     x = image
     if size == 28:  # the TF tutorial
         for filters in (cfg.d_width, 2 * cfg.d_width):
-            x = layers.Conv2D(filters, 5, strides=2, padding="same")(x)
-            x = layers.Dropout(cfg.d_dropout)(layers.LeakyReLU(0.3)(x))
+            x = Conv2DStride2(filters, 5)(x)
+            x = Dropout16(cfg.d_dropout)(layers.LeakyReLU(0.3)(x))
     else:
         width = cfg.d_width
         for i in range(int(math.log2(size // 4))):
-            x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=i == 0)(x)
+            x = Conv2DStride2(width, 4, use_bias=i == 0)(x)
             if i > 0:
                 x = _bn(sync_batchnorm)(x)
             x = layers.LeakyReLU(0.2)(x)
