@@ -55,3 +55,33 @@ def accuracy_figure(history: dict[str, tuple[float, ...]]) -> go.Figure:
     fig = _figure(history, ACCURACIES, "Discriminator accuracy", "accuracy")
     fig.update_yaxes(range=[-0.02, 1.02])
     return fig
+
+
+def quality_figure(evals: list[dict] | tuple[dict, ...], features: str, best_step: int | None = None) -> go.Figure:
+    """FID (left axis; its N and features in the title) and classes covered (right axis) against step."""
+    steps = [e["step"] for e in evals]
+    n = evals[-1]["n"] if evals else 0
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=steps, y=[e["fid"] for e in evals], mode="lines+markers", name=f"FID (N={n:,})",
+                             line=dict(color=COLOURS[2])))  # fmt: skip
+    if evals and evals[-1].get("covered") is not None:
+        fig.add_trace(go.Scatter(x=steps, y=[e["covered"] for e in evals], mode="lines+markers", yaxis="y2",
+                                 name="classes covered", line=dict(color=COLOURS[0], dash="dot")))  # fmt: skip
+        fig.update_layout(yaxis2=dict(title="classes", overlaying="y", side="right", rangemode="tozero",
+                                      range=[0, (evals[-1].get("num_classes") or 10) + 0.5]))  # fmt: skip
+    if best_step is not None:
+        fig.add_vline(x=best_step, line=dict(color="green", dash="dash"), annotation_text="best")
+    fig.update_layout(
+        title=f"Sample quality: FID at N={n:,} on {features or 'no features'} (lower is better)",
+        xaxis_title="step", yaxis_title="FID", height=300, margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", y=-0.25), title_font_size=13,
+    )  # fmt: skip
+    return fig
+
+
+def metric_figure(points: list[tuple[int, float]], name: str, title: str) -> go.Figure:
+    """One metric against training step (the Evaluate page's checkpoint sweep)."""
+    fig = go.Figure(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers", name=name))
+    fig.update_layout(title=title, xaxis_title="step", yaxis_title=name, height=300,
+                      margin=dict(l=10, r=10, t=40, b=10), title_font_size=13)  # fmt: skip
+    return fig

@@ -117,47 +117,53 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_progress(fraction: float, text: str) -> None:
+    print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    import numpy as np
+    from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run, evaluation_rows
 
-    from gan_core.data import load_dataset
-    from gan_core.evaluation.evaluate import evaluate_images
-    from gan_core.evaluation.features import DomainClassifier, classifier_folder
-    from gan_core.run_sampler import RunSampler
-
-    data = load_dataset(args.dataset, source="bundled" if args.real == "test" else "auto")
-    real = data.split(args.real)
-    folder = classifier_folder(data.info.name)
-    if not (folder / "classifier.json").is_file():
-        print(f"error: no domain classifier for {data.info.title} in {folder}", file=sys.stderr)
-        return 2
-    extractor = DomainClassifier(folder)
-    n_real = min(args.n, len(real))
-    if args.run == "test-split":  # the floor: real test images against real training images
-        fake, what = data.split("test").images[: args.n], "the bundled test split"
-        real = data.split("train")
-        n_real = min(args.n, len(real))
-    else:
-        sampler = RunSampler(Path(args.run))
-        print(f"sampling {args.n:,} images from {args.run} (step {sampler.step})", flush=True)
-        fake, what = np.concatenate([sampler.sample(min(1000, args.n - i), seed=args.seed + i)
-                                     for i in range(0, args.n, 1000)]), args.run  # fmt: skip
-
-    def progress(fraction: float, text: str) -> None:
-        print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
-
-    pick = np.random.default_rng(args.seed).permutation(len(real))[:n_real]  # the splits are stored class by class
-    report = evaluate_images(real.images[pick], real.labels[pick], fake, extractor, progress)
-    print(f"\n{what} vs {data.info.title} ({args.real} split)")
-    for name, value in report.rows():
-        print(f"  {name:<42} {value}")
-    for warning in report.warnings:
+    request = EvaluationRequest(args.run, args.dataset, args.n, args.seed, args.real)
+    result = evaluate_run(request, _print_progress)
+    print(f"\n{result.label} vs {args.dataset} ({args.real} split)")
+    for name, value in evaluation_rows(result):
+        print(f"  {name:<48} {value}")
+    for warning in result.report.warnings:
         print(f"  warning: {warning}")
     return 0
 
 
+def _cmd_fid(args: argparse.Namespace) -> int:
+    from gan_core.evaluation.evaluate import sample_size_warnings
+    from gan_core.evaluation.features import extractor_for
+    from gan_core.evaluation.image_folders import load_image_folder
+    from gan_core.evaluation.metrics import fid
+    from gan_core.settings import Settings
+
+    extractor = extractor_for(args.features, offline=Settings.from_env().offline)
+    channels = getattr(getattr(extractor, "config", None), "image_shape", (0, 0, 3))[2]
+    features = []
+    for i, folder in enumerate((args.dir_a, args.dir_b)):
+
+        def progress(done: int, total: int, i: int = i, folder: str = folder) -> None:
+            _print_progress((i + done / total) / 2 * 0.5, f"reading {done:,} of {total:,} images in {folder}")
+
+        images = load_image_folder(Path(folder), channels, progress)
+        _print_progress(0.5 * i + 0.25, f"features of {len(images):,} images in {folder}")
+        features.append(extractor.features(images))
+    _print_progress(0.9, "FID")
+    value = fid(*features)
+    _print_progress(1.0, "done")
+    n = min(len(f) for f in features)
+    print(f"FID {value:.4f}  ({len(features[0]):,} vs {len(features[1]):,} images; features: {extractor.name})")
+    for warning in sample_size_warnings(n):
+        print(f"warning: {warning}")
+    return 0
+
+
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
-                "sample_every", "checkpoint_every", "xla")  # fmt: skip
+                "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-every", type=int)
     p.add_argument("--checkpoint-every", type=int)
     p.add_argument("--xla", action="store_true", default=None)
+    p.add_argument("--eval-every", type=int, help="steps between live FID points (MNIST, Fashion-MNIST); 0: off")
     p.add_argument("--conditional", action="store_true", help="class-conditional G and D (labelled data)")
     p.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps")
     p.set_defaults(func=_cmd_train)
@@ -211,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=5000, help="generated samples (default 5000)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("fid", help="FID between two folders of images")
+    p.add_argument("dir_a")
+    p.add_argument("dir_b")
+    p.add_argument("--features", default="inception",
+                   help="inception (TF Hub, the standard; needs a download once) or mnist / fashion_mnist "
+                        "(this project's classifiers, offline; 28x28 grayscale images)")  # fmt: skip
+    p.set_defaults(func=_cmd_fid)
     return parser
 
 
@@ -219,6 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except PlaygroundError as exc:
+    except (PlaygroundError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

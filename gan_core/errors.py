@@ -18,3 +18,7 @@ class DatasetUnavailableError(PlaygroundError):
 
 class ImageImportError(PlaygroundError):
     """A person's images could not be turned into a dataset; the report says why, file by file."""
+
+
+class ModelUnavailableError(PlaygroundError):
+    """A hub model that cannot be fetched now (offline, not cached, or the hub refused)."""

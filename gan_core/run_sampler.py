@@ -1,4 +1,5 @@
-"""Samples from a trained run's generator: rebuilt from config.json, weights from its latest checkpoint."""
+"""Samples from a trained run's generator (and scores from its discriminator): rebuilt from config.json,
+weights from its latest (or a chosen) checkpoint, its exported generator, or a shipped bundle."""
 
 from __future__ import annotations
 
@@ -9,44 +10,102 @@ import numpy as np
 from gan_core.run_config import RunConfig
 
 
+def checkpoint_paths(run_dir: Path) -> list[tuple[int, str]]:
+    """(step, checkpoint prefix) of every checkpoint the run keeps, oldest first."""
+    import tensorflow as tf
+
+    state = tf.train.get_checkpoint_state(str(run_dir / "checkpoints"))
+    if state is None:
+        return []
+    return [(int(Path(p).name.split("-")[-1]), p) for p in state.all_model_checkpoint_paths]
+
+
 class RunSampler:
     """numpy in, numpy out: seeded noise (and class ids) to uint8 images, for one run folder."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, checkpoint: str | None = None) -> None:
         import tensorflow as tf
 
-        from gan_core.checkpoints import GENERATOR_WEIGHTS, CheckpointMismatchError
+        from gan_core.checkpoints import GENERATOR_WEIGHTS
         from gan_core.models.dcgan import build_generator
-        from gan_core.run_bundle import bundle_step, is_bundle, load_model_weights
+        from gan_core.run_bundle import bundle_step, is_bundle
 
+        self.run_dir = run_dir
         self.config = RunConfig.read(run_dir)
         self.generator = build_generator(self.config.model)
-        latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
+        self._checkpoint = checkpoint or tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
+        self._discriminator = None
         self.step: int | None = None  # the training step the weights come from, when known
+        if self._checkpoint:
+            self._restore(generator=self.generator)
+            self.step = int(Path(self._checkpoint).name.split("-")[-1])
+        elif (run_dir / GENERATOR_WEIGHTS).is_file():
+            self._guarded(lambda: self.generator.load_weights(str(run_dir / GENERATOR_WEIGHTS)))
+        elif is_bundle(run_dir):
+            self._load_bundle(self.generator, "g")
+            self.step = bundle_step(run_dir)
+        else:
+            raise FileNotFoundError(f"{run_dir} has no checkpoint or generator weights yet; train it first")
+
+    def _guarded(self, load) -> None:
+        from gan_core.checkpoints import CheckpointMismatchError
+
         try:
-            if latest:
-                restore = tf.train.Checkpoint(generator=self.generator).restore(latest).expect_partial()
-                restore.assert_existing_objects_matched()
-                self.step = int(Path(latest).name.split("-")[-1])
-            elif (run_dir / GENERATOR_WEIGHTS).is_file():
-                self.generator.load_weights(str(run_dir / GENERATOR_WEIGHTS))
-            elif is_bundle(run_dir):
-                load_model_weights(run_dir, self.generator, "g")
-                self.step = bundle_step(run_dir)
-            else:
-                raise FileNotFoundError(f"{run_dir} has no checkpoint or generator weights yet; train it first")
+            load()
         except (AssertionError, ValueError) as exc:
-            raise CheckpointMismatchError(f"the weights in {run_dir} do not fit its config.json ({exc})") from exc
+            raise CheckpointMismatchError(f"the weights in {self.run_dir} do not fit its config.json ({exc})") from exc
+
+    def _restore(self, **models) -> None:
+        import tensorflow as tf
+
+        def load() -> None:
+            restore = tf.train.Checkpoint(**models).restore(self._checkpoint).expect_partial()
+            restore.assert_existing_objects_matched()
+
+        self._guarded(load)
+
+    def _load_bundle(self, model, prefix: str) -> None:
+        from gan_core.run_bundle import load_model_weights
+
+        self._guarded(lambda: load_model_weights(self.run_dir, model, prefix))
+
+    def _noise_and_labels(self, n: int, seed: int, labels: np.ndarray | None):
+        model = self.config.model
+        noise = np.random.default_rng(seed).standard_normal((n, model.noise_dim)).astype(np.float32)
+        if not model.conditional:
+            return noise
+        labels = np.arange(n) % model.num_classes if labels is None else np.asarray(labels)
+        if len(labels) and (labels.min() < 0 or labels.max() >= model.num_classes):
+            raise ValueError(f"class ids must be in 0..{model.num_classes - 1}")
+        return [noise, labels.astype(np.int32)]
 
     def sample(self, n: int, seed: int = 0, labels: np.ndarray | None = None) -> np.ndarray:
         """n images, uint8 [n, H, W, C]; a conditional model cycles through the classes unless labels are given."""
-        model = self.config.model
-        noise = np.random.default_rng(seed).standard_normal((n, model.noise_dim)).astype(np.float32)
-        inputs = noise
-        if model.conditional:
-            labels = np.arange(n) % model.num_classes if labels is None else np.asarray(labels)
-            if labels.min() < 0 or labels.max() >= model.num_classes:
-                raise ValueError(f"class ids must be in 0..{model.num_classes - 1}")
-            inputs = [noise, labels.astype(np.int32)]
-        images = self.generator(inputs, training=False).numpy()
+        images = self.generator(self._noise_and_labels(n, seed, labels), training=False).numpy()
         return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+    @property
+    def has_discriminator(self) -> bool:
+        from gan_core.run_bundle import is_bundle
+
+        return bool(self._checkpoint) or is_bundle(self.run_dir)
+
+    def discriminator_logits(self, images: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+        """The run's discriminator on uint8 images: one logit per image (> 0 means 'real')."""
+        if self._discriminator is None:
+            if not self.has_discriminator:
+                raise FileNotFoundError(f"{self.run_dir} keeps no discriminator (only the exported generator)")
+            from gan_core.models.dcgan import build_discriminator
+
+            discriminator = build_discriminator(self.config.model)
+            if self._checkpoint:
+                self._restore(discriminator=discriminator)
+            else:
+                self._load_bundle(discriminator, "d")
+            self._discriminator = discriminator
+        x = images.astype(np.float32) / 127.5 - 1.0
+        if self.config.model.conditional:
+            if labels is None:
+                raise ValueError("a conditional discriminator needs the images' labels")
+            x = [x, np.asarray(labels, np.int32)]
+        return self._discriminator(x, training=False).numpy().reshape(-1)

@@ -7,9 +7,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gan_core.evaluation.diversity import NearestNeighbours, feature_diversity, nearest_training_images, ssim_diversity
 from gan_core.evaluation.metrics import KID, ClassCoverage, PrecisionRecall, class_coverage, fid, kid, precision_recall
 
 SMALL_N = 2_000  # below this FID's upward bias is large (Chong & Forsyth 2020): compare only at equal N
+PR_CAP = 5_000  # k-NN on all pairs: the sets are capped so memory stays bounded
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Diversity:
+    features_fake: float  # mean pairwise feature distance of the samples
+    features_real: float  # the same for real images: the reference
+    ssim_fake: float  # 1 - mean SSIM of random pairs of samples
+    ssim_real: float
 
 
 @dataclass(frozen=True)
@@ -21,9 +33,12 @@ class EvaluationReport:
     kid: KID
     pr: PrecisionRecall
     coverage: ClassCoverage | None
+    diversity: Diversity
+    memorisation: NearestNeighbours | None  # each sample's nearest training image, in pixels
     warnings: tuple[str, ...]
 
     def rows(self) -> list[tuple[str, str]]:
+        d = self.diversity
         rows = [
             ("features", self.features),
             ("samples", f"{self.n_fake:,} generated vs {self.n_real:,} real"),
@@ -32,6 +47,8 @@ class EvaluationReport:
              f"{self.kid.mean:.4g} ± {self.kid.std:.2g}"),
             ("precision / recall (k=3)", f"{self.pr.precision:.3f} / {self.pr.recall:.3f}"),
             ("density / coverage (k=5)", f"{self.pr.density:.3f} / {self.pr.coverage:.3f}"),
+            ("diversity: feature distance (generated / real)", f"{d.features_fake:.3f} / {d.features_real:.3f}"),
+            ("diversity: 1 − SSIM (generated / real)", f"{d.ssim_fake:.3f} / {d.ssim_real:.3f}"),
         ]  # fmt: skip
         if self.coverage is not None:
             c = self.coverage
@@ -39,13 +56,21 @@ class EvaluationReport:
                 ("classes covered", f"{c.covered} of {c.num_classes}" + (" — mode collapse" if c.collapsed else ""))
             )
             rows.append(("KL(generated || real classes)", f"{c.kl_from_real:.4f}"))
+        if self.memorisation is not None:
+            m = self.memorisation
+            held = f" (held-out real: {m.held_out_distance:.1f})" if m.held_out_distance is not None else ""
+            verdict = " — samples sit suspiciously close to training images" if m.suspicious else ""
+            rows.append(("nearest training image, median pixel distance", f"{m.median_distance:.1f}{held}{verdict}"))
         return rows
 
 
-def sample_size_warnings(n: int) -> tuple[str, ...]:
-    if n < SMALL_N:
-        return (f"FID is biased upward at small N (here {n:,}); compare FIDs only at equal N",)
-    return ()
+def sample_size_warnings(n: int, dim: int | None = None) -> tuple[str, ...]:
+    found = []
+    if dim is not None and n <= dim:
+        found.append(f"N={n:,} is not above the {dim} feature dimensions: FID cannot be computed")
+    elif n < SMALL_N:
+        found.append(f"FID is biased upward at small N (here {n:,}); compare FIDs only at equal N")
+    return tuple(found)
 
 
 def evaluate_images(
@@ -53,26 +78,37 @@ def evaluate_images(
     real_labels: np.ndarray | None,
     fake: np.ndarray,
     extractor,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
+    train_pool: np.ndarray | None = None,
+    held_out: np.ndarray | None = None,
 ) -> EvaluationReport:
-    """FID, KID, precision/recall/density/coverage and (for a classifier) class coverage of `fake` vs `real`."""
+    """FID, KID, precision/recall/density/coverage, diversity, (for a classifier) class coverage, and (given
+    the training images) each sample's nearest training image, of `fake` against `real`."""
     say = progress or (lambda fraction, text: None)
     say(0.0, "features of the real images")
     real_features = extractor.features(real)
-    say(0.3, "features of the generated images")
+    say(0.25, "features of the generated images")
     fake_features = extractor.features(fake)
-    say(0.6, "FID and KID")
+    say(0.5, "FID and KID")
     fid_value = fid(real_features, fake_features)
     n = min(len(real), len(fake))
     kid_value = kid(real_features, fake_features, subsets=50, subset_size=min(1000, max(2, n // 2)))
-    say(0.8, "precision, recall, density, coverage")
-    cap = 5000  # k-NN on all pairs: cap the sets so memory stays bounded
-    pr = precision_recall(real_features[:cap], fake_features[:cap])
+    say(0.65, "precision, recall, density, coverage")
+    pr = precision_recall(real_features[:PR_CAP], fake_features[:PR_CAP])
+    say(0.8, "diversity")
+    diversity = Diversity(
+        feature_diversity(fake_features), feature_diversity(real_features), ssim_diversity(fake), ssim_diversity(real)
+    )
     coverage = None
     if hasattr(extractor, "classify") and real_labels is not None:
         coverage = class_coverage(extractor.classify(fake), real_labels, extractor.config.num_classes)
+    memorisation = None
+    if train_pool is not None:
+        say(0.9, "nearest training images")
+        held = held_out[:1000] if held_out is not None else None
+        memorisation = nearest_training_images(fake[:1000], train_pool, held)
     say(1.0, "done")
     return EvaluationReport(
-        extractor.name, len(real), len(fake), fid_value, kid_value, pr, coverage,
-        sample_size_warnings(min(len(real), len(fake))),
+        extractor.name, len(real), len(fake), fid_value, kid_value, pr, coverage, diversity, memorisation,
+        sample_size_warnings(n),
     )  # fmt: skip

@@ -1,9 +1,12 @@
 """Feature extractors behind one interface: uint8 images in, float64 feature vectors out, each with its name.
 
 Numbers computed on different features are not comparable, so every extractor carries a `name` that every
-result repeats. Here: this project's domain classifiers for MNIST and Fashion-MNIST (small CNNs trained on
-the bundled subsets and shipped in checkpoints/), whose penultimate layer gives 128-d features for an
-offline FID and whose softmax gives the class signals (coverage, mode collapse).
+result repeats. Here:
+- the standard FID network: the 2015 Inception graph that published FIDs use, TF-GAN's module on TF Hub
+  (`tfgan/eval/inception/1`), pool_3 2048-d features, images resized to 299 px the way TF-GAN does;
+- this project's domain classifiers for MNIST and Fashion-MNIST (small CNNs trained on the bundled subsets
+  and shipped in checkpoints/), whose penultimate layer gives 128-d features for an offline FID and whose
+  softmax gives the class signals (coverage, mode collapse).
 """
 
 from __future__ import annotations
@@ -87,6 +90,56 @@ class DomainClassifier:
     def classify(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities [N, num_classes]."""
         return self._run(images)[0]
+
+
+INCEPTION_HANDLE = "https://tfhub.dev/tensorflow/tfgan/eval/inception/1"
+INCEPTION_SIZE = 299
+
+
+class InceptionExtractor:
+    """pool_3 features of TF-GAN's Inception module (the network behind published FIDs), from TF Hub."""
+
+    def __init__(self, handle: str = INCEPTION_HANDLE, offline: bool = False) -> None:
+        from gan_core.hub import load_hub_model
+
+        module = load_hub_model(handle, offline, "The Inception network for FID")
+        signatures = getattr(module, "signatures", {})
+        self._fn = signatures.get("default", module)
+        self.handle = handle
+        self.dim = 2048
+        self.name = "Inception pool_3 (TF-GAN's FID network, 2048-d)"
+
+    def preprocess(self, images: np.ndarray):
+        """uint8 [N, H, W, 1 or 3] -> float32 [N, 299, 299, 3] in [-1, 1]: TF-GAN's preprocess_image
+        (bilinear resize of the 0..255 values, then (x - 128) / 128)."""
+        import tensorflow as tf
+
+        x = tf.convert_to_tensor(images, tf.float32)
+        if x.shape[-1] == 1:
+            x = tf.tile(x, [1, 1, 1, 3])
+        x = tf.compat.v1.image.resize_bilinear(x, [INCEPTION_SIZE, INCEPTION_SIZE])
+        return (x - 128.0) / 128.0
+
+    def features(self, images: np.ndarray, batch: int = 100) -> np.ndarray:
+        if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] not in (1, 3):
+            raise ValueError(f"expected uint8 images [N, H, W, 1 or 3], got {images.dtype} {images.shape}")
+        out = []
+        for start in range(0, len(images), batch):
+            result = self._fn(images=self.preprocess(images[start : start + batch]))
+            pool = result["pool_3"] if isinstance(result, dict) else result
+            out.append(np.asarray(pool, np.float64).reshape(len(pool), -1))
+        features = np.concatenate(out)
+        self.dim = features.shape[1]
+        return features
+
+
+def extractor_for(features: str, offline: bool = False):
+    """'inception' or a dataset name with a shipped classifier ('mnist', 'fashion_mnist')."""
+    if features == "inception":
+        return InceptionExtractor(offline=offline)
+    from gan_core.evaluation.evaluate_run import domain_extractor
+
+    return domain_extractor(features)
 
 
 def classifier_folder(dataset: str) -> Path:

@@ -7,13 +7,16 @@ identity (`classifier_fn = lambda x: x`, as TF-GAN's tests do).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
 
+from gan_core.errors import PlaygroundError
 
-class MetricInputError(ValueError):
+
+class MetricInputError(PlaygroundError, ValueError):
     """Features that cannot give a meaningful number (too few, mismatched, not finite)."""
 
 
@@ -36,7 +39,9 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
     leaves must be negligible and is dropped.
     """
     diff = mu1 - mu2
-    covmean = scipy.linalg.sqrtm(sigma1 @ sigma2)
+    with warnings.catch_warnings():  # dead ReLU features make the product singular; bench/fid_speed.py checks it
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        covmean = scipy.linalg.sqrtm(sigma1 @ sigma2)
     if not np.isfinite(covmean).all():
         offset = np.eye(len(sigma1)) * 1e-6
         covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
@@ -96,11 +101,11 @@ def kid(real: np.ndarray, fake: np.ndarray, subsets: int = 100, subset_size: int
 
 
 def _kth_neighbour_radii(x: np.ndarray, k: int) -> np.ndarray:
-    d = _pairwise_distances(x, x)
+    d = pairwise_distances(x, x)
     return np.sort(d, axis=1)[:, k]  # column 0 is the point itself
 
 
-def _pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     sq = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2 * a @ b.T
     return np.sqrt(np.maximum(sq, 0))
 
@@ -118,7 +123,7 @@ def precision_recall(real: np.ndarray, fake: np.ndarray, k_pr: int = 3, k_dc: in
     coverage (Naeem et al. 2020, k=5), in the given feature space."""
     real, fake = _check(real, fake, minimum=max(k_pr, k_dc) + 1)
     real_radii3, fake_radii3 = _kth_neighbour_radii(real, k_pr), _kth_neighbour_radii(fake, k_pr)
-    d_fr = _pairwise_distances(fake, real)  # [fake, real]
+    d_fr = pairwise_distances(fake, real)  # [fake, real]
     precision = float((d_fr <= real_radii3[None, :]).any(axis=1).mean())
     recall = float((fake_radii3[None, :] >= d_fr.T).any(axis=1).mean())
     real_radii5 = _kth_neighbour_radii(real, k_dc)

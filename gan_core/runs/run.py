@@ -49,6 +49,10 @@ class RunSnapshot:
     frame: np.ndarray | None = None  # the latest fixed-noise grid, uint8 [H, W, C]
     frame_step: int | None = None
     checkpoint_steps: tuple[int, ...] = ()
+    evals: tuple[dict[str, Any], ...] = ()  # live evaluations: step, fid, n, covered, num_classes, kl
+    eval_features: str = ""  # the features the live FID uses (named on its chart)
+    frame_changes: tuple[float, ...] = ()  # mean pixel change between the last few sample grids
+    best: dict[str, Any] | None = None  # the step with the lowest live FID, whose generator the run kept
 
     @property
     def epoch(self) -> float:
@@ -107,6 +111,11 @@ class TrainingRun:
         if frames:
             self._frame_step = frames[-1][0]
             self._frame = self.store.frame_image(self._frame_step)
+        self._evals: list[dict[str, Any]] = self.store.read_evals()
+        self._eval_features = ""
+        self._frame_changes: list[float] = self.store.frame_changes()
+        self._best = self.store.read_best()
+        self._last_preview: np.ndarray | None = None
 
     # -- control (any thread) ---------------------------------------------------------------------------------
     def _transition(self, action: str, message: str | None = None) -> None:
@@ -176,6 +185,10 @@ class TrainingRun:
                 frame=self._frame,
                 frame_step=self._frame_step,
                 checkpoint_steps=self.store.checkpoint_steps(),
+                evals=tuple(self._evals),
+                eval_features=self._eval_features,
+                frame_changes=tuple(self._frame_changes[-4:]),
+                best=self._best,
             )
 
     # -- the training thread ----------------------------------------------------------------------------------
@@ -217,6 +230,7 @@ class TrainingRun:
     def _train(self) -> None:
         from gan_core.checkpoints import RunCheckpoints, export_generator
         from gan_core.data.pipeline import PipelineConfig, make_pipeline
+        from gan_core.evaluation.live import live_evaluator_for
         from gan_core.run_bundle import is_bundle, restore_bundle
         from gan_core.training.engine import GANTrainer
 
@@ -233,6 +247,11 @@ class TrainingRun:
         trainer.g_optimizer.learning_rate.assign(cfg.lr_g)  # config.json decides, also after a fork with new rates
         trainer.d_optimizer.learning_rate.assign(cfg.lr_d)
         rows = self.store.trim_to(start)
+        evaluator = live_evaluator_for(data, cfg, self.config.model.noise_dim, self.config.model.num_classes)
+        self._publish(
+            evals=self.store.read_evals(), best=self.store.read_best(),
+            eval_features=f"{evaluator.features_name}, N={evaluator.n}" if evaluator else "",
+        )  # fmt: skip
         steps_per_epoch = len(data) // cfg.batch_size
         if steps_per_epoch == 0:
             raise ValueError(f"{len(data)} images are fewer than one batch of {cfg.batch_size}; lower the batch size")
@@ -282,6 +301,8 @@ class TrainingRun:
                     self._history[key].append(row[key])
             if step % cfg.sample_every == 0:
                 self._save_frame(trainer, step)
+            if evaluator is not None and step % cfg.eval_every == 0:
+                self._evaluate(evaluator, trainer, step)
             due = step % (cfg.checkpoint_every or steps_per_epoch) == 0
             if due:
                 self.store.append_metrics(pending)
@@ -301,5 +322,25 @@ class TrainingRun:
             self._end("finish", f"finished {cfg.epochs} epochs ({step} steps)")
 
     def _save_frame(self, trainer: Any, step: int) -> None:
-        grid = self.store.save_frame(step, trainer.preview())
-        self._publish(frame=grid, frame_step=step)
+        preview = trainer.preview()
+        grid = self.store.save_frame(step, preview)
+        changes = self._frame_changes
+        if self._last_preview is not None and self._last_preview.shape == preview.shape:
+            changes = [*changes[-9:], float(np.abs(preview.astype(np.int16) - self._last_preview).mean())]
+        self._last_preview = preview
+        self._publish(frame=grid, frame_step=step, frame_changes=changes)
+
+    def _evaluate(self, evaluator: Any, trainer: Any, step: int) -> None:
+        """One live evaluation; a new lowest FID marks this step as the run's best and keeps its generator."""
+        from gan_core.runs.store import BEST_GENERATOR_WEIGHTS
+
+        row = evaluator.evaluate(trainer, step).as_dict()
+        self.store.append_eval(row)
+        best = self._best
+        if best is None or row["fid"] < best["fid"]:
+            tmp = self.store.dir / f".{BEST_GENERATOR_WEIGHTS}.tmp.weights.h5"
+            trainer.generator.save_weights(str(tmp))
+            tmp.replace(self.store.dir / BEST_GENERATOR_WEIGHTS)
+            best = {"step": step, "fid": row["fid"], "n": row["n"]}
+            self.store.write_best(best)
+        self._publish(evals=[*self._evals, row], best=best)

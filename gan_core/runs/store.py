@@ -2,6 +2,8 @@
 
 runs/NAME/config.json        model + training settings, lineage, library versions
 runs/NAME/metrics.jsonl      one JSON object per step (append-only; trimmed back on resume)
+runs/NAME/evals.jsonl        live evaluations: step, FID at a small N, classes covered (same rules)
+runs/NAME/best.json          the step with the lowest live FID; its generator in generator-best.weights.h5
 runs/NAME/samples/NNNNNNN.png the fixed-noise grid every sample_every steps
 runs/NAME/status.json        state, step and message, for listing runs after a restart
 runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.checkpoints)
@@ -9,6 +11,7 @@ runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.checkpoints)
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from gan_core.atomic_files import atomic_write_bytes, atomic_write_text
 from gan_core.render import image_grid, png_bytes
 from gan_core.run_config import RunConfig
 
+BEST_GENERATOR_WEIGHTS = "generator-best.weights.h5"
 _FRAME = re.compile(r"^(\d{7})\.png$")
 HISTORY_COLUMNS = ("step", "epoch", "seconds", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
                    "images_per_sec")  # fmt: skip
@@ -44,6 +48,8 @@ class RunStore:
         self.dir = run_dir
         self.samples_dir = run_dir / "samples"
         self.metrics_path = run_dir / "metrics.jsonl"
+        self.evals_path = run_dir / "evals.jsonl"
+        self.best_path = run_dir / "best.json"
         self.status_path = run_dir / "status.json"
 
     # -- config -----------------------------------------------------------------------------------------------
@@ -55,16 +61,38 @@ class RunStore:
 
     # -- metrics ----------------------------------------------------------------------------------------------
     def append_metrics(self, rows: list[dict[str, Any]]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with open(self.metrics_path, "a", encoding="utf-8") as f:
-            f.writelines(json.dumps(row) + "\n" for row in rows)
+        self._append(self.metrics_path, rows)
 
     def read_metrics(self, up_to_step: int | None = None) -> list[dict[str, Any]]:
         """Every complete row (a torn last line from a crash is ignored), optionally only up to a step."""
-        if not self.metrics_path.exists():
+        return self._read(self.metrics_path, up_to_step)
+
+    def append_eval(self, row: dict[str, Any]) -> None:
+        self._append(self.evals_path, [row])
+
+    def read_evals(self, up_to_step: int | None = None) -> list[dict[str, Any]]:
+        return self._read(self.evals_path, up_to_step)
+
+    def write_best(self, row: dict[str, Any]) -> None:
+        atomic_write_text(self.best_path, json.dumps(row) + "\n")
+
+    def read_best(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.best_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+
+    def _append(self, path: Path, rows: list[dict[str, Any]]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.writelines(json.dumps(row) + "\n" for row in rows)
+
+    @staticmethod
+    def _read(path: Path, up_to_step: int | None) -> list[dict[str, Any]]:
+        if not path.exists():
             return []
         rows = []
-        for line in self.metrics_path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").splitlines():
             try:
                 row = json.loads(line)
             except json.JSONDecodeError:
@@ -74,9 +102,17 @@ class RunStore:
         return rows
 
     def trim_to(self, step: int) -> list[dict[str, Any]]:
-        """Forget metrics and frames after `step` (the checkpoint a resume starts from); returns the kept rows."""
+        """Forget metrics, evaluations and frames after `step` (the checkpoint a resume starts from); returns
+        the kept metric rows."""
         rows = self.read_metrics(up_to_step=step)
         atomic_write_text(self.metrics_path, "".join(json.dumps(r) + "\n" for r in rows))
+        if self.evals_path.exists():
+            evals = self.read_evals(up_to_step=step)
+            atomic_write_text(self.evals_path, "".join(json.dumps(r) + "\n" for r in evals))
+        best = self.read_best()
+        if best is not None and best.get("step", 0) > step:  # its point on the curve is gone: so is the mark
+            self.best_path.unlink(missing_ok=True)
+            (self.dir / BEST_GENERATOR_WEIGHTS).unlink(missing_ok=True)
         for frame_step, path in self.frames():
             if frame_step > step:
                 path.unlink(missing_ok=True)
@@ -107,6 +143,11 @@ class RunStore:
         factor = max(1, max_side // max(frames[0].shape[:2]))
         frames = [upscale(f, factor) for f in frames]
         return gif_bytes(frames, fps) if fmt == "gif" else mp4_bytes(frames, fps)
+
+    def frame_changes(self, last: int = 4) -> list[float]:
+        """Mean absolute pixel change between the last few saved grids (0..255): do the samples still move?"""
+        grids = [self.frame_image(step).astype(np.int16) for step, _ in self.frames()[-last:]]
+        return [float(np.abs(b - a).mean()) for a, b in itertools.pairwise(grids)]
 
     def frames(self) -> list[tuple[int, Path]]:
         if not self.samples_dir.is_dir():

@@ -1,0 +1,143 @@
+"""A training coach: plain-language diagnoses from a run's live signals, each with its evidence and a fix.
+
+Input: the per-step history (d_loss_real, d_loss_fake, g_loss, d_acc_real, d_acc_fake), the live evaluations
+(step, fid, classes covered) and how much the fixed-noise grid changed between frames. Each rule looks at
+a recent window, so a diagnosis appears while the pattern lasts and goes away when it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CoachConfig:
+    window: int = 200  # recent steps each step-based rule looks at
+    d_pinned: float = 0.98  # D accuracy on real and fake both above this ...
+    d_pinned_share: float = 0.9  # ... for this share of the window: D too strong
+    g_climb: float = 1.3  # G loss in the window's last quarter over its first quarter
+    frozen_change: float = 2.0  # mean absolute pixel change between grids (0..255) below which samples "stopped"
+    oscillation: float = 0.6  # std of step-to-step G-loss changes over the mean G loss
+    fid_rise: float = 1.25  # latest FID over the best one
+    coverage_drop: int = 3  # classes lost since the best coverage
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    kind: str  # a stable key: d_too_strong, g_stalled, mode_collapse, oscillating, fid_rising
+    title: str
+    evidence: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class LiveEval:
+    step: int
+    fid: float
+    covered: int | None  # classes covered, for labelled data
+    num_classes: int | None
+
+
+def _recent(values: Sequence[float], window: int) -> np.ndarray:
+    return np.asarray(values[-window:], dtype=np.float64)
+
+
+def _d_too_strong(history: dict[str, Sequence[float]], cfg: CoachConfig) -> Diagnosis | None:
+    real, fake = _recent(history.get("d_acc_real", ()), cfg.window), _recent(history.get("d_acc_fake", ()), cfg.window)
+    if len(real) < cfg.window or len(fake) < cfg.window:
+        return None
+    pinned = float(((real >= cfg.d_pinned) & (fake >= cfg.d_pinned)).mean())
+    if pinned < cfg.d_pinned_share:
+        return None
+    return Diagnosis(
+        "d_too_strong", "The discriminator is winning too easily",
+        f"D's accuracy was above {cfg.d_pinned:.0%} on both real and fake images in {pinned:.0%} of the last "
+        f"{len(real)} steps, so G gets almost no useful gradient.",
+        "Lower D's learning rate (e.g. half of G's), add label smoothing (0.1), or turn on DiffAugment.",
+    )  # fmt: skip
+
+
+def _g_stalled(history: dict[str, Sequence[float]], frame_changes: Sequence[float], cfg: CoachConfig):
+    g = _recent(history.get("g_loss", ()), cfg.window)
+    if len(g) < cfg.window or len(frame_changes) < 3:
+        return None
+    quarter = len(g) // 4
+    first, last = g[:quarter].mean(), g[-quarter:].mean()
+    change = float(np.mean(frame_changes[-3:]))
+    if not (first > 0 and last > cfg.g_climb * first and change < cfg.frozen_change):
+        return None
+    return Diagnosis(
+        "g_stalled", "G's loss is climbing while its samples stopped changing",
+        f"G loss rose from {first:.2f} to {last:.2f} over the last {len(g)} steps while the sample grid changed "
+        f"by only {change:.1f} grey levels per pixel between frames.",
+        "G has stopped learning: lower D's learning rate, raise G's, or restart from an earlier checkpoint.",
+    )  # fmt: skip
+
+
+def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig) -> Diagnosis | None:
+    g = _recent(history.get("g_loss", ()), cfg.window)
+    if len(g) < cfg.window or g.mean() <= 0:
+        return None
+    swing = float(np.std(np.diff(g)) / g.mean())
+    if swing < cfg.oscillation:
+        return None
+    return Diagnosis(
+        "oscillating", "The losses are swinging wildly",
+        f"G loss jumps by {swing:.0%} of its mean from one step to the next over the last {len(g)} steps "
+        f"(range {g.min():.2f} to {g.max():.2f}).",
+        "Lower both learning rates (halve them), raise the batch size, or set Adam's beta1 to 0.5.",
+    )  # fmt: skip
+
+
+def _mode_collapse(evals: Sequence[LiveEval], cfg: CoachConfig) -> Diagnosis | None:
+    counted = [e for e in evals if e.covered is not None and e.num_classes]
+    if not counted:
+        return None
+    latest, best = counted[-1], max(counted, key=lambda e: e.covered or 0)
+    half = (latest.num_classes + 1) // 2  # type: ignore[operator]
+    lost = (best.covered or 0) - (latest.covered or 0)
+    if latest.covered >= half and lost < cfg.coverage_drop:  # type: ignore[operator]
+        return None
+    return Diagnosis(
+        "mode_collapse", "Mode collapse: the generator is dropping classes",
+        f"Its samples cover {latest.covered} of {latest.num_classes} classes at step {latest.step:,}"
+        + (f", down from {best.covered} at step {best.step:,}." if lost > 0 else "."),
+        "Try DiffAugment, a lower learning rate, or a class-conditional model; resume from the checkpoint "
+        "before the drop.",
+    )  # fmt: skip
+
+
+def _fid_rising(evals: Sequence[LiveEval], cfg: CoachConfig) -> Diagnosis | None:
+    if len(evals) < 3:
+        return None
+    best = min(evals, key=lambda e: e.fid)
+    latest = evals[-1]
+    after = [e for e in evals if e.step > best.step]
+    if len(after) < 2 or latest.fid < cfg.fid_rise * best.fid:
+        return None
+    return Diagnosis(
+        "fid_rising", "Quality got worse after its best point",
+        f"FID reached {best.fid:.1f} at step {best.step:,} and has risen to {latest.fid:.1f} at step "
+        f"{latest.step:,}.",
+        f"The run kept the generator of step {best.step:,} as its best; stop here, or lower the learning rates.",
+    )  # fmt: skip
+
+
+def diagnose(
+    history: dict[str, Sequence[float]],
+    evals: Sequence[LiveEval] = (),
+    frame_changes: Sequence[float] = (),
+    config: CoachConfig = CoachConfig(),
+) -> list[Diagnosis]:
+    """Every pattern seen in the recent signals, most serious first; [] when training looks healthy."""
+    found = [
+        _mode_collapse(evals, config),
+        _d_too_strong(history, config),
+        _g_stalled(history, frame_changes, config),
+        _fid_rising(evals, config),
+        _oscillating(history, config),
+    ]
+    return [d for d in found if d is not None]

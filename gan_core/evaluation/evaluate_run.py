@@ -1,0 +1,125 @@
+"""Evaluate a run (or the real test split, the floor) against a dataset: the one entry point that the CLI,
+the Evaluate page and the model-card scripts share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from gan_core.errors import PlaygroundError
+from gan_core.evaluation.evaluate import EvaluationReport, Progress, evaluate_images
+
+FLOOR = "test-split"  # the run name that means "real test images instead of samples"
+SAMPLE_BATCH = 1000
+MAX_SAMPLES = 50_000
+
+
+class EvaluationSetupError(PlaygroundError):
+    """The evaluation cannot start: no features for this dataset, a sample count out of range, and so on."""
+
+
+@dataclass(frozen=True)
+class EvaluationRequest:
+    run: str  # a run folder, or FLOOR
+    dataset: str = "mnist"
+    n: int = 5000
+    seed: int = 0
+    real_split: str = "train"
+    checkpoint: str | None = None  # a checkpoint prefix of the run; None: the latest
+
+
+@dataclass(frozen=True)
+class DiscriminatorAccuracy:
+    """The run's own D on held-out real images and fresh samples: a failure alarm, not a quality score."""
+
+    real: float  # share of held-out real images D calls real
+    fake: float  # share of fresh samples D calls fake
+    n_real: int
+    n_fake: int
+
+
+@dataclass(frozen=True)
+class RunEvaluation:
+    request: EvaluationRequest
+    label: str  # what was evaluated, e.g. "runs/mnist-1 (step 3,500)"
+    step: int | None
+    report: EvaluationReport
+    discriminator: DiscriminatorAccuracy | None
+    samples: np.ndarray = field(repr=False)  # the first samples, for galleries
+    neighbours: np.ndarray = field(repr=False)  # each of those samples' nearest training image
+
+
+def domain_extractor(dataset: str):
+    """The shipped domain classifier for `dataset`, or a clear error naming what exists."""
+    from gan_core.evaluation.features import DomainClassifier, classifier_folder
+
+    folder = classifier_folder(dataset)
+    if not (folder / "classifier.json").is_file():
+        raise EvaluationSetupError(
+            f"no domain classifier ships for '{dataset}'; offline evaluation covers MNIST and Fashion-MNIST"
+        )
+    return DomainClassifier(folder)
+
+
+def generate(sampler, n: int, seed: int) -> np.ndarray:
+    """n samples in batches, seeds seed, seed+1000, ... (the same images for the same n and seed)."""
+    return np.concatenate([sampler.sample(min(SAMPLE_BATCH, n - i), seed=seed + i) for i in range(0, n, SAMPLE_BATCH)])
+
+
+def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, extractor=None) -> RunEvaluation:
+    from gan_core.data import load_dataset
+    from gan_core.run_sampler import RunSampler
+
+    say = progress or (lambda fraction, text: None)
+    if not 2 <= request.n <= MAX_SAMPLES:
+        raise EvaluationSetupError(f"sample count must be between 2 and {MAX_SAMPLES:,}, got {request.n:,}")
+    data = load_dataset(request.dataset, source="bundled" if request.real_split == "test" else "auto")
+    train, test = data.split("train"), data.split("test")
+    real = data.split(request.real_split)
+    extractor = extractor or domain_extractor(data.info.name)
+    pick = np.random.default_rng(request.seed).permutation(len(real))[: request.n]  # splits are stored by class
+    sampler, accuracy, step = None, None, None
+    if request.run == FLOOR:
+        if request.real_split == "test":
+            raise EvaluationSetupError("the floor compares the test split with the training split: use real=train")
+        fake, label = test.images[: request.n], f"{data.info.title} test split (real images: the floor)"
+    else:
+        sampler = RunSampler(Path(request.run), checkpoint=request.checkpoint)
+        step = sampler.step
+        if sampler.config.model.image_shape != data.info.image_shape:
+            raise EvaluationSetupError(
+                f"{request.run} makes {sampler.config.model.image_shape} images but {data.info.title} has "
+                f"{data.info.image_shape}: pick the dataset it was trained on"
+            )
+        label = f"{request.run}" + (f" (step {step:,})" if step is not None else "")
+        say(0.0, f"sampling {request.n:,} images from {label}")
+        fake = generate(sampler, request.n, request.seed)
+    report = evaluate_images(
+        real.images[pick], real.labels[pick] if real.labels is not None else None, fake, extractor,
+        lambda f, text: say(0.1 + 0.8 * f, text), train_pool=train.images, held_out=test.images,
+    )  # fmt: skip
+    if sampler is not None and sampler.has_discriminator:
+        say(0.95, "the run's discriminator on held-out real images and fresh samples")
+        fresh = generate(sampler, min(request.n, 1000), request.seed + 10**6)  # conditional: classes in turn
+        model = sampler.config.model
+        held, held_labels = test.images[:1000], test.labels[:1000] if test.labels is not None else None
+        fresh_labels = np.arange(len(fresh)) % model.num_classes if model.conditional else None
+        accuracy = DiscriminatorAccuracy(
+            float((sampler.discriminator_logits(held, held_labels) > 0).mean()),
+            float((sampler.discriminator_logits(fresh, fresh_labels) <= 0).mean()),
+            len(held), len(fresh),
+        )  # fmt: skip
+    say(1.0, "done")
+    shown = min(16, len(fake))
+    neighbours = train.images[report.memorisation.index[:shown]] if report.memorisation is not None else fake[:0]
+    return RunEvaluation(request, label, step, report, accuracy, fake[:shown], neighbours)
+
+
+def evaluation_rows(result: RunEvaluation) -> list[tuple[str, str]]:
+    rows = result.report.rows()
+    if result.discriminator is not None:
+        d = result.discriminator
+        rows.append(("D accuracy: held-out real / fresh fake", f"{d.real:.2f} / {d.fake:.2f}  (N={d.n_real:,})"))
+    return rows

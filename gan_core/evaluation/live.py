@@ -1,0 +1,72 @@
+"""Cheap evaluation while a run trains: FID at a small, stated N and class coverage every few hundred steps.
+
+The real side (features, mean and covariance of a fixed random subset) is computed once; each evaluation
+generates N samples from fixed noise (and classes in turn), so successive points differ only by training.
+About 0.3 s for N=512 on two cores: 512 generator and classifier passes and one 128x128 matrix square root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gan_core.evaluation.metrics import class_coverage, frechet_distance
+
+
+@dataclass(frozen=True)
+class LiveEvalResult:
+    step: int
+    fid: float
+    n: int
+    covered: int | None
+    num_classes: int | None
+    kl: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("step", "fid", "n", "covered", "num_classes", "kl")}
+
+
+class LiveEvaluator:
+    """FID (N named) and class coverage of a trainer's generator against a fixed subset of real images."""
+
+    def __init__(self, real_images: np.ndarray, real_labels: np.ndarray | None, extractor, n: int, seed: int,
+                 noise_dim: int, num_classes: int = 0) -> None:  # fmt: skip
+        if n <= extractor.dim:
+            raise ValueError(f"live FID needs more than {extractor.dim} samples (the feature size), got {n}")
+        rng = np.random.default_rng(seed)
+        pick = rng.permutation(len(real_images))[:n]
+        features = extractor.features(real_images[pick])
+        self._mu, self._sigma = features.mean(0), np.cov(features, rowvar=False)
+        self._real_labels = real_labels
+        self.extractor, self.n = extractor, min(n, len(pick))
+        self.features_name = extractor.name
+        self._noise = rng.standard_normal((self.n, noise_dim)).astype(np.float32)
+        self._labels = (np.arange(self.n) % num_classes).astype(np.int32) if num_classes else None
+
+    def evaluate(self, trainer, step: int) -> LiveEvalResult:
+        images = trainer.generate(self._noise, self._labels)
+        features = self.extractor.features(images)
+        fid = frechet_distance(self._mu, self._sigma, features.mean(0), np.cov(features, rowvar=False))
+        covered = num_classes = kl = None
+        if hasattr(self.extractor, "classify") and self._real_labels is not None:
+            cov = class_coverage(self.extractor.classify(images), self._real_labels, self.extractor.config.num_classes)
+            covered, num_classes, kl = cov.covered, cov.num_classes, round(cov.kl_from_real, 5)
+        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl)
+
+
+def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) -> LiveEvaluator | None:
+    """A LiveEvaluator when the run asks for one and a shipped classifier fits its data; else None."""
+    if not train_config.eval_every:
+        return None
+    from gan_core.evaluation.evaluate_run import EvaluationSetupError, domain_extractor
+
+    try:
+        extractor = domain_extractor(dataset.info.name)
+    except EvaluationSetupError:
+        return None
+    if extractor.config.image_shape != dataset.info.image_shape or len(dataset) <= extractor.dim:
+        return None
+    return LiveEvaluator(dataset.images, dataset.labels, extractor, min(train_config.eval_samples, len(dataset)),
+                         train_config.seed, noise_dim, num_classes)  # fmt: skip

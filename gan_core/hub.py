@@ -1,0 +1,47 @@
+"""Loading TF Hub models: the real path (`tensorflow_hub.load`), its cache, and one clear error when offline.
+
+tensorflow_hub caches a handle's files under $TFHUB_CACHE_DIR (default: <tmp>/tfhub_modules) in a folder
+named by the SHA-1 of the handle, so a pre-fetched cache works without a network. A local folder is loaded
+as it is (a test or a person's own SavedModel).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from gan_core.errors import ModelUnavailableError
+
+
+def is_remote(handle: str) -> bool:
+    return handle.startswith(("http://", "https://")) or handle.startswith(("kaggle:", "@"))
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("TFHUB_CACHE_DIR") or Path(tempfile.gettempdir()) / "tfhub_modules")
+
+
+def cached_path(handle: str) -> Path | None:
+    """The cached copy of a remote handle, when a complete one is there."""
+    folder = cache_dir() / hashlib.sha1(handle.encode("utf-8")).hexdigest()
+    complete = folder.is_dir() and any(folder.glob("saved_model.pb*"))
+    return folder if complete else None
+
+
+def load_hub_model(handle: str, offline: bool, what: str):
+    """tensorflow_hub.load(handle), or ModelUnavailableError naming `what` and the handle in one sentence."""
+    if not is_remote(handle) and not Path(handle).is_dir():
+        raise ModelUnavailableError(f"{what}: no SavedModel folder at {handle}")
+    if offline and is_remote(handle) and cached_path(handle) is None:
+        raise ModelUnavailableError(
+            f"{what} needs a download from {handle}, and this machine is offline (no copy in {cache_dir()})"
+        )
+    import tensorflow_hub as hub
+
+    try:
+        return hub.load(handle)
+    except Exception as exc:  # the hub's errors are many (network, format, permissions): one message for all
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelUnavailableError(f"{what} could not be loaded from {handle} ({first[:200]})") from exc
