@@ -11,6 +11,7 @@ navigation = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+        st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", url_path="evaluate"),
         st.Page("pages/datasets.py", title="Datasets", icon=":material/dataset:", url_path="datasets"),
     ]
 )

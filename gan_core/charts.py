@@ -85,3 +85,16 @@ def metric_figure(points: list[tuple[int, float]], name: str, title: str) -> go.
     fig.update_layout(title=title, xaxis_title="step", yaxis_title=name, height=300,
                       margin=dict(l=10, r=10, t=40, b=10), title_font_size=13)  # fmt: skip
     return fig
+
+
+def class_histogram_figure(counts: tuple[int, ...], class_names: tuple[str, ...], real_share: list[float]) -> go.Figure:
+    """Generated samples per predicted class beside the real data's class shares (mode collapse at a glance)."""
+    total = max(1, sum(counts))
+    names = list(class_names) if len(class_names) == len(counts) else [str(i) for i in range(len(counts))]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=[c / total for c in counts], name="generated", marker_color=COLOURS[2]))
+    fig.add_trace(go.Bar(x=names, y=real_share, name="real", marker_color=COLOURS[0], opacity=0.5))
+    fig.update_layout(title="Classes of the samples (domain classifier) vs the real data", yaxis_title="share",
+                      barmode="group", height=300, margin=dict(l=10, r=10, t=40, b=10), title_font_size=13,
+                      legend=dict(orientation="h", y=-0.3))  # fmt: skip
+    return fig

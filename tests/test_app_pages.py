@@ -11,7 +11,7 @@ from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 60  # well above AppTest's 3 s default: a page that loads TensorFlow takes longer
-PAGES = ["pages/home.py", "pages/train.py", "pages/datasets.py"]
+PAGES = ["pages/home.py", "pages/train.py", "pages/evaluate.py", "pages/datasets.py"]
 
 
 @pytest.fixture

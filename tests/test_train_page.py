@@ -106,3 +106,28 @@ def test_open_demo_shows_the_finished_run_with_its_curves(train_page: AppTest) -
     assert any(m.value.startswith("**idle**") for m in at.markdown)
     assert len(at.get("plotly_chart")) == 2
     assert not at.button(key="ctl-continue").disabled
+
+
+def test_the_coach_and_the_quality_chart_show_on_a_run_that_needs_them(train_page: AppTest) -> None:
+    """A run folder whose log shows D pinned near 100% and FID rising after its best point."""
+    from gan_fixtures import tiny_run_config
+
+    from gan_core.runs.store import RunStore
+
+    store = RunStore(run_registry().runs_dir / "pinned")
+    store.dir.mkdir(parents=True)
+    store.write_config(tiny_run_config(dataset="mnist", epochs=1))
+    store.append_metrics([{"step": s, "epoch": s / 300, "seconds": s * 0.1, "d_loss_real": 0.01, "d_loss_fake": 0.01,
+                           "g_loss": 6.0, "d_acc_real": 1.0, "d_acc_fake": 1.0, "images_per_sec": 100.0}
+                          for s in range(1, 301)])  # fmt: skip
+    for step, fid in ((75, 60.0), (150, 30.0), (225, 40.0), (300, 45.0)):
+        store.append_eval({"step": step, "fid": fid, "n": 512, "covered": 10, "num_classes": 10, "kl": 0.01})
+    store.write_best({"step": 150, "fid": 30.0, "n": 512})
+    at = train_page
+    at.query_params["run"] = "pinned"
+    at.run()
+    assert not at.exception
+    advice = " ".join(w.value for w in at.warning)
+    assert "Coach: The discriminator is winning too easily" in advice and "Lower D's learning rate" in advice
+    assert "Quality got worse after its best point" in advice and "generator of step 150" in advice
+    assert len(at.get("plotly_chart")) == 3  # losses, accuracy and the live quality chart

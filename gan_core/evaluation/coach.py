@@ -40,6 +40,11 @@ class LiveEval:
     covered: int | None  # classes covered, for labelled data
     num_classes: int | None
 
+    @classmethod
+    def from_row(cls, row: dict) -> LiveEval:
+        """A row of a run's evals.jsonl (gan_core.evaluation.live)."""
+        return cls(int(row["step"]), float(row["fid"]), row.get("covered"), row.get("num_classes"))
+
 
 def _recent(values: Sequence[float], window: int) -> np.ndarray:
     return np.asarray(values[-window:], dtype=np.float64)

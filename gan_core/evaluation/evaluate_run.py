@@ -84,7 +84,8 @@ def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, e
     if request.run == FLOOR:
         if request.real_split == "test":
             raise EvaluationSetupError("the floor compares the test split with the training split: use real=train")
-        fake, label = test.images[: request.n], f"{data.info.title} test split (real images: the floor)"
+        order = np.random.default_rng(request.seed + 1).permutation(len(test))[: request.n]  # stored by class
+        fake, label = test.images[order], f"{data.info.title} test split (real images: the floor)"
     else:
         sampler = RunSampler(Path(request.run), checkpoint=request.checkpoint)
         step = sampler.step
@@ -104,7 +105,8 @@ def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, e
         say(0.95, "the run's discriminator on held-out real images and fresh samples")
         fresh = generate(sampler, min(request.n, 1000), request.seed + 10**6)  # conditional: classes in turn
         model = sampler.config.model
-        held, held_labels = test.images[:1000], test.labels[:1000] if test.labels is not None else None
+        order = np.random.default_rng(request.seed + 2).permutation(len(test))[:1000]
+        held, held_labels = test.images[order], test.labels[order] if test.labels is not None else None
         fresh_labels = np.arange(len(fresh)) % model.num_classes if model.conditional else None
         accuracy = DiscriminatorAccuracy(
             float((sampler.discriminator_logits(held, held_labels) > 0).mean()),
@@ -123,3 +125,28 @@ def evaluation_rows(result: RunEvaluation) -> list[tuple[str, str]]:
         d = result.discriminator
         rows.append(("D accuracy: held-out real / fresh fake", f"{d.real:.2f} / {d.fake:.2f}  (N={d.n_real:,})"))
     return rows
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    step: int
+    fid: float
+    covered: int | None
+
+
+def checkpoint_sweep(run_dir: Path, dataset: str, n: int = 1000, seed: int = 0,
+                     progress: Progress | None = None) -> list[SweepPoint]:  # fmt: skip
+    """FID (and classes covered) of every checkpoint the run keeps, at one N and seed: metric against step."""
+    from gan_core.run_sampler import checkpoint_paths
+
+    paths = checkpoint_paths(run_dir)
+    if not paths:
+        raise EvaluationSetupError(f"{run_dir.name} keeps no checkpoints to compare (a shipped run has only its last)")
+    extractor, points = domain_extractor(dataset), []
+    for i, (step, path) in enumerate(paths):
+        say = (lambda f, text, i=i: progress((i + f) / len(paths), f"checkpoint {i + 1} of {len(paths)}: {text}")) \
+            if progress else None  # fmt: skip
+        result = evaluate_run(EvaluationRequest(str(run_dir), dataset, n, seed, checkpoint=path), say, extractor)
+        coverage = result.report.coverage
+        points.append(SweepPoint(step, result.report.fid, coverage.covered if coverage else None))
+    return points

@@ -1,0 +1,149 @@
+"""Evaluate: how good is a generator? FID, KID, precision/recall, diversity, classes, copies, D's verdict."""
+
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from gan_core.bundled_runs import bundled_runs
+from gan_core.charts import class_histogram_figure, metric_figure, quality_figure
+from gan_core.data import DATASETS
+from gan_core.errors import PlaygroundError
+from gan_core.evaluation.evaluate_run import (
+    FLOOR,
+    EvaluationRequest,
+    checkpoint_sweep,
+    evaluate_run,
+    evaluation_rows,
+)
+from gan_core.runs.store import RunStore, list_runs
+from pages.ui.images import show_grid
+from pages.ui.navigation import ensure_app_navigation
+from pages.ui.resources import dataset, settings
+from pages.ui.tables import markdown_table
+
+ensure_app_navigation()
+
+EVALUATED = ("mnist", "fashion_mnist")  # datasets with a shipped domain classifier (offline features)
+
+st.title("Evaluate a generator")
+st.caption(
+    "Scores are computed on this project's domain classifiers (offline). Numbers on different features, or at "
+    "different sample counts N, are not comparable: every result names both."
+)
+
+
+def choices() -> dict[str, str]:
+    """label -> run folder (or FLOOR): shipped runs first, then this server's runs."""
+    found = {f"{b.name} (shipped)": str(b.path) for b in bundled_runs()}
+    found |= {f"{r.name} ({r.state}, step {r.step:,})": str(r.path) for r in list_runs(settings().runs_dir)}
+    found["Real test images (the floor)"] = FLOOR
+    return found
+
+
+def run_dataset(folder: str) -> str:
+    if folder == FLOOR:
+        return "mnist"
+    try:
+        name = RunStore(Path(folder)).read_config().train.dataset
+    except (OSError, ValueError):
+        return "mnist"
+    return name if name in EVALUATED else "mnist"
+
+
+def run_evaluation(request: EvaluationRequest):
+    bar = st.progress(0.0, text="starting")
+    try:
+        result = evaluate_run(request, lambda f, text: bar.progress(min(1.0, f), text=text))
+    except (PlaygroundError, FileNotFoundError, ValueError) as exc:
+        bar.empty()
+        st.error(str(exc))
+        return None
+    bar.empty()
+    return result
+
+
+options = choices()
+labels = list(options)
+left, right = st.columns(2)
+first = left.selectbox("Generator", labels, key="eval_run")
+second = right.selectbox("Compare with (optional)", ["—", *labels], key="eval_compare")
+data_name = st.selectbox(
+    "Dataset", EVALUATED, index=EVALUATED.index(run_dataset(options[first])), format_func=lambda n: DATASETS[n].title
+)
+a, b = st.columns(2)
+n = a.select_slider("Samples (N)", [500, 1000, 2000, 5000, 10000], value=2000,
+                    help="FID is biased upward at small N: compare only at equal N.")  # fmt: skip
+seed = b.number_input("Seed", 0, 2**31 - 1, 0)
+if n < 2000:
+    st.warning(f"At N={n:,} FID's upward bias is large: compare only with results at N={n:,}.")
+
+if st.button("Evaluate", type="primary"):
+    results = []
+    for label in [first] + ([second] if second != "—" else []):
+        request = EvaluationRequest(options[label], data_name, int(n), int(seed))
+        result = run_evaluation(request)
+        if result is None:
+            break
+        results.append((label, result))
+    else:
+        st.session_state["eval_results"] = results
+
+results = st.session_state.get("eval_results", [])
+if results:
+    features = {r.report.features for _, r in results}
+    st.subheader("Results")
+    st.caption(f"Features: {' / '.join(sorted(features))} · N={results[0][1].report.n_fake:,} samples each")
+    table = {}
+    for label, result in results:
+        for name, value in evaluation_rows(result):
+            table.setdefault(name, {})[label] = value
+    rows = [{"metric": name, **{label: values.get(label, "—") for label, _ in results}}
+            for name, values in table.items() if name not in ("features", "samples")]  # fmt: skip
+    st.markdown(markdown_table(rows))
+    for warning in {w for _, r in results for w in r.report.warnings}:
+        st.warning(warning)
+    real = dataset(data_name, "bundled").split("train")
+    real_share = list(np.bincount(real.labels, minlength=len(real.info.class_names)) / len(real))
+    columns = st.columns(len(results))
+    for column, (label, result) in zip(columns, results, strict=True):
+        with column:
+            st.markdown(f"**{label}**")
+            if result.report.coverage is not None:
+                figure = class_histogram_figure(result.report.coverage.histogram, real.info.class_names, real_share)
+                st.plotly_chart(figure, key=f"hist-{label}")
+            if len(result.neighbours):
+                st.caption("Memorisation check: each sample (left) beside its nearest training image (right)")
+                pairs = np.stack([result.samples, result.neighbours], axis=1).reshape(-1, *result.samples.shape[1:])
+                show_grid(pairs, ncols=8, target_px=480)
+
+chosen = options[first]
+if chosen != FLOOR:
+    store = RunStore(Path(chosen))
+    evals = store.read_evals()
+    with st.expander("Quality against training step", expanded=bool(evals)):
+        if evals:
+            best = store.read_best()
+            st.plotly_chart(
+                quality_figure(evals, f"the {DATASETS[data_name].title} classifier",
+                               best["step"] if best else None), key="live-quality",
+            )  # fmt: skip
+            st.caption("Recorded live during training, at the small N named on the chart.")
+        if store.checkpoint_steps():
+            sweep_n = st.select_slider("Samples per checkpoint", [500, 1000, 2000], value=1000, key="sweep_n")
+            if st.button("Score every kept checkpoint"):
+                bar = st.progress(0.0)
+                try:
+                    points = checkpoint_sweep(Path(chosen), data_name, int(sweep_n), int(seed),
+                                              lambda f, text: bar.progress(min(1.0, f), text=text))  # fmt: skip
+                except (PlaygroundError, FileNotFoundError, ValueError) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["sweep"] = (chosen, int(sweep_n), [(p.step, p.fid) for p in points])
+                bar.empty()
+            sweep = st.session_state.get("sweep")
+            if sweep and sweep[0] == chosen:
+                st.plotly_chart(metric_figure(sweep[2], f"FID (N={sweep[1]:,})", "FID of each kept checkpoint"),
+                                key="sweep-chart")  # fmt: skip
+        elif not evals:
+            st.caption("This run keeps no checkpoints or live evaluations to plot.")

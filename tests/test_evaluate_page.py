@@ -1,0 +1,62 @@
+"""The Evaluate page through AppTest: a shipped run against the floor, side by side; a run's quality by step."""
+
+from __future__ import annotations
+
+import streamlit as st
+from conftest import REPO
+from gan_fixtures import tiny_model
+from streamlit.testing.v1 import AppTest
+from test_live_eval_and_coach import mnist_slice
+
+from gan_core.run_config import RunConfig
+from gan_core.runs.run import TrainingRun
+from gan_core.settings import Settings
+from gan_core.training.config import TrainConfig
+
+
+def open_page(sandbox) -> AppTest:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180).run()
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception
+    return at
+
+
+def test_shipped_run_against_the_floor_side_by_side(sandbox) -> None:
+    at = open_page(sandbox)
+    assert at.selectbox[0].value == "demo-mnist-dcgan (shipped)"
+    at.selectbox[1].select("Real test images (the floor)").run()
+    at.select_slider[0].set_value(500).run()
+    assert any("At N=500 FID's upward bias is large" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Evaluate").click().run()
+    assert not at.exception and not at.error
+    table = next(m.value for m in at.markdown if m.value.startswith("| metric"))
+    header = table.splitlines()[0]
+    assert "demo-mnist-dcgan (shipped)" in header and "Real test images (the floor)" in header
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]] for line in table.splitlines()[2:]}
+    demo_fid, floor_fid = (float(v) for v in rows["FID (N=500)"])
+    assert floor_fid < demo_fid  # real images score better than the generator, on the same features and N
+    assert "D accuracy: held-out real / fresh fake" in rows and rows["D accuracy: held-out real / fresh fake"][1] == "—"
+    assert rows["classes covered"][0].startswith("10 of 10")
+    assert any("MNIST digits classifier" in c.value and "N=500" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 2  # a class histogram per column
+    assert len(at.get("image")) == 2  # a memorisation gallery per column
+
+
+def test_a_runs_quality_by_step_live_points_and_checkpoint_sweep(sandbox) -> None:
+    runs = Settings.from_env().runs_dir
+    train = TrainConfig(dataset="mnist", epochs=1, batch_size=32, checkpoint_every=6, keep_checkpoints=3,
+                        eval_every=6, eval_samples=200, preview_count=4, sample_every=6)  # fmt: skip
+    run = TrainingRun(runs / "tiny-mnist", RunConfig(tiny_model(), train), data_loader=mnist_slice)
+    run.start()
+    assert run.join(120) and run.state.value == "finished"
+    at = open_page(sandbox)
+    at.selectbox[0].select(next(o for o in at.selectbox[0].options if o.startswith("tiny-mnist"))).run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1  # the live FID points recorded during training
+    at.select_slider[1].set_value(500).run()  # samples per checkpoint
+    next(b for b in at.button if b.label == "Score every kept checkpoint").click().run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 2
