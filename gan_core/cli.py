@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from gan_core import __version__
 from gan_core.errors import PlaygroundError
 
@@ -102,18 +104,73 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0 if snap.state in (RunState.FINISHED, RunState.STOPPED) else 1
 
 
-def _cmd_sample(args: argparse.Namespace) -> int:
-    from gan_core.render import image_grid, png_bytes
-    from gan_core.run_sampler import RunSampler
+def _open_model(args: argparse.Namespace):
+    from gan_core.explore.choices import resolve_model
+    from gan_core.settings import Settings
 
-    sampler = RunSampler(Path(args.run))
-    labels = None
-    if args.class_id is not None:
-        labels = [args.class_id] * args.n
-    images = sampler.sample(args.n, seed=args.seed, labels=labels)
+    settings = Settings.from_env()
+    return resolve_model(args.model, settings.runs_dir, settings.offline)
+
+
+def _class_ids(sampler, names: list[str] | None) -> list[int]:
+    if not sampler.info.conditional:
+        if names:
+            raise ValueError(f"{sampler.info.title} is unconditional: it takes no --class")
+        return []
+    if not names:
+        raise ValueError(f"{sampler.info.title} is class-conditional: give --class (a name or an id)")
+    return [sampler.catalog.resolve(name).index for name in names]
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from gan_core.explore.pipeline import sample_grid
+    from gan_core.render import image_grid, labelled_grid, png_bytes
+
+    sampler = _open_model(args)
+    classes = _class_ids(sampler, args.classes)
+    images = sample_grid(sampler, classes, args.n, args.truncation, args.seed)
+    columns = int(np.ceil(np.sqrt(args.n)))
+    if classes:
+        names = [sampler.info.class_names[c] for c in np.resize(classes, args.n)]
+        grid = labelled_grid(images, names, columns, scale=max(1, 96 // images.shape[1]))
+    else:
+        grid = image_grid(images, ncols=columns)
+    Path(args.out).write_bytes(png_bytes(grid))
+    what = f", classes {', '.join(sampler.info.class_names[c] for c in classes)}" if classes else ""
+    step = f"step {sampler.info.step}, " if sampler.info.step is not None else ""
+    print(f"wrote {args.out}: {args.n} samples from {sampler.info.title} ({step}seed {args.seed}, "
+          f"truncation {args.truncation}{what})")  # fmt: skip
+    return 0
+
+
+def _cmd_interpolate(args: argparse.Namespace) -> int:
+    from gan_core.explore.pipeline import interpolation
+    from gan_core.render import gif_bytes, mp4_bytes, png_bytes, upscale
+
+    sampler = _open_model(args)
+    a = b = None
+    if sampler.info.conditional:
+        if args.class_from is None or args.class_to is None:
+            raise ValueError(f"{sampler.info.title} is class-conditional: give --from and --to")
+        a, b = _class_ids(sampler, [args.class_from, args.class_to])
+    frames = interpolation(sampler, a, b, args.steps, args.truncation, args.seed, args.mode, args.same_noise)
+    factor = max(1, 256 // frames.shape[1])
+    frames = [upscale(f, factor) for f in frames]
     out = Path(args.out)
-    out.write_bytes(png_bytes(image_grid(images)))
-    print(f"wrote {out}: {args.n} samples from {args.run} (step {sampler.step}, seed {args.seed})")
+    suffix = out.suffix.lower()
+    if suffix == ".gif":
+        data = gif_bytes(frames, fps=8, hold_last=0)
+    elif suffix == ".mp4":
+        data = mp4_bytes(frames, fps=8)
+    elif suffix == ".png":
+        from gan_core.render import image_grid
+
+        data = png_bytes(image_grid(np.stack(frames), ncols=len(frames)))
+    else:
+        raise ValueError("--out must end in .gif, .mp4 or .png")
+    out.write_bytes(data)
+    print(f"wrote {out}: {args.steps} steps from {args.class_from or 'noise A'} to {args.class_to or 'noise B'} "
+          f"({sampler.info.title}, seed {args.seed}, truncation {args.truncation}, mode {args.mode})")  # fmt: skip
     return 0
 
 
@@ -203,13 +260,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps")
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("sample", help="write a grid of samples from a run's generator")
-    p.add_argument("--run", required=True, help="run folder")
+    p = sub.add_parser("sample", help="write a grid of samples from a model (shipped, a run, or TF Hub)")
+    model = p.add_mutually_exclusive_group(required=True)
+    model.add_argument("--model", help="a shipped model (e.g. fashion-mnist), a run folder, or a TF Hub handle")
+    model.add_argument("--run", dest="model", help="a run folder (same as --model)")
+    p.add_argument("--class", dest="classes", action="append", help="class name or id (repeat for several)")
     p.add_argument("--n", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--class", dest="class_id", type=int, help="class id for a conditional run")
+    p.add_argument("--truncation", type=float, default=1.0, help="0.02 (typical) to 1.0 (varied)")
     p.add_argument("--out", required=True, help="PNG file to write")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("interpolate", help="an animation from class A to class B (noise and class)")
+    p.add_argument("--model", required=True)
+    p.add_argument("--from", dest="class_from", help="class A (name or id)")
+    p.add_argument("--to", dest="class_to", help="class B (name or id)")
+    p.add_argument("--steps", type=int, default=16)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--truncation", type=float, default=0.5)
+    p.add_argument("--mode", choices=("both", "noise", "class"), default="both", help="what moves from A to B")
+    p.add_argument("--same-noise", action="store_true", help="keep noise A throughout")
+    p.add_argument("--out", required=True, help=".gif, .mp4 or .png (a strip)")
+    p.set_defaults(func=_cmd_interpolate)
 
     p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
     p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")
@@ -234,6 +306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (PlaygroundError, FileNotFoundError) as exc:
+    except (PlaygroundError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -81,3 +81,21 @@ def mp4_bytes(frames: list[np.ndarray], fps: float = 5.0) -> bytes:
     h, w = stacked.shape[1:3]
     stacked = np.pad(stacked, ((0, 0), (0, -h % 16), (0, -w % 16), (0, 0)))
     return iio.imwrite("<bytes>", stacked, extension=".mp4", fps=fps, codec="libx264", macro_block_size=16)
+
+
+def labelled_grid(images: np.ndarray, labels: list[str], ncols: int, scale: int = 1) -> np.ndarray:
+    """A grid whose tiles carry a caption strip underneath (the class each sample was drawn for)."""
+    from PIL import ImageDraw, ImageFont
+
+    tiles = [upscale(im, scale) if scale > 1 else im for im in images]
+    h, w = tiles[0].shape[:2]
+    strip = 12
+    font = ImageFont.load_default()
+    captioned = []
+    for tile, label in zip(tiles, labels, strict=True):
+        canvas = Image.new("RGB", (w, h + strip), (255, 255, 255))
+        canvas.paste(to_pil(tile).convert("RGB"), (0, 0))
+        text = label if len(label) * 6 <= w else label[: max(1, w // 6 - 1)] + "…"
+        ImageDraw.Draw(canvas).text((2, h), text, fill=(0, 0, 0), font=font)
+        captioned.append(np.asarray(canvas))
+    return image_grid(np.stack(captioned), ncols=ncols, pad_value=255)

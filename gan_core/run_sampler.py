@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gan_core.explore.latent import one_hot
 from gan_core.run_config import RunConfig
 
 
@@ -75,13 +76,23 @@ class RunSampler:
         if not model.conditional:
             return noise
         labels = np.arange(n) % model.num_classes if labels is None else np.asarray(labels)
-        if len(labels) and (labels.min() < 0 or labels.max() >= model.num_classes):
-            raise ValueError(f"class ids must be in 0..{model.num_classes - 1}")
-        return [noise, labels.astype(np.int32)]
+        return [noise, labels]
 
     def sample(self, n: int, seed: int = 0, labels: np.ndarray | None = None) -> np.ndarray:
         """n images, uint8 [n, H, W, C]; a conditional model cycles through the classes unless labels are given."""
-        images = self.generator(self._noise_and_labels(n, seed, labels), training=False).numpy()
+        inputs = self._noise_and_labels(n, seed, labels)
+        return self.generate(*inputs) if isinstance(inputs, list) else self.generate(inputs)
+
+    def generate(self, noise: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+        """Given noise [n, Z] (and class ids [n] or a class mix [n, C]) -> uint8 images [n, H, W, C]."""
+        inputs = np.asarray(noise, np.float32)
+        if self.config.model.conditional:
+            if labels is None:
+                raise ValueError("a class-conditional model needs classes")
+            labels = np.asarray(labels)
+            y = labels.astype(np.float32) if labels.ndim == 2 else one_hot(labels, self.config.model.num_classes)
+            inputs = [inputs, y]
+        images = self.generator(inputs, training=False).numpy()
         return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
     @property

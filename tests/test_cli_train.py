@@ -42,6 +42,6 @@ def test_train_resume_and_sample(image_folder: Path, tmp_path: Path, capsys: pyt
 
     grid = tmp_path / "grid.png"
     assert cli_main(["sample", "--run", str(out), "--n", "9", "--out", str(grid)]) == 0
-    assert "(step 4, seed 0)" in capsys.readouterr().out
+    assert "(step 4, seed 0, truncation 1.0)" in capsys.readouterr().out
     with Image.open(grid) as img:
         assert img.size == (3 * 34 + 2, 3 * 34 + 2)  # 3 x 3 images of 32 px with 2 px gaps

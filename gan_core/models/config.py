@@ -8,6 +8,7 @@ from typing import Any
 from gan_core.config_dict import config_from_dict
 
 SUPPORTED_SIZES = (28, 32, 64)
+ARCHITECTURES = ("dcgan", "biggan")
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class ModelConfig:
     d_width: int = 64  # D's first layer; layers double toward the logit (tutorial: 64, 128)
     d_dropout: float = 0.3  # dropout after each D block (tutorial: 0.3)
     embed_dim: int = 50  # size of the class embedding fed to a conditional G
+    architecture: str = "dcgan"  # "dcgan", or "biggan": class-conditional batch norm, projection D (conditional only)
 
     def __post_init__(self) -> None:
         h, w, c = self.image_shape
@@ -26,6 +28,10 @@ class ModelConfig:
             raise ValueError(
                 f"image shape {self.image_shape} is not supported: use 28x28, 32x32 or 64x64, 1 or 3 channels"
             )
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}")
+        if self.architecture == "biggan" and not self.conditional:
+            raise ValueError("the BigGAN-style architecture is class-conditional: set num_classes")
         if self.noise_dim < 1 or self.g_width < 1 or self.d_width < 1:
             raise ValueError("noise_dim, g_width and d_width must be positive")
 

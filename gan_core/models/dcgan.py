@@ -2,8 +2,9 @@
 
 28x28: the TF DCGAN tutorial's architecture (Dense 7x7 -> 5x5 transposed convolutions; D with dropout).
 32x32 and 64x64: Radford et al.'s DCGAN (4x4 kernels, stride 2, batch norm; LeakyReLU in D).
-Conditional models take (noise, label): G concatenates a class embedding to the noise; D adds a projection
-term <embed(y), features> to its logit (Miyato & Koyama 2018).
+Conditional models take (noise, class one-hot) in G, which concatenates a linear class embedding to the noise,
+and (image, class id) in D, which adds a projection term <embed(y), features> to its logit (Miyato & Koyama
+2018). The BigGAN-style pair lives in gan_core.models.biggan.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ def _bn(sync: bool) -> layers.Layer:
 
 
 def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Model:
-    """noise [N, noise_dim] (and labels [N] int) -> images [N, H, W, C] in [-1, 1] (tanh)."""
+    """noise [N, noise_dim] (and classes one-hot [N, C], or a mix) -> images [N, H, W, C] in [-1, 1] (tanh)."""
+    if cfg.architecture == "biggan":
+        from gan_core.models import biggan
+
+        return biggan.build_generator(cfg)
     noise = keras.Input((cfg.noise_dim,), name="noise")
     inputs = [noise]
     x = noise
-    if cfg.conditional:
-        label = keras.Input((), dtype="int32", name="label")
+    if cfg.conditional:  # a bias-free linear embedding of the one-hot class: classes can be mixed
+        label = keras.Input((cfg.num_classes,), name="label")
         inputs.append(label)
-        x = layers.Concatenate()([noise, layers.Embedding(cfg.num_classes, cfg.embed_dim)(label)])
+        embedding = layers.Dense(cfg.embed_dim, use_bias=False, name="class_embedding")(label)
+        x = layers.Concatenate()([noise, embedding])
     size, channels = cfg.image_shape[0], cfg.image_shape[2]
     if size == 28:  # the TF tutorial
         w = cfg.g_width
@@ -78,6 +84,10 @@ class ClassProjection(layers.Layer):
 
 def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Model:
     """images [N, H, W, C] in [-1, 1] (and labels [N]) -> one logit per image (real > 0 > fake)."""
+    if cfg.architecture == "biggan":
+        from gan_core.models import biggan
+
+        return biggan.build_discriminator(cfg)
     image = keras.Input(cfg.image_shape, name="image")
     inputs = [image]
     size = cfg.image_shape[0]

@@ -94,7 +94,11 @@ class GANTrainer:
         )
 
     def _g(self, z: tf.Tensor, labels: tf.Tensor | None, training: bool = True) -> tf.Tensor:
-        return self.generator([z, labels] if labels is not None else z, training=training)
+        if labels is None:
+            return self.generator(z, training=training)
+        if labels.shape.rank == 1:  # class ids; a [N, C] mix goes in as it is
+            labels = tf.one_hot(labels, self.model_config.num_classes)
+        return self.generator([z, labels], training=training)
 
     def _d(self, x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
         x = diff_augment(x, self.train_config.diffaugment)
@@ -165,7 +169,10 @@ class GANTrainer:
     def generate(self, noise: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
         """Generator output in inference mode as uint8 [N, H, W, C]."""
         z = tf.convert_to_tensor(noise, tf.float32)
-        y = None if labels is None else tf.convert_to_tensor(labels, tf.int32)
+        y = None
+        if labels is not None:
+            labels = np.asarray(labels)
+            y = tf.convert_to_tensor(labels, tf.float32 if labels.ndim == 2 else tf.int32)
         images = self._g(z, y, training=False)
         return np.clip(np.rint((images.numpy() + 1.0) * 127.5), 0, 255).astype(np.uint8)
 

@@ -32,3 +32,16 @@ def own_dataset_names() -> list[str]:
         return []
     folders = [p for p in root.iterdir() if (p / "dataset.json").is_file()]
     return [p.name for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def explorer_sampler(key: str):
+    """A generator for the Explorer, loaded once per server and shared by every session (calls are
+    thread-safe). Raises ModelUnavailableError with one sentence when it cannot be had."""
+    from gan_core.errors import ModelUnavailableError
+    from gan_core.explore.choices import model_choices, open_choice
+
+    for choice in model_choices(settings().runs_dir):
+        if choice.key == key:
+            return open_choice(choice, settings().offline)
+    raise ModelUnavailableError(f"no model '{key}' on this server")

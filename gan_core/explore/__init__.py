@@ -1,0 +1,1 @@
+"""The Explorer: latent tools, class catalogues and one numpy-in / numpy-out sampler for every generator."""

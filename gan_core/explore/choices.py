@@ -1,0 +1,64 @@
+"""Which generators the Explorer offers, and opening one by name, folder or handle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gan_core.bundled_runs import bundled_runs
+from gan_core.errors import ModelUnavailableError
+from gan_core.explore.samplers import BIGGAN_HANDLES, HubBigGANSampler, RunModelSampler, Sampler
+from gan_core.hub import is_remote
+from gan_core.runs.store import list_runs
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    key: str  # what the URL and the CLI's --model carry
+    title: str
+    kind: str  # "bundled", "hub" or "run"
+    location: str  # a folder, or a TF Hub handle
+    note: str = ""  # e.g. the download size
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} · {self.note}" if self.note else self.title
+
+
+def _title(card: str, fallback: str) -> str:
+    return card.splitlines()[0].lstrip("# ").strip() if card else fallback
+
+
+def model_choices(runs_dir: Path | None = None) -> list[ModelChoice]:
+    """Shipped models first (class-conditional ones before the rest), then BigGAN-deep, then this server's runs."""
+    shipped = sorted(bundled_runs(), key=lambda b: (not b.name.startswith("cgan-"), b.name))
+    found = [ModelChoice(b.name.removeprefix("cgan-"), _title(b.card, b.name), "bundled", str(b.path), "shipped")
+             for b in shipped]  # fmt: skip
+    found += [ModelChoice(key, title, "hub", handle, f"TF Hub, {size} on first use")
+              for key, (handle, title, size) in BIGGAN_HANDLES.items()]  # fmt: skip
+    if runs_dir is not None:
+        trained = [r for r in list_runs(runs_dir) if r.checkpoint_steps or (r.path / "generator.weights.h5").is_file()]
+        found += [ModelChoice(f"run:{r.name}", f"{r.name} (your run, step {r.step:,})", "run", str(r.path))
+                  for r in trained]  # fmt: skip
+    return found
+
+
+def open_choice(choice: ModelChoice, offline: bool) -> Sampler:
+    if choice.kind == "hub":
+        return HubBigGANSampler(choice.location, choice.title, offline=offline)
+    return RunModelSampler(Path(choice.location), title=choice.title,
+                           source="shipped with the app" if choice.kind == "bundled" else "")  # fmt: skip
+
+
+def resolve_model(spec: str, runs_dir: Path | None, offline: bool) -> Sampler:
+    """--model: a shipped model's name, a run folder, a TF Hub / Kaggle handle, or a local SavedModel folder."""
+    for choice in model_choices(runs_dir):
+        if spec in (choice.key, Path(choice.location).name) or spec == f"run:{Path(choice.location).name}":
+            return open_choice(choice, offline)
+    path = Path(spec).expanduser()
+    if (path / "config.json").is_file():
+        return RunModelSampler(path)
+    if (path.is_dir() and any(path.glob("saved_model.pb*"))) or is_remote(spec):
+        return HubBigGANSampler(spec, offline=offline)
+    known = ", ".join(c.key for c in model_choices(None))
+    raise ModelUnavailableError(f"no model '{spec}': use one of {known}, a run folder, or a TF Hub handle")

@@ -1,0 +1,63 @@
+"""What the Explorer page and the CLI ask of a sampler: grids, interpolations and the truncation strip.
+
+Each function draws its noise with truncated_noise from a seed, so the same arguments give the same images
+(a shared link or a re-run reproduces them exactly), and hands numpy arrays to the sampler.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gan_core.explore.latent import interpolate, one_hot, truncated_noise
+from gan_core.explore.samplers import Sampler, check_request
+
+MAX_STEPS = 32
+INTERPOLATION_MODES = ("both", "noise", "class")  # what moves from A to B
+TRUNCATION_STRIP = (0.1, 0.25, 0.5, 0.75, 1.0)
+
+
+def grid_classes(classes: list[int], n: int) -> np.ndarray | None:
+    """n class ids cycling through the chosen classes (None for an unconditional model)."""
+    return np.resize(np.asarray(classes, np.int64), n) if classes else None
+
+
+def sample_grid(sampler: Sampler, classes: list[int], n: int, truncation: float, seed: int) -> np.ndarray:
+    """n samples: noise from the seed, classes taken in turn. uint8 [n, H, W, 3]."""
+    check_request(n)
+    if sampler.info.conditional and not classes:
+        raise ValueError(f"{sampler.info.title} is class-conditional: choose at least one class")
+    noise = truncated_noise(n, sampler.info.noise_dim, truncation, seed)
+    return sampler.sample(noise, grid_classes(classes, n), truncation)
+
+
+def interpolation(sampler: Sampler, class_a: int | None, class_b: int | None, steps: int, truncation: float,
+                  seed: int, mode: str = "both", same_noise: bool = False) -> np.ndarray:  # fmt: skip
+    """steps images from (noise A, class A) to (noise B, class B): noise by slerp, classes mixed linearly as
+    one-hot vectors (the TF Hub colab's way). mode 'noise' keeps class A; 'class' keeps noise A."""
+    if not 2 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be between 2 and {MAX_STEPS}, got {steps}")
+    if mode not in INTERPOLATION_MODES:
+        raise ValueError(f"mode must be one of {', '.join(INTERPOLATION_MODES)}")
+    dim = sampler.info.noise_dim
+    z_a = truncated_noise(1, dim, truncation, seed)[0]
+    z_b = z_a if same_noise or mode == "class" else truncated_noise(1, dim, truncation, seed + 1)[0]
+    noise = interpolate(z_a, z_b, steps, "slerp")
+    classes = None
+    if sampler.info.conditional:
+        if class_a is None or class_b is None:
+            raise ValueError("choose classes A and B")
+        count = len(sampler.info.class_names)
+        y_a, y_b = one_hot([class_a], count)[0], one_hot([class_b if mode != "noise" else class_a], count)[0]
+        classes = interpolate(y_a, y_b, steps, "lerp")
+    return sampler.sample(noise, classes, truncation)
+
+
+def truncation_strip(sampler: Sampler, class_id: int | None, seed: int,
+                     values: tuple[float, ...] = TRUNCATION_STRIP) -> np.ndarray:  # fmt: skip
+    """The same seed at several truncation values: low = typical and clean, high = varied and riskier."""
+    images = []
+    for value in values:
+        noise = truncated_noise(1, sampler.info.noise_dim, value, seed)
+        classes = np.array([class_id]) if sampler.info.conditional else None
+        images.append(sampler.sample(noise, classes, value)[0])
+    return np.stack(images)

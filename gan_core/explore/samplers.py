@@ -1,0 +1,155 @@
+"""One sampler interface for every generator: numpy in, numpy out, TensorFlow behind it.
+
+    sampler.sample(noise [N, Z], classes [N] ids or [N, C] one-hot / mixed, truncation) -> uint8 [N, H, W, 3]
+
+Implementations: BigGAN-deep from TF Hub (the real path), the class-conditional models this project trains
+and ships (checkpoints/cgan-*), and any run folder from the Trainer (conditional or not). The caller draws
+the noise with gan_core.explore.latent.truncated_noise, which already applies the truncation; BigGAN also
+gets the value itself, as its module expects. Calls are safe from several sessions at once (Keras models
+and concrete functions run without shared mutable state).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from gan_core.explore.classes import ClassCatalog
+from gan_core.explore.latent import TRUNCATION_RANGE, one_hot
+
+MAX_SAMPLES = 64  # per request: a grid larger than this is refused with the cap shown
+
+
+class TooManySamplesError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SamplerInfo:
+    name: str
+    title: str
+    class_names: tuple[str, ...]  # () for an unconditional model
+    noise_dim: int
+    resolution: int
+    source: str  # where the weights come from, in words
+    truncation_range: tuple[float, float] = TRUNCATION_RANGE
+    step: int | None = None  # the training step of a run's weights, when known
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.class_names)
+
+
+class Sampler(Protocol):
+    info: SamplerInfo
+    catalog: ClassCatalog | None
+
+    def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray: ...
+
+
+def check_request(n: int, cap: int = MAX_SAMPLES) -> None:
+    if n < 1:
+        raise TooManySamplesError("ask for at least one sample")
+    if n > cap:
+        raise TooManySamplesError(f"{n} samples asked for; at most {cap} per request")
+
+
+def as_class_matrix(classes: np.ndarray, num_classes: int, n: int) -> np.ndarray:
+    """Class ids [n] or one-hot / mixed rows [n, C] -> float32 [n, C] (rows of a mix sum to 1)."""
+    classes = np.asarray(classes)
+    matrix = one_hot(classes, num_classes) if classes.ndim == 1 else classes.astype(np.float32)
+    if matrix.shape != (n, num_classes):
+        raise ValueError(f"classes must be {n} ids or a [{n}, {num_classes}] matrix, got shape {classes.shape}")
+    return matrix
+
+
+def to_rgb_uint8(images: np.ndarray) -> np.ndarray:
+    """[-1, 1] floats -> uint8, grayscale repeated to three channels."""
+    out = np.clip(np.rint((np.asarray(images, np.float32) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return np.repeat(out, 3, axis=-1) if out.shape[-1] == 1 else out
+
+
+class RunModelSampler:
+    """A run folder's generator (a shipped model in checkpoints/ or a run from the Trainer)."""
+
+    def __init__(self, run_dir: Path, title: str | None = None, source: str = "") -> None:
+        from gan_core.data import DATASETS
+        from gan_core.run_sampler import RunSampler
+
+        self._run = RunSampler(run_dir)
+        model, train = self._run.config.model, self._run.config.train
+        names: tuple[str, ...] = ()
+        if model.conditional:
+            spec = DATASETS.get(train.dataset)
+            names = spec.class_names if spec and len(spec.class_names) == model.num_classes else tuple(
+                str(i) for i in range(model.num_classes))  # fmt: skip
+        self.catalog = ClassCatalog.from_names(names) if names else None
+        step = f", step {self._run.step:,}" if self._run.step is not None else ""
+        self.info = SamplerInfo(
+            run_dir.name, title or run_dir.name, names, model.noise_dim, model.image_shape[0],
+            source or f"run folder {run_dir}{step}", step=self._run.step,
+        )  # fmt: skip
+
+    def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray:
+        noise = np.asarray(noise, np.float32)
+        check_request(len(noise))
+        if noise.shape[1] != self.info.noise_dim:
+            raise ValueError(f"noise must be [N, {self.info.noise_dim}], got {noise.shape}")
+        labels = None
+        if self.info.conditional:
+            if classes is None:
+                raise ValueError(f"{self.info.title} is class-conditional: choose classes")
+            labels = as_class_matrix(classes, len(self.info.class_names), len(noise))
+        images = self._run.generate(noise, labels)
+        return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
+
+
+BIGGAN_HANDLES = {  # TF Hub handles (TF1 Hub format); sizes of the download
+    "biggan-deep-128": ("https://tfhub.dev/deepmind/biggan-deep-128/1", "BigGAN-deep 128x128", "about 230 MB"),
+    "biggan-deep-256": ("https://tfhub.dev/deepmind/biggan-deep-256/1", "BigGAN-deep 256x256", "about 230 MB"),
+    "biggan-deep-512": ("https://tfhub.dev/deepmind/biggan-deep-512/1", "BigGAN-deep 512x512", "about 230 MB"),
+}
+
+
+class HubBigGANSampler:
+    """BigGAN(-deep) from TF Hub: signature 'default' with inputs z, y, truncation and output 'default' in
+    [-1, 1]. Loaded with tensorflow_hub.load(handle).signatures['default'] in TF2 (hub.Module and
+    hub.KerasLayer belong to TF1 / Keras 2). Noise size, class count and dtypes are read from the signature,
+    and it is called by keyword: its inputs are sorted by name, so a positional call binds the wrong ones."""
+
+    def __init__(self, handle: str, title: str | None = None, offline: bool = False) -> None:
+        import tensorflow as tf
+
+        from gan_core.hub import load_hub_model
+
+        self._tf = tf
+        self._module = load_hub_model(handle, offline, title or "BigGAN")  # keep it alive with its function
+        self._fn = self._module.signatures["default"]
+        specs = self._fn.structured_input_signature[1]
+        self._specs = {name: specs[name] for name in ("z", "y", "truncation")}
+        noise_dim, num_classes = int(self._specs["z"].shape[-1]), int(self._specs["y"].shape[-1])
+        output = next(iter(self._fn.structured_outputs.values()))
+        resolution = int(output.shape[1]) if output.shape.rank == 4 and output.shape[1] else 0
+        catalog = ClassCatalog.imagenet()
+        names = tuple(c.name for c in catalog.classes) if num_classes == len(catalog) else tuple(
+            str(i) for i in range(num_classes))  # fmt: skip
+        self.catalog = catalog if num_classes == len(catalog) else ClassCatalog.from_names(names)
+        self.info = SamplerInfo(Path(handle).name, title or Path(handle).name, names, noise_dim, resolution,
+                                f"TF Hub: {handle}")  # fmt: skip
+
+    def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray:
+        tf = self._tf
+        noise = np.asarray(noise)
+        check_request(len(noise))
+        if classes is None:
+            raise ValueError("BigGAN is class-conditional: choose classes")
+        y = as_class_matrix(classes, len(self.info.class_names), len(noise))
+        out = self._fn(
+            z=tf.constant(noise, self._specs["z"].dtype),
+            y=tf.constant(y, self._specs["y"].dtype),
+            truncation=tf.constant(truncation, self._specs["truncation"].dtype),
+        )
+        return to_rgb_uint8(next(iter(out.values())).numpy())

@@ -1,0 +1,98 @@
+"""The Explorer's library: latent tools, ImageNet classes, and the samplers (BigGAN's TF Hub path included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_core.explore.classes import AmbiguousClassError, ClassCatalog, UnknownClassError
+from gan_core.explore.latent import interpolate, one_hot, slerp, truncated_noise
+from gan_core.explore.samplers import MAX_SAMPLES, HubBigGANSampler, TooManySamplesError
+
+
+def test_truncated_noise_is_reproducible_bit_for_bit_and_bounded() -> None:
+    a, b = truncated_noise(8, 128, 0.5, seed=3), truncated_noise(8, 128, 0.5, seed=3)
+    assert a.dtype == np.float32 and a.shape == (8, 128) and a.tobytes() == b.tobytes()
+    assert not np.array_equal(a, truncated_noise(8, 128, 0.5, seed=4))
+    assert np.abs(a).max() <= 2 * 0.5 and np.abs(truncated_noise(64, 128, 0.02)).max() <= 0.04
+    with pytest.raises(ValueError, match=r"between 0\.02 and 1\.0"):
+        truncated_noise(1, 4, 1.5)
+
+
+def test_slerp_keeps_norms_and_interpolation_ends_are_exact() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(128), rng.standard_normal(128)
+    b *= np.linalg.norm(a) / np.linalg.norm(b)
+    path = interpolate(a.astype(np.float32), b.astype(np.float32), 9)
+    np.testing.assert_allclose(np.linalg.norm(path, axis=1), np.linalg.norm(a), rtol=1e-5)
+    assert np.array_equal(path[0], a.astype(np.float32)) and np.array_equal(path[-1], b.astype(np.float32))
+    lines = interpolate(a, b, 5, method="lerp")
+    np.testing.assert_allclose(lines[2], (a + b) / 2, rtol=1e-5)
+    assert np.linalg.norm(lines[2]) < np.linalg.norm(a)  # the straight line cuts inside the sphere: why slerp
+    batch = slerp(np.stack([a, b]), np.stack([b, a]), np.array([0.5]))
+    assert batch.shape == (1, 2, 128)
+    mix = interpolate(one_hot([3], 10)[0], one_hot([7], 10)[0], 5, method="lerp")
+    np.testing.assert_allclose(mix.sum(1), 1.0) and np.testing.assert_allclose(mix[2, [3, 7]], [0.5, 0.5])
+
+
+def test_imagenet_classes_by_name_part_id_and_wordnet_id() -> None:
+    catalog = ClassCatalog.imagenet()
+    assert len(catalog) == 1000 and catalog.classes[0].name == "tench"
+    assert catalog.resolve("volcano").index == 980
+    assert catalog.resolve("wheaten terrier").name == "soft-coated wheaten terrier"
+    assert catalog.resolve("chambered nautilus").index == 117
+    assert catalog.resolve("207").name == "golden retriever" and catalog.resolve("n09472597").name == "volcano"
+    dogs = catalog.search("dog")
+    assert {c.index for c in dogs} >= set(range(151, 269))  # every dog breed
+    with pytest.raises(UnknownClassError, match=r"no class named 'volcanoe' — did you mean 'volcano'\?"):
+        catalog.resolve("volcanoe")
+    for ambiguous, expected in (("crane", {134, 517}), ("cat", {282, 283, 284, 285})):
+        with pytest.raises(AmbiguousClassError) as info:
+            catalog.resolve(ambiguous)
+        assert expected <= {c.index for c in info.value.candidates}
+        assert f"'{ambiguous}' could mean" in str(info.value)
+    with pytest.raises(UnknownClassError, match="classes 0 to 999"):
+        catalog.resolve("1000")
+
+
+def _tiny_biggan(path: Path, noise_dim: int = 128, num_classes: int = 1000, size: int = 8) -> Path:
+    """A TF1 SavedModel with BigGAN-deep's TF Hub signature: 'default', inputs z [N, noise_dim], y [N, C]
+    and truncation [] (all float32), output 'default' [N, size, size, 3] in [-1, 1]."""
+    graph = tf.Graph()
+    with graph.as_default():
+        z = tf.compat.v1.placeholder(tf.float32, [None, noise_dim], name="z")
+        y = tf.compat.v1.placeholder(tf.float32, [None, num_classes], name="y")
+        truncation = tf.compat.v1.placeholder(tf.float32, [], name="truncation")
+        pixels = size * size * 3
+        w_z = tf.compat.v1.get_variable("w_z", [noise_dim, pixels], initializer=tf.random_normal_initializer(seed=1))
+        w_y = tf.compat.v1.get_variable("w_y", [num_classes, pixels], initializer=tf.random_normal_initializer(seed=2))
+        mixed = (tf.matmul(z, w_z) / truncation + tf.matmul(y, w_y)) * 0.1
+        image = tf.reshape(tf.tanh(mixed), [-1, size, size, 3])
+        with tf.compat.v1.Session(graph=graph) as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            builder = tf.compat.v1.saved_model.Builder(str(path))
+            signature = tf.compat.v1.saved_model.predict_signature_def(
+                inputs={"z": z, "y": y, "truncation": truncation}, outputs={"default": image}
+            )
+            builder.add_meta_graph_and_variables(session, [], signature_def_map={"default": signature})
+            builder.save()
+    return path
+
+
+def test_a_model_with_biggans_hub_signature_loads_through_the_hub_path(tmp_path: Path) -> None:
+    sampler = HubBigGANSampler(str(_tiny_biggan(tmp_path / "biggan", noise_dim=120)), title="tiny")
+    info = sampler.info
+    assert info.noise_dim == 120 and len(info.class_names) == 1000 and info.resolution == 8  # read from the model
+    assert info.class_names[980] == "volcano" and sampler.catalog.resolve("volcano").index == 980
+    noise = truncated_noise(4, 120, 0.5, seed=0)
+    images = sampler.sample(noise, np.array([980, 980, 1, 1]), 0.5)
+    assert images.shape == (4, 8, 8, 3) and images.dtype == np.uint8
+    assert not np.array_equal(images[0], images[2])  # the class is honoured
+    assert not np.array_equal(images, sampler.sample(noise, np.array([980, 980, 1, 1]), 1.0))  # and truncation
+    again = sampler.sample(noise, one_hot([980, 980, 1, 1], 1000), 0.5)
+    assert np.array_equal(images, again)  # ids and one-hot rows are the same request
+    with pytest.raises(TooManySamplesError, match=f"at most {MAX_SAMPLES} per request"):
+        sampler.sample(truncated_noise(MAX_SAMPLES + 1, 120, 0.5), np.zeros(MAX_SAMPLES + 1, int), 0.5)

@@ -1,0 +1,127 @@
+"""The Explore page through AppTest: shipped model by default, classes, sliders, cap, interpolation, export,
+a shared link's settings, and an offline hub model's one-sentence message."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from conftest import REPO
+from gan_fixtures import tiny_run_config, two_class_dataset
+from streamlit.testing.v1 import AppTest
+
+from gan_core.explore.pipeline import sample_grid
+from gan_core.explore.samplers import MAX_SAMPLES, RunModelSampler
+from gan_core.models.config import ModelConfig
+from gan_core.run_config import RunConfig
+from gan_core.runs.run import TrainingRun
+from gan_core.settings import Settings
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    return at
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(caption for element in at.get("image") for caption in element.captions)
+
+
+def conditional_run() -> str:
+    """A tiny BigGAN-style two-class run in the workspace: the Explorer lists it as one of your runs."""
+    base = tiny_run_config(conditional=True, epochs=1)
+    model = ModelConfig(**{**base.model.to_dict(), "architecture": "biggan", "image_shape": (28, 28, 1)})
+    config = RunConfig(model, base.train.with_changes(loss="hinge"))
+    run = TrainingRun(Settings.from_env().runs_dir / "tiny-cgan", config, data_loader=lambda c: two_class_dataset())
+    run.start()
+    assert run.join(120) and run.state.value == "finished", run.snapshot().message
+    return "run:tiny-cgan"
+
+
+def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
+    at = open_page()
+    from gan_core.bundled_runs import bundled_runs
+
+    shipped = {b.name.removeprefix("cgan-") for b in bundled_runs()}
+    assert at.selectbox[0].value in shipped  # a shipped model comes first
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert any(b.label == "Download PNG" for b in at.get("download_button"))
+    at.number_input(key="explore_n").set_value(MAX_SAMPLES + 36).run()
+    assert f"at most {MAX_SAMPLES} per request" in at.error[0].value
+
+
+def test_an_offline_hub_model_gets_one_sentence_and_a_way_back(sandbox) -> None:
+    at = open_page()
+    at.selectbox[0].select("biggan-deep-128").run()
+    assert not at.exception
+    assert "needs a download" in at.error[0].value and "offline" in at.error[0].value
+    next(b for b in at.button if b.label.startswith("Use ")).click().run()
+    assert not at.exception and not at.error
+    assert at.selectbox[0].value != "biggan-deep-128"
+
+
+def test_classes_sliders_interpolation_and_exports_on_a_conditional_model(sandbox) -> None:
+    key = conditional_run()
+    at = open_page()
+    at.selectbox[0].select(key).run()
+    assert not at.exception
+    at.multiselect(key="explore_classes").set_value([1]).run()
+    at.slider(key="explore_truncation").set_value(0.3).run()
+    at.number_input(key="explore_seed").set_value(5).run()
+    at.number_input(key="explore_n").set_value(4).run()
+    assert not at.exception and not at.error
+    assert at.query_params["classes"] in ("1", ["1"]) and at.query_params["seed"] in ("5", ["5"])
+    next(b for b in at.button if b.label == "Re-roll").click().run()
+    assert not at.exception and at.number_input(key="explore_seed").value != 5
+    at.text_input[0].set_value("7").run()  # an id beyond this model's two classes
+    assert "classes 0 to 1" in at.warning[0].value
+    at.selectbox(key="explore_to").select(0).run()
+    at.slider(key="explore_steps").set_value(5).run()
+    next(b for b in at.button if b.label == "Interpolate").click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Download PNG", "Download GIF", "Download MP4"} <= set(labels)
+
+
+def test_a_shared_link_reproduces_the_same_images(sandbox) -> None:
+    key = conditional_run()
+    at = open_page({"model": key, "classes": "1", "seed": "11", "truncation": "0.4", "n": "4"})
+    assert at.selectbox[0].value == key and at.multiselect(key="explore_classes").value == [1]
+    assert at.number_input(key="explore_seed").value == 11 and at.slider(key="explore_truncation").value == 0.4
+    sampler = RunModelSampler(Settings.from_env().runs_dir / "tiny-cgan")
+    expected = sample_grid(sampler, [1], 4, 0.4, 11)
+    again = sample_grid(sampler, [1], 4, 0.4, 11)
+    assert np.array_equal(expected, again)  # the library half of "the same link, the same images"
+    assert "seed 11 · truncation 0.4 · 4 samples" in captions(at)
+
+
+def test_cli_sample_and_interpolate_by_class_name(sandbox, tmp_path, capsys) -> None:
+    from PIL import Image
+
+    from gan_core.cli import main as cli_main
+
+    conditional_run()
+    run = str(Settings.from_env().runs_dir / "tiny-cgan")
+    grid = tmp_path / "grid.png"
+    args = ["sample", "--model", run, "--class", "1", "--truncation", "0.5", "--seed", "3", "--n", "4"]
+    assert cli_main([*args, "--out", str(grid)]) == 0
+    assert "4 samples from tiny-cgan (step 4, seed 3, truncation 0.5, classes 1)" in capsys.readouterr().out
+    first = np.asarray(Image.open(grid))
+    assert cli_main([*args, "--out", str(tmp_path / "again.png")]) == 0
+    assert np.array_equal(first, np.asarray(Image.open(tmp_path / "again.png")))  # same arguments, same image
+    gif = tmp_path / "x.gif"
+    assert cli_main(["interpolate", "--model", run, "--from", "0", "--to", "1", "--steps", "4", "--out", str(gif)]) == 0
+    with Image.open(gif) as animation:
+        assert animation.n_frames == 4
+    assert cli_main(["sample", "--model", run, "--class", "9", "--out", str(grid)]) == 1
+    assert "no class 9: this model has classes 0 to 1" in capsys.readouterr().err
+    assert cli_main(["sample", "--model", "demo-mnist-dcgan", "--n", "100", "--out", str(grid)]) == 1
+    assert "at most 64 per request" in capsys.readouterr().err
+    assert cli_main(["sample", "--model", "no-such-model", "--out", str(grid)]) == 1
+    assert "no model 'no-such-model'" in capsys.readouterr().err
