@@ -47,6 +47,15 @@ class RunSampler:
             self.step = bundle_step(run_dir)
         else:
             raise FileNotFoundError(f"{run_dir} has no checkpoint or generator weights yet; train it first")
+        model = self.config.model
+        signature = [tf.TensorSpec([None, model.noise_dim], tf.float32)]
+        if model.conditional:
+            signature.append(tf.TensorSpec([None, model.num_classes], tf.float32))
+        # One graph for every batch size and class mix: moving a slider never retraces (bench/explore_latency.py).
+        self._forward = tf.function(self._inference, input_signature=signature, reduce_retracing=True)
+
+    def _inference(self, *inputs):
+        return self.generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)
 
     def _guarded(self, load) -> None:
         from gan_core.checkpoints import CheckpointMismatchError
@@ -92,8 +101,13 @@ class RunSampler:
             labels = np.asarray(labels)
             y = labels.astype(np.float32) if labels.ndim == 2 else one_hot(labels, self.config.model.num_classes)
             inputs = [inputs, y]
-        images = self.generator(inputs, training=False).numpy()
+        images = self._forward(*(inputs if isinstance(inputs, list) else [inputs])).numpy()
         return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+    @property
+    def traces(self) -> int:
+        """How many graphs the generator was traced into (1 after the first call, and it should stay 1)."""
+        return self._forward.experimental_get_tracing_count()
 
     @property
     def has_discriminator(self) -> bool:

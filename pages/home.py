@@ -31,5 +31,7 @@ if demos:
         "**Trained models shipped here:** "
         + ", ".join(f"{d.card.splitlines()[0].lstrip('# ') if d.card else d.name}" for d in demos)
     )
+st.page_link("pages/explore.py", label="Explore a generator by class, truncation and seed", icon=":material/explore:")
 st.page_link("pages/train.py", label="Train a GAN, or open the shipped demo run", icon=":material/model_training:")
+st.page_link("pages/evaluate.py", label="Evaluate a generator: FID, KID, coverage, copies", icon=":material/analytics:")
 st.page_link("pages/datasets.py", label="Browse the datasets or import your own images", icon=":material/dataset:")

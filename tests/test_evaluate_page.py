@@ -25,7 +25,9 @@ def open_page(sandbox) -> AppTest:
 
 def test_shipped_run_against_the_floor_side_by_side(sandbox) -> None:
     at = open_page(sandbox)
-    assert at.selectbox[0].value == "demo-mnist-dcgan (shipped)"
+    assert at.selectbox[0].value.endswith("(shipped)")  # a shipped model comes first
+    at.selectbox[0].select("demo-mnist-dcgan (shipped)").run()
+    assert at.selectbox[2].value == "mnist"  # the dataset follows the run
     at.selectbox[1].select("Real test images (the floor)").run()
     at.select_slider[0].set_value(500).run()
     assert any("At N=500 FID's upward bias is large" in w.value for w in at.warning)

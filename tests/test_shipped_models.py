@@ -41,3 +41,19 @@ def test_cli_evaluate_prints_named_features_and_n(capsys: pytest.CaptureFixture)
     assert "FID (N=1,000)" in out and "classes covered" in out and "biased upward at small N (here 1,000)" in out
     fid_value = float(next(line for line in out.splitlines() if "FID (N=1,000)" in line).split()[-1])
     assert 0 < fid_value < 30  # real against real: the floor
+
+
+@pytest.mark.parametrize("dataset", ["fashion_mnist", "mnist"])
+def test_shipped_conditional_models_draw_the_class_asked_for(dataset: str) -> None:
+    """At truncation 0.5, the shipped classifier puts >= 90% of samples in the class they were drawn for."""
+    from gan_core.explore.choices import resolve_model
+    from gan_core.explore.pipeline import sample_grid
+
+    sampler = resolve_model(dataset.replace("_", "-"), None, offline=True)
+    assert sampler.info.source == "shipped with the app" and len(sampler.info.class_names) == 10
+    classifier = DomainClassifier(classifier_folder(dataset))
+    correct = 0
+    for c in range(10):
+        images = sample_grid(sampler, [c], 40, 0.5, seed=100 + c)[..., :1]  # the sampler gives RGB; digits are gray
+        correct += int((classifier.classify(images).argmax(1) == c).sum())
+    assert correct / 400 >= 0.9

@@ -87,6 +87,11 @@ class DomainClassifier:
     def features(self, images: np.ndarray) -> np.ndarray:
         return self._run(images)[1]
 
+    def features_and_classes(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Both from one pass: features [N, dim] and class probabilities [N, num_classes]."""
+        probs, features = self._run(images)
+        return features, probs
+
     def classify(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities [N, num_classes]."""
         return self._run(images)[0]

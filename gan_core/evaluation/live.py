@@ -47,11 +47,15 @@ class LiveEvaluator:
 
     def evaluate(self, trainer, step: int) -> LiveEvalResult:
         images = trainer.generate(self._noise, self._labels)
-        features = self.extractor.features(images)
+        probs = None
+        if hasattr(self.extractor, "features_and_classes"):
+            features, probs = self.extractor.features_and_classes(images)
+        else:
+            features = self.extractor.features(images)
         fid = frechet_distance(self._mu, self._sigma, features.mean(0), np.cov(features, rowvar=False))
         covered = num_classes = kl = None
-        if hasattr(self.extractor, "classify") and self._real_labels is not None:
-            cov = class_coverage(self.extractor.classify(images), self._real_labels, self.extractor.config.num_classes)
+        if probs is not None and self._real_labels is not None:
+            cov = class_coverage(probs, self._real_labels, self.extractor.config.num_classes)
             covered, num_classes, kl = cov.covered, cov.num_classes, round(cov.kl_from_real, 5)
         return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl)
 
