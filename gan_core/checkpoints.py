@@ -34,7 +34,7 @@ class RunCheckpoints:
 
     def __init__(self, run_dir: Path, trainer: GANTrainer, keep: int = 3) -> None:
         self.directory = run_dir / "checkpoints"
-        self.checkpoint = tf.train.Checkpoint(
+        tracked = dict(
             generator=trainer.generator,
             discriminator=trainer.discriminator,
             g_optimizer=trainer.g_optimizer,
@@ -42,6 +42,9 @@ class RunCheckpoints:
             step=trainer.step,
             preview_noise=trainer.preview_noise,
         )
+        if trainer.ema_generator is not None:
+            tracked["ema_generator"] = trainer.ema_generator
+        self.checkpoint = tf.train.Checkpoint(**tracked)
         self.manager = tf.train.CheckpointManager(self.checkpoint, str(self.directory), max_to_keep=keep)
         self.trainer = trainer
 
@@ -70,10 +73,11 @@ class RunCheckpoints:
 
 
 def export_generator(trainer: GANTrainer, run_dir: Path) -> Path:
-    """Write the generator's weights beside config.json, atomically (the Explorer rebuilds it from both)."""
+    """Write the generator's weights (its average, with EMA on) beside config.json, atomically (the Explorer
+    rebuilds it from both)."""
     path = run_dir / GENERATOR_WEIGHTS
     tmp = run_dir / f".{GENERATOR_WEIGHTS}.tmp.weights.h5"
-    trainer.generator.save_weights(str(tmp))
+    trainer.sampling_generator.save_weights(str(tmp))
     tmp.replace(path)
     return path
 

@@ -37,6 +37,8 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     arrays = {f"g{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.generator.weights)}
     arrays |= {f"d{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.discriminator.weights)}
+    if trainer.ema_generator is not None:  # the weight average that samples come from
+        arrays |= {f"e{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.ema_generator.weights)}
     arrays |= {"step": np.int64(step), "preview_noise": trainer.preview_noise.numpy()}
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
@@ -68,6 +70,12 @@ def load_model_weights(bundle_dir: Path, model, prefix: str) -> None:
             var.assign(value.astype(np.float32))
 
 
+def bundle_has(bundle_dir: Path, prefix: str) -> bool:
+    """Whether the bundle holds a model under `prefix` (g: generator, d: discriminator, e: G's average)."""
+    with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
+        return f"{prefix}0" in f.files
+
+
 def bundle_step(bundle_dir: Path) -> int:
     with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
         return int(f["step"])
@@ -77,6 +85,8 @@ def restore_bundle(bundle_dir: Path, trainer) -> int:
     """Load a bundle's weights (float16 -> float32), step and preview noise into `trainer`; returns the step."""
     load_model_weights(bundle_dir, trainer.generator, "g")
     load_model_weights(bundle_dir, trainer.discriminator, "d")
+    if trainer.ema_generator is not None:
+        load_model_weights(bundle_dir, trainer.ema_generator, "e" if bundle_has(bundle_dir, "e") else "g")
     with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
         trainer.step.assign(int(f["step"]))
         trainer.preview_noise.assign(f["preview_noise"])

@@ -29,7 +29,7 @@ class RunSampler:
 
         from gan_core.checkpoints import GENERATOR_WEIGHTS
         from gan_core.models.dcgan import build_generator
-        from gan_core.run_bundle import bundle_step, is_bundle
+        from gan_core.run_bundle import bundle_has, bundle_step, is_bundle
 
         self.run_dir = run_dir
         self.config = RunConfig.read(run_dir)
@@ -37,13 +37,13 @@ class RunSampler:
         self._checkpoint = checkpoint or tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
         self._discriminator = None
         self.step: int | None = None  # the training step the weights come from, when known
-        if self._checkpoint:
-            self._restore(generator=self.generator)
+        if self._checkpoint:  # the weight average when the run kept one: that is what it shows
+            self._restore(**{"ema_generator" if self.config.train.ema_decay > 0 else "generator": self.generator})
             self.step = int(Path(self._checkpoint).name.split("-")[-1])
         elif (run_dir / GENERATOR_WEIGHTS).is_file():
             self._guarded(lambda: self.generator.load_weights(str(run_dir / GENERATOR_WEIGHTS)))
         elif is_bundle(run_dir):
-            self._load_bundle(self.generator, "g")
+            self._load_bundle(self.generator, "e" if bundle_has(run_dir, "e") else "g")
             self.step = bundle_step(run_dir)
         else:
             raise FileNotFoundError(f"{run_dir} has no checkpoint or generator weights yet; train it first")

@@ -63,6 +63,12 @@ def new_run_form() -> None:
         augment = st.multiselect("DiffAugment", AUGMENTATIONS, default=list(t.diffaugment),
                                  help="Augment real and fake alike: helps small datasets.")  # fmt: skip
         sample_every = st.number_input("Sample grid every N steps", 1, 1000, t.sample_every)
+        ema = a.toggle("Average G's weights (EMA)", value=t.ema_decay > 0,
+                       help="Samples come from an exponential moving average of G's weights (decay 0.999): "
+                       "smoother, usually better samples at no training cost.")  # fmt: skip
+        spectral = b.toggle("Spectral norm in D", value=False,
+                            help="Bounds each D layer's largest singular value to 1 (Miyato et al. 2018): a "
+                            "steadier discriminator, at some speed.")  # fmt: skip
         eval_every = st.number_input(
             "Live FID every N steps (0: off)", 0, 5000, t.eval_every, disabled=t.eval_every == 0,
             help="FID at a small N and the classes covered, on this project's classifier (MNIST and "
@@ -77,7 +83,8 @@ def new_run_form() -> None:
         st.caption(f":red[{problem}]")
     if st.button("Start training", type="primary", disabled=bool(problem)):
         config = default_run_config(
-            info, conditional=conditional, epochs=int(epochs), batch_size=int(batch), loss=loss, lr_g=lr_g,
+            info, conditional=conditional, spectral_norm=spectral, ema_decay=0.999 if ema else 0.0,
+            epochs=int(epochs), batch_size=int(batch), loss=loss, lr_g=lr_g,
             lr_d=lr_d, beta1=beta1, label_smoothing=smoothing, d_steps=int(d_steps), seed=int(seed),
             diffaugment=tuple(augment), sample_every=int(sample_every), eval_every=int(eval_every),
         )  # fmt: skip

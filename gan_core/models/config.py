@@ -20,6 +20,7 @@ class ModelConfig:
     d_width: int = 64  # D's first layer; layers double toward the logit (tutorial: 64, 128)
     d_dropout: float = 0.3  # dropout after each D block (tutorial: 0.3)
     embed_dim: int = 50  # size of the class embedding fed to a conditional G
+    d_spectral_norm: bool = False  # spectral normalisation on every D layer (Miyato et al. 2018)
     architecture: str = "dcgan"  # "dcgan", or "biggan": class-conditional batch norm, projection D (conditional only)
 
     def __post_init__(self) -> None:

@@ -92,20 +92,21 @@ def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras
     inputs = [image]
     size = cfg.image_shape[0]
     x = image
+    sn = layers.SpectralNormalization if cfg.d_spectral_norm else (lambda layer: layer)
     if size == 28:  # the TF tutorial
         for filters in (cfg.d_width, 2 * cfg.d_width):
-            x = Conv2DStride2(filters, 5)(x)
+            x = sn(Conv2DStride2(filters, 5))(x)
             x = Dropout16(cfg.d_dropout)(layers.LeakyReLU(0.3)(x))
     else:
         width = cfg.d_width
         for i in range(int(math.log2(size // 4))):
-            x = Conv2DStride2(width, 4, use_bias=i == 0)(x)
-            if i > 0:
+            x = sn(Conv2DStride2(width, 4, use_bias=i == 0))(x)
+            if i > 0 and not cfg.d_spectral_norm:  # spectral norm replaces batch norm (Miyato et al.)
                 x = _bn(sync_batchnorm)(x)
             x = layers.LeakyReLU(0.2)(x)
             width *= 2
     features = layers.Flatten()(x)
-    logit = layers.Dense(1)(features)
+    logit = sn(layers.Dense(1))(features)
     if cfg.conditional:
         label = keras.Input((), dtype="int32", name="label")
         inputs.append(label)

@@ -339,7 +339,7 @@ class TrainingRun:
         best = self._best
         if best is None or row["fid"] < best["fid"]:
             tmp = self.store.dir / f".{BEST_GENERATOR_WEIGHTS}.tmp.weights.h5"
-            trainer.generator.save_weights(str(tmp))
+            trainer.sampling_generator.save_weights(str(tmp))
             tmp.replace(self.store.dir / BEST_GENERATOR_WEIGHTS)
             best = {"step": step, "fid": row["fid"], "n": row["n"]}
             self.store.write_best(best)

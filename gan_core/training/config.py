@@ -33,6 +33,7 @@ class TrainConfig:
     checkpoint_every: int = 0  # steps between checkpoints; 0: at the end of every epoch
     keep_checkpoints: int = 3  # checkpoints kept (older ones are deleted)
     xla: bool = False  # compile the train step with XLA (measure before turning on: bench/train_throughput.py)
+    ema_decay: float = 0.0  # keep an exponential moving average of G's weights for sampling (e.g. 0.999); 0: off
     eval_every: int = 0  # steps between live FID / class-coverage points (MNIST, Fashion-MNIST); 0: off
     eval_samples: int = 512  # samples per live evaluation (FID is biased at this N: the chart says so)
 
@@ -48,6 +49,8 @@ class TrainConfig:
             problems.append("label_smoothing must be in [0, 0.5)")
         if not set(self.diffaugment) <= set(AUGMENTATIONS):
             problems.append(f"diffaugment ops must be among {', '.join(AUGMENTATIONS)}")
+        if not 0 <= self.ema_decay < 1:
+            problems.append("ema_decay must be in [0, 1): 0 turns it off, 0.999 is typical")
         if self.eval_every < 0 or self.eval_samples < 2:
             problems.append("eval_every must be 0 (off) or positive, eval_samples at least 2")
         if self.preview_count < 1 or self.sample_every < 1 or self.keep_checkpoints < 1:

@@ -65,6 +65,10 @@ class GANTrainer:
             self.g_optimizer.build(self.generator.trainable_variables)
             self.d_optimizer.build(self.discriminator.trainable_variables)
             self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+            # An exponential moving average of G's weights (Yazici et al. 2019), used for every sample shown.
+            self.ema_generator = build_generator(model, sync_batchnorm=sync) if train.ema_decay > 0 else None
+            if self.ema_generator is not None:
+                self.ema_generator.set_weights(self.generator.get_weights())
             preview = tf.random.stateless_normal([train.preview_count, model.noise_dim], seed=[train.seed, -1])
             self.preview_noise = tf.Variable(preview, trainable=False, name="preview_noise")
         self.preview_labels = (
@@ -93,12 +97,18 @@ class GANTrainer:
             [n, self.model_config.noise_dim], seed=tf.stack([self.train_config.seed, counter])
         )
 
-    def _g(self, z: tf.Tensor, labels: tf.Tensor | None, training: bool = True) -> tf.Tensor:
+    def _g(self, z: tf.Tensor, labels: tf.Tensor | None, training: bool = True, generator=None) -> tf.Tensor:
+        generator = generator or self.generator
         if labels is None:
-            return self.generator(z, training=training)
+            return generator(z, training=training)
         if labels.shape.rank == 1:  # class ids; a [N, C] mix goes in as it is
             labels = tf.one_hot(labels, self.model_config.num_classes)
-        return self.generator([z, labels], training=training)
+        return generator([z, labels], training=training)
+
+    @property
+    def sampling_generator(self) -> keras.Model:
+        """The generator whose samples are shown and evaluated: the weight average when there is one."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
 
     def _d(self, x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
         x = diff_augment(x, self.train_config.diffaugment)
@@ -147,6 +157,10 @@ class GANTrainer:
         real, labels = batch if self.model_config.conditional else (batch, None)
         per_replica = self.strategy.run(self._replica_step, args=(real, labels))
         metrics = {k: self.strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in per_replica.items()}
+        if self.ema_generator is not None:  # in cross-replica context: every replica's copy gets the same update
+            decay = self.train_config.ema_decay
+            for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
+                average.assign(decay * average + (1.0 - decay) * weight)
         self.step.assign_add(1)
         return metrics
 
@@ -173,7 +187,7 @@ class GANTrainer:
         if labels is not None:
             labels = np.asarray(labels)
             y = tf.convert_to_tensor(labels, tf.float32 if labels.ndim == 2 else tf.int32)
-        images = self._g(z, y, training=False)
+        images = self._g(z, y, training=False, generator=self.sampling_generator)
         return np.clip(np.rint((images.numpy() + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
     def preview(self) -> np.ndarray:

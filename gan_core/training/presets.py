@@ -12,11 +12,14 @@ LIVE_EVAL_EVERY = 200  # steps between live FID points: about 0.3 s each, under 
 SMALL_DATASET = 2_000  # below this many images, DiffAugment on both real and fake pays off (Zhao et al. 2020)
 
 
-def default_run_config(info: DatasetInfo, conditional: bool = False, **train_changes: object) -> RunConfig:
+def default_run_config(
+    info: DatasetInfo, conditional: bool = False, spectral_norm: bool = False, **train_changes: object
+) -> RunConfig:
     """A run config for `info`'s images; keyword arguments override the training defaults."""
     if conditional and not info.class_names:
         raise ValueError(f"{info.title} has no labels, so a conditional model cannot be trained on it")
-    model = ModelConfig(image_shape=info.image_shape, num_classes=len(info.class_names) if conditional else 0)
+    model = ModelConfig(image_shape=info.image_shape, num_classes=len(info.class_names) if conditional else 0,
+                        d_spectral_norm=spectral_norm)  # fmt: skip
     # A registry dataset is named; a folder of your images is recorded by its path (its name alone may not resolve).
     dataset = str(info.source.detail) if info.source.kind is SourceKind.OWN else info.name
     train = TrainConfig(dataset=dataset, conditional=conditional)
