@@ -1,0 +1,144 @@
+"""Quality per CPU-minute: our default training against the TF DCGAN tutorial, for the same wall-clock budget.
+
+    python -m bench.quality_per_minute              # budgets 2, 5, 10 min; MNIST and Fashion-MNIST; ablation
+    python -m bench.quality_per_minute --quick      # a smoke run: 0.5 min, MNIST, N=500, no ablation
+
+For each dataset and budget, (a) the tutorial's code as written there (bench/tf_tutorial.py: BCE, Adam 1e-4,
+batch 256) and (b) our default configuration through the app's own run machinery are trained in turn on the
+bundled subset, so drift on a shared machine hits both. Both are then scored the same way: FID and KID at the
+same N on the shipped domain classifier's features, and class coverage. The ablation turns each method on
+over our default at one budget. Writes bench/RESULTS.md (the tables) and prints them.
+Goal (issue 7): our FID <= 0.7x the tutorial's at every budget on both datasets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import tensorflow as tf
+
+from bench.tf_tutorial import BATCH, NOISE, Tutorial
+from gan_core.data import load_dataset
+from gan_core.evaluation.evaluate import evaluate_images
+from gan_core.evaluation.evaluate_run import domain_extractor
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+@dataclass(frozen=True)
+class Score:
+    fid: float
+    kid: float
+    covered: int
+    steps: int
+
+
+def score(fake: np.ndarray, dataset: str, n: int) -> tuple[float, float, int]:
+    data = load_dataset(dataset, source="bundled").split("train")
+    pick = np.random.default_rng(0).permutation(len(data))[:n]
+    report = evaluate_images(data.images[pick], data.labels[pick], fake[:n], domain_extractor(dataset))
+    return report.fid, report.kid.mean, report.coverage.covered
+
+
+def train_tutorial(dataset: str, minutes: float, n: int) -> Score:
+    images = load_dataset(dataset, source="bundled").split("train").images
+    model = Tutorial()
+    x = (images.astype("float32") - 127.5) / 127.5
+    batches = iter(tf.data.Dataset.from_tensor_slices(x).shuffle(len(x)).batch(BATCH, drop_remainder=True).repeat())
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < minutes * 60:
+        model.train_step(next(batches))
+        steps += 1
+    noise = tf.random.stateless_normal([n, NOISE], seed=[0, 1])
+    out = model.generator(noise, training=False).numpy()
+    fake = np.clip(np.rint((out + 1) * 127.5), 0, 255).astype(np.uint8)
+    return Score(*score(fake, dataset, n), steps)
+
+
+def train_ours(dataset: str, minutes: float, n: int, **changes: object) -> Score:
+    from gan_core.evaluation.evaluate_run import generate
+    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.run import TrainingRun
+    from gan_core.training.presets import default_run_config
+
+    info = load_dataset(dataset, source="bundled").info
+    spectral = bool(changes.pop("spectral_norm", False))
+    config = default_run_config(info, spectral_norm=spectral, source="bundled", epochs=10_000, **changes)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = TrainingRun(Path(tmp) / "run", config)
+        run.start()
+        while run.snapshot().step < 1 and run.state.active:  # the budget counts from the first step
+            time.sleep(0.05)
+        time.sleep(minutes * 60)
+        snap = run.stop(wait=120)
+        fake = generate(RunSampler(run.store.dir), n, seed=0)
+        return Score(*score(fake, dataset, n), snap.step)
+
+
+ABLATION = {  # each method on, over our default
+    "default": {},
+    "EMA of G (0.999)": {"ema_decay": 0.999},
+    "spectral norm in D": {"spectral_norm": True},
+    "hinge loss": {"loss": "hinge"},
+    "TTUR (lr D 4e-4, G 1e-4)": {"lr_d": 4e-4, "lr_g": 1e-4},
+    "DiffAugment (translation, cutout)": {"diffaugment": ("translation", "cutout")},
+    "batch 256 (the tutorial's)": {"batch_size": 256},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--budgets", type=float, nargs="*", help="minutes (default 2 5 10; --quick: 0.5)")
+    parser.add_argument("--datasets", nargs="*", help="default mnist fashion_mnist; --quick: mnist")
+    parser.add_argument("--n", type=int, help="samples scored (default 2000; --quick: 500)")
+    parser.add_argument("--no-ablation", action="store_true")
+    args = parser.parse_args()
+    budgets = args.budgets or ([0.5] if args.quick else [2.0, 5.0, 10.0])
+    datasets = args.datasets or (["mnist"] if args.quick else ["mnist", "fashion_mnist"])
+    n = args.n or (500 if args.quick else 2000)
+    lines = [
+        "# Quality per CPU-minute: ours vs the TF DCGAN tutorial",
+        "",
+        f"Produced by `{' '.join(['python -m bench.quality_per_minute', *sys.argv[1:]])}` on "
+        f"{os.cpu_count()} CPU cores ({platform.machine()}), {time.strftime('%Y-%m-%d')}. FID and KID at N={n:,} on "
+        "the shipped domain classifiers' features (not comparable with Inception FIDs); classes covered of 10. "
+        "Goal: our FID <= 0.7x the tutorial's at every budget.",
+        "",
+        "| dataset | budget | tutorial FID | ours FID | ratio | tutorial KID | ours KID | classes (tut. / ours) "
+        "| steps (tut. / ours) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for dataset in datasets:
+        for minutes in budgets:
+            base = train_tutorial(dataset, minutes, n)
+            ours = train_ours(dataset, minutes, n)
+            lines.append(
+                f"| {dataset} | {minutes:g} min | {base.fid:.1f} | {ours.fid:.1f} | {ours.fid / base.fid:.2f} "
+                f"| {base.kid:.2f} | {ours.kid:.2f} | {base.covered} / {ours.covered} | {base.steps} / {ours.steps} |"
+            )
+            print(lines[-1], flush=True)
+    if not (args.quick or args.no_ablation):
+        minutes, dataset = budgets[min(1, len(budgets) - 1)], datasets[0]
+        lines += ["", f"## Ablation: {dataset}, {minutes:g} min each, one method on over our default", "",
+                  "| configuration | FID | KID | classes | steps |", "|---|---|---|---|---|"]  # fmt: skip
+        for name, changes in ABLATION.items():
+            result = train_ours(dataset, minutes, n, **changes)
+            lines.append(f"| {name} | {result.fid:.1f} | {result.kid:.2f} | {result.covered} | {result.steps} |")
+            print(lines[-1], flush=True)
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
