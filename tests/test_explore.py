@@ -96,3 +96,16 @@ def test_a_model_with_biggans_hub_signature_loads_through_the_hub_path(tmp_path:
     assert np.array_equal(images, again)  # ids and one-hot rows are the same request
     with pytest.raises(TooManySamplesError, match=f"at most {MAX_SAMPLES} per request"):
         sampler.sample(truncated_noise(MAX_SAMPLES + 1, 120, 0.5), np.zeros(MAX_SAMPLES + 1, int), 0.5)
+
+
+def test_interpolation_ends_are_the_end_samples(tmp_path: Path) -> None:
+    from gan_core.explore.pipeline import interpolation
+
+    sampler = HubBigGANSampler(str(_tiny_biggan(tmp_path / "biggan")), title="tiny")
+    frames = interpolation(sampler, 980, 1, 5, 0.5, seed=4)
+    start = sampler.sample(truncated_noise(1, 128, 0.5, seed=4), np.array([980]), 0.5)
+    end = sampler.sample(truncated_noise(1, 128, 0.5, seed=5), np.array([1]), 0.5)
+    assert frames.shape == (5, 8, 8, 3)
+    assert np.array_equal(frames[0], start[0]) and np.array_equal(frames[-1], end[0])
+    class_only = interpolation(sampler, 980, 1, 3, 0.5, seed=4, mode="class")
+    assert np.array_equal(class_only[0], start[0])  # noise A throughout, class A -> B

@@ -115,6 +115,13 @@ def conv2d_transpose_stride2(y: tf.Tensor, kernel: tf.Tensor):
     return x, grad
 
 
+def _bias_and_activation(layer: keras.layers.Layer, outputs: tf.Tensor) -> tf.Tensor:
+    """What Keras's convolution layers do after the convolution itself."""
+    if layer.use_bias:
+        outputs = tf.nn.bias_add(outputs, layer.bias)
+    return layer.activation(outputs) if layer.activation is not None else outputs
+
+
 @keras.saving.register_keras_serializable(package="gan_playground")
 class Conv2DTransposeStride1(keras.layers.Conv2DTranspose):
     """keras.layers.Conv2DTranspose(strides=1, padding='same') computed with forward convolutions."""
@@ -126,19 +133,14 @@ class Conv2DTransposeStride1(keras.layers.Conv2DTranspose):
 
     def call(self, inputs: tf.Tensor) -> tf.Tensor:
         outputs = conv2d_transpose_stride1(inputs, tf.convert_to_tensor(self.kernel))
-        if self.use_bias:
-            outputs = tf.nn.bias_add(outputs, self.bias)
-        return self.activation(outputs) if self.activation is not None else outputs
+        return _bias_and_activation(self, outputs)
 
     def get_config(self) -> dict:
-        config = super().get_config()
-        config.pop("strides", None)
-        config.pop("padding", None)
-        config["kernel_size"] = config["kernel_size"][0]
-        return config
+        return _stride_free_config(super().get_config())
 
 
-def _stride2_config(config: dict) -> dict:
+def _stride_free_config(config: dict) -> dict:
+    """A fast layer's config: its stride and padding are fixed by its class."""
     config.pop("strides", None)
     config.pop("padding", None)
     config["kernel_size"] = config["kernel_size"][0]
@@ -158,12 +160,10 @@ class Conv2DTransposeStride2(keras.layers.Conv2DTranspose):
         if self.filters < FEW_CHANNELS:
             return super().call(inputs)
         outputs = conv2d_transpose_stride2(inputs, tf.convert_to_tensor(self.kernel))
-        if self.use_bias:
-            outputs = tf.nn.bias_add(outputs, self.bias)
-        return self.activation(outputs) if self.activation is not None else outputs
+        return _bias_and_activation(self, outputs)
 
     def get_config(self) -> dict:
-        return _stride2_config(super().get_config())
+        return _stride_free_config(super().get_config())
 
 
 @keras.saving.register_keras_serializable(package="gan_playground")
@@ -182,12 +182,10 @@ class Conv2DStride2(keras.layers.Conv2D):
 
     def call(self, inputs: tf.Tensor) -> tf.Tensor:
         outputs = conv2d_stride2(inputs, tf.convert_to_tensor(self.kernel))
-        if self.use_bias:
-            outputs = tf.nn.bias_add(outputs, self.bias)
-        return self.activation(outputs) if self.activation is not None else outputs
+        return _bias_and_activation(self, outputs)
 
     def get_config(self) -> dict:
-        return _stride2_config(super().get_config())
+        return _stride_free_config(super().get_config())
 
 
 @keras.saving.register_keras_serializable(package="gan_playground")
