@@ -16,7 +16,8 @@ from gan_core.errors import ModelUnavailableError
 
 
 def is_remote(handle: str) -> bool:
-    return handle.startswith(("http://", "https://")) or handle.startswith(("kaggle:", "@"))
+    """A TF Hub or Kaggle Models address (both are URLs); anything else is a local folder."""
+    return handle.startswith(("http://", "https://"))
 
 
 def cache_dir() -> Path:

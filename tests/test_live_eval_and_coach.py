@@ -45,10 +45,13 @@ def test_a_run_evaluates_live_and_keeps_its_best_generator(tmp_path: Path) -> No
     assert len(snap.frame_changes) >= 2 and all(c > 0 for c in snap.frame_changes)
     figure = quality_figure(snap.evals, snap.eval_features, snap.best["step"])
     assert "N=200" in figure.layout.title.text and len(figure.data) == 2  # FID and classes covered
-    store.trim_to(6)  # a resume from step 6 forgets later points, and a best mark beyond it
+    store.write_best({"step": 12, "fid": 1.0, "n": 200})  # a best mark beyond the checkpoint resumed from
+    store.trim_to(6)  # a resume from step 6 forgets later points, and that mark with its generator
     assert [e["step"] for e in store.read_evals()] == [6]
-    if best["step"] > 6:
-        assert store.read_best() is None and not (store.dir / BEST_GENERATOR_WEIGHTS).exists()
+    assert store.read_best() is None and not (store.dir / BEST_GENERATOR_WEIGHTS).exists()
+    store.write_best({"step": 6, "fid": 1.0, "n": 200})
+    store.trim_to(6)
+    assert store.read_best()["step"] == 6  # a mark at or before the checkpoint stays
 
 
 def test_defaults_turn_live_evaluation_on_only_where_a_classifier_ships() -> None:
