@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from pages.ui.presenter import apply_presenter_mode, presenter_mode
 from pages.ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="GAN Playground", page_icon=":material/palette:", layout="wide")
-
+present = presenter_mode()
+st.set_page_config(page_title="GAN Playground", page_icon=":material/palette:", layout="wide",
+                   initial_sidebar_state="collapsed" if present else "auto")  # fmt: skip
 render_sidebar()  # before the navigation, so every page gets it, even one that calls st.stop()
+apply_presenter_mode(present)
 navigation = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
@@ -14,6 +17,7 @@ navigation = st.navigation(
         st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", url_path="evaluate"),
         st.Page("pages/datasets.py", title="Datasets", icon=":material/dataset:", url_path="datasets"),
+        st.Page("pages/classroom.py", title="Classroom", icon=":material/school:", url_path="classroom"),
     ]
 )
 navigation.run()

@@ -43,39 +43,53 @@ def server_command(port: int, app: Path | None = None) -> list[str]:
     ]  # fmt: skip
 
 
+def start_server(
+    env: dict[str, str] | None = None, log: Path | None = None, timeout: float = 60, app: Path | None = None,
+    port: int | None = None,
+) -> tuple[subprocess.Popen, str]:
+    """Start the app (default: app.py) and return the process and its URL once the health check answers."""
+    port = port or free_port()
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
+    proc = subprocess.Popen(
+        server_command(port, app), cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+    )
+    if log:
+        out.close()  # the child has its own descriptor
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode} (log: {log})")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise
+            time.sleep(0.1)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 @contextmanager
 def streamlit_server(
     env: dict[str, str] | None = None, log: Path | None = None, timeout: float = 60, app: Path | None = None
 ) -> Iterator[str]:
     """Run the app (default: app.py) until the block ends; yields its URL once the health check answers."""
-    port = free_port()
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        server_command(port, app), cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=out
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(env, log, timeout, app)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode} (log: {log})")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if log:
-            out.close()
+        stop_server(proc)
 
 
 def launch_chromium(playwright):

@@ -47,8 +47,11 @@ def _figure(history: dict[str, tuple[float, ...]], series: dict[str, str], title
     return fig
 
 
-def loss_figure(history: dict[str, tuple[float, ...]]) -> go.Figure:
-    return _figure(history, LOSSES, "Losses", "loss")
+def loss_figure(history: dict[str, tuple[float, ...]], height: int = 300) -> go.Figure:
+    """The three losses against step (a gallery card asks for a shorter one)."""
+    fig = _figure(history, LOSSES, "Losses", "loss")
+    fig.update_layout(height=height)
+    return fig
 
 
 def accuracy_figure(history: dict[str, tuple[float, ...]]) -> go.Figure:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gan_core.limits import HOSTED, LOCAL, Limits
+
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
@@ -16,17 +18,27 @@ class Settings:
     workspace: Path  # GAN_PLAYGROUND_HOME: runs/ and datasets/ live here (default: the current folder)
     keras_home: Path  # KERAS_HOME: where Keras caches downloaded datasets (default: ~/.keras)
     offline: bool  # GAN_PLAYGROUND_OFFLINE=1: never try a download; say so instead
-    max_concurrent_runs: int = 1  # GAN_PLAYGROUND_MAX_RUNS: runs training at once (1 suits a 2-core box)
+    hosted: bool = False  # GAN_PLAYGROUND_HOSTED=1: many visitors on a small box (a Space): the HOSTED limits
+    limits: Limits = LOCAL  # GAN_PLAYGROUND_MAX_RUNS overrides the number of runs training at once
 
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
+        hosted = _flag(env.get("GAN_PLAYGROUND_HOSTED", ""))
+        limits = HOSTED if hosted else LOCAL
+        if env.get("GAN_PLAYGROUND_MAX_RUNS", "").strip():
+            limits = limits.with_changes(max_concurrent_runs=max(1, int(env["GAN_PLAYGROUND_MAX_RUNS"])))
         return cls(
             workspace=Path(env.get("GAN_PLAYGROUND_HOME", ".")).expanduser(),
             keras_home=Path(env.get("KERAS_HOME", Path.home() / ".keras")).expanduser(),
-            offline=env.get("GAN_PLAYGROUND_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"},
-            max_concurrent_runs=max(1, int(env.get("GAN_PLAYGROUND_MAX_RUNS", "1"))),
+            offline=_flag(env.get("GAN_PLAYGROUND_OFFLINE", "")),
+            hosted=hosted,
+            limits=limits,
         )
+
+    @property
+    def max_concurrent_runs(self) -> int:
+        return self.limits.max_concurrent_runs
 
     @property
     def runs_dir(self) -> Path:
@@ -40,3 +52,7 @@ class Settings:
     @property
     def keras_datasets_dir(self) -> Path:
         return self.keras_home / "datasets"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

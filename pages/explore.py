@@ -8,22 +8,24 @@ from gan_core.explore.choices import model_choices
 from gan_core.explore.classes import AmbiguousClassError, UnknownClassError
 from gan_core.explore.pipeline import (
     INTERPOLATION_MODES,
-    MAX_STEPS,
     TRUNCATION_STRIP,
     interpolation,
     sample_grid,
     truncation_strip,
 )
-from gan_core.explore.samplers import MAX_SAMPLES, TooManySamplesError
+from gan_core.explore.samplers import TooManySamplesError
 from gan_core.render import gif_bytes, image_grid, labelled_grid, mp4_bytes, png_bytes, upscale
 from pages.ui.navigation import ensure_app_navigation
+from pages.ui.presenter import image_cell_px, presenter_mode
 from pages.ui.resources import explorer_sampler, settings
 
 ensure_app_navigation()
 
 st.title("Explore a generator")
 
-choices = {c.key: c for c in model_choices(settings().runs_dir)}
+limits = settings().limits
+present = presenter_mode()
+choices = {c.key: c for c in model_choices(settings().runs_dir, limits.heavy_hub_models)}
 params = st.query_params
 if "explore_model" not in st.session_state:  # first visit: a shared link's settings win
     st.session_state["explore_model"] = params.get("model") if params.get("model") in choices else next(iter(choices))
@@ -35,6 +37,7 @@ if "explore_model" not in st.session_state:  # first visit: a shared link's sett
     count = params.get("n", "16")
     st.session_state["explore_n"] = int(count) if count.isdigit() else 16
     st.session_state["explore_classes_from_url"] = params.get("classes", "")
+    st.session_state["explore_autointerpolate"] = params.get("interpolate") == "1"  # a demo moment's link
 
 key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label)
 choice = choices[key]
@@ -81,7 +84,8 @@ left, mid, right, reroll = st.columns([3, 2, 2, 1])
 truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
                          help="Low: typical, clean samples. High: more variety, more failures.")  # fmt: skip
 seed = mid.number_input("Noise seed", 0, 2**31 - 1, key="explore_seed")
-n = right.number_input("Samples", 1, 1000, key="explore_n", help=f"At most {MAX_SAMPLES} per request.")
+n = right.number_input("Samples", 1, 1000, key="explore_n",
+                       help=f"At most {limits.max_samples} per request on this server.")  # fmt: skip
 reroll.button("Re-roll", help="A new noise seed", on_click=lambda: st.session_state.update(
     explore_seed=int(np.random.default_rng().integers(0, 2**31 - 1))))  # fmt: skip
 st.query_params.update(model=key, seed=str(seed), truncation=f"{truncation:g}", n=str(n),
@@ -89,14 +93,14 @@ st.query_params.update(model=key, seed=str(seed), truncation=f"{truncation:g}", 
 
 grid_png = None
 try:
-    images = sample_grid(sampler, selected, int(n), float(truncation), int(seed))
+    images = sample_grid(sampler, selected, int(n), float(truncation), int(seed), limits.max_samples)
 except TooManySamplesError as exc:
     st.error(f"{exc}. Lower the sample count.")
 except (PlaygroundError, ValueError) as exc:
     st.warning(str(exc))
 else:
     columns = int(np.ceil(np.sqrt(len(images))))
-    scale = max(1, 96 // images.shape[1])
+    scale = max(1, image_cell_px(present) // images.shape[1])
     if selected:
         grid = labelled_grid(images, [info.class_names[c] for c in np.resize(selected, len(images))], columns, scale)
     else:
@@ -106,7 +110,7 @@ else:
 if grid_png:
     st.download_button("Download PNG", grid_png, f"{key}-seed{seed}.png", "image/png")
 
-with st.expander("What truncation does"):
+with st.expander("What truncation does", expanded=False):
     strip = truncation_strip(sampler, selected[0] if selected else None, int(seed))
     st.image(upscale(image_grid(strip, ncols=len(strip)), max(1, 96 // strip.shape[1])),
              caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
@@ -118,16 +122,18 @@ options = list(range(len(info.class_names)))
 label = (lambda i: sampler.catalog.classes[i].label) if info.conditional else str
 class_a = class_b = None
 if info.conditional:
-    class_a = a.selectbox("From class", options, index=0, format_func=label, key="explore_from")
-    class_b = b.selectbox("To class", options, index=min(1, len(options) - 1), format_func=label, key="explore_to")
+    ends = selected[:2] if len(selected) >= 2 else [0, min(1, len(options) - 1)]
+    class_a = a.selectbox("From class", options, index=ends[0], format_func=label, key="explore_from")
+    class_b = b.selectbox("To class", options, index=ends[1], format_func=label, key="explore_to")
 c1, c2, c3 = st.columns(3)
-steps = c1.slider("Steps", 2, MAX_STEPS, 8, key="explore_steps")
+steps = c1.slider("Steps", 2, limits.max_interpolation_steps, 8, key="explore_steps")
 mode = c2.radio("What moves", INTERPOLATION_MODES, horizontal=True,
                 format_func={"both": "noise and class", "noise": "noise only", "class": "class only"}.get)  # fmt: skip
 same_noise = c3.checkbox("Same noise at both ends", value=False)
-if st.button("Interpolate", type="primary"):
+if st.button("Interpolate", type="primary") or st.session_state.pop("explore_autointerpolate", False):
     try:
-        frames = interpolation(sampler, class_a, class_b, int(steps), float(truncation), int(seed), mode, same_noise)
+        frames = interpolation(sampler, class_a, class_b, int(steps), float(truncation), int(seed), mode, same_noise,
+                               limits.max_interpolation_steps)  # fmt: skip
     except (PlaygroundError, ValueError) as exc:
         st.warning(str(exc))
     else:
@@ -135,7 +141,7 @@ if st.button("Interpolate", type="primary"):
 saved = st.session_state.get("explore_frames")
 if saved and saved[0] == key:
     _, strip_image, frames = saved
-    st.image(upscale(strip_image, max(1, 96 // frames.shape[1])), caption=f"{len(frames)} steps")
+    st.image(upscale(strip_image, max(1, image_cell_px(present) // frames.shape[1])), caption=f"{len(frames)} steps")
     big = [upscale(f, max(1, 256 // f.shape[0])) for f in frames]
     d1, d2 = st.columns(2)
     d1.download_button("Download GIF", gif_bytes(big, fps=8, hold_last=0), f"{key}-interpolation.gif", "image/gif")

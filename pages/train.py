@@ -8,6 +8,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.evaluation.coach import LiveEval, diagnose
 from gan_core.runs.handoff import fork_run, report_zip
+from gan_core.runs.run import ACTIVE_STATES
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.training.config import AUGMENTATIONS, LOSSES
@@ -49,7 +50,8 @@ def new_run_form() -> None:
     base = default_run_config(info, conditional=conditional)
     t = base.train
     left, mid, right = st.columns(3)
-    epochs = left.number_input("Epochs", 1, 500, t.epochs)
+    limits = settings().limits
+    epochs = left.number_input("Epochs", 1, limits.max_epochs, min(t.epochs, limits.max_epochs))
     batch = mid.select_slider("Batch size", [16, 32, 64, 128, 256], value=t.batch_size)
     loss = right.selectbox("Loss", LOSSES, index=LOSSES.index(t.loss), help="bce: the TF tutorial's")
     with st.expander("More settings"):
@@ -118,7 +120,8 @@ def saved_runs() -> None:
     for summary in runs[:20]:
         cols = st.columns([3, 2, 2, 1])
         cols[0].markdown(f"**{summary.name}** · {summary.dataset}")
-        cols[1].caption(f"{summary.state} at step {summary.step}")
+        interrupted = summary.state in ACTIVE_STATES and not registry.is_live(summary.name)
+        cols[1].caption(f"{'interrupted (server restarted)' if interrupted else summary.state} at step {summary.step}")
         cols[2].caption(f"checkpoints: {', '.join(map(str, summary.checkpoint_steps[-3:])) or 'none'}")
         cols[3].button("Open", key=f"open-{summary.name}", on_click=open_run, args=(summary.name,))
 
@@ -194,6 +197,15 @@ def coach(snap) -> None:
     if not found and len(snap.history.get("step", ())) >= 200:
         st.caption("Coach: nothing to flag in the last 200 steps.")
 
+
+if settings().hosted:
+    lim = settings().limits
+    st.info(
+        f"A shared server: {lim.max_concurrent_runs} run{'s' if lim.max_concurrent_runs > 1 else ''} train at once "
+        f"(further Starts wait in a queue), each start trains at most {lim.max_run_minutes:g} minutes, and a run "
+        f"whose browser tab closes stops after {lim.orphan_grace_s:.0f} s. Stopped runs keep their checkpoints.",
+        icon=":material/groups:",
+    )
 
 if run is None:
     new_tab, saved_tab = st.tabs(["New run", "Saved and demo runs"])

@@ -11,7 +11,10 @@ from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 60  # well above AppTest's 3 s default: a page that loads TensorFlow takes longer
-PAGES = ["pages/home.py", "pages/explore.py", "pages/train.py", "pages/evaluate.py", "pages/datasets.py"]
+PAGES = [
+    "pages/home.py", "pages/explore.py", "pages/train.py", "pages/evaluate.py", "pages/datasets.py",
+    "pages/classroom.py",
+]  # fmt: skip
 
 
 @pytest.fixture

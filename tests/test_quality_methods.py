@@ -24,11 +24,18 @@ def test_ema_weights_differ_from_the_raw_weights_and_track_them() -> None:
     trainer = GANTrainer(tiny_model(), TrainConfig(batch_size=16, ema_decay=0.9))
     x = batch()
     before_avg = [w.numpy() for w in trainer.ema_generator.weights]
+    trainer.step.assign(90)  # past the warm-up, where the decay is min(0.9, 91 / 100) = 0.9
     trainer.train_step(x)
     raw = [w.numpy() for w in trainer.generator.weights]
     after_avg = [w.numpy() for w in trainer.ema_generator.weights]
     for old, new, now in zip(before_avg, after_avg, raw, strict=True):
         np.testing.assert_allclose(new, 0.9 * old + 0.1 * now, rtol=1e-5, atol=1e-6)  # the update, exactly
+    warming = GANTrainer(tiny_model(), TrainConfig(batch_size=16, ema_decay=0.999))
+    before_avg = [w.numpy() for w in warming.ema_generator.weights]
+    warming.train_step(x)  # step 0: decay min(0.999, 1 / 10) = 0.1, so a fresh average follows G closely
+    pairs = zip(before_avg, warming.ema_generator.weights, warming.generator.weights, strict=True)
+    for old, new, now in pairs:
+        np.testing.assert_allclose(new.numpy(), 0.1 * old + 0.9 * now.numpy(), rtol=1e-5, atol=1e-6)
     assert any(not np.allclose(a, r) for a, r in zip(after_avg, raw, strict=True))  # differs from the raw
     tracking = GANTrainer(tiny_model(), TrainConfig(batch_size=16, ema_decay=0.5))
     start = [w.numpy() for w in tracking.generator.trainable_weights]

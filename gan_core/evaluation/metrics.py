@@ -161,3 +161,21 @@ def class_coverage(
     eps = 1e-10
     kl = float(np.sum(np.where(p > 0, p * np.log((p + eps) / (q + eps)), 0.0)))
     return ClassCoverage(tuple(int(c) for c in counts), int((p >= min_share).sum()), num_classes, kl)
+
+
+@dataclass(frozen=True)
+class ModeCoverage:
+    covered: int  # modes with at least one sample
+    modes: int
+    kl_from_uniform: float  # KL(generated mode distribution || uniform), in nats (0: every mode equally often)
+
+
+def mode_coverage(modes: np.ndarray, num_modes: int) -> ModeCoverage:
+    """Modes covered and KL from uniform, as reported on Stacked MNIST by VEEGAN (Srivastava et al. 2017) and
+    PacGAN (Lin et al. 2018): their DCGAN 99 modes, KL 3.40; PacDCGAN2 1,000 modes, KL 0.06."""
+    modes = np.asarray(modes)
+    if len(modes) == 0:
+        raise MetricInputError("no generated samples to count modes in")
+    p = np.bincount(modes, minlength=num_modes) / len(modes)
+    kl = float(np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0) * num_modes), 0.0)))
+    return ModeCoverage(int((p > 0).sum()), num_modes, kl)

@@ -29,13 +29,17 @@ def _title(card: str, fallback: str) -> str:
     return card.splitlines()[0].lstrip("# ").strip() if card else fallback
 
 
-def model_choices(runs_dir: Path | None = None) -> list[ModelChoice]:
+LIGHT_HUB_MODELS = ("biggan-deep-128",)  # what a hosted server offers: the larger ones need 1-2 GB and seconds
+
+
+def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -> list[ModelChoice]:
     """Shipped models first (class-conditional ones before the rest), then BigGAN-deep, then this server's runs."""
     shipped = sorted(bundled_runs(), key=lambda b: (not b.name.startswith("cgan-"), b.name))
     found = [ModelChoice(b.name.removeprefix("cgan-"), _title(b.card, b.name), "bundled", str(b.path), "shipped")
              for b in shipped]  # fmt: skip
     found += [ModelChoice(key, title, "hub", handle, f"TF Hub, {size} on first use")
-              for key, (handle, title, size) in BIGGAN_HANDLES.items()]  # fmt: skip
+              for key, (handle, title, size) in BIGGAN_HANDLES.items()
+              if heavy_hub_models or key in LIGHT_HUB_MODELS]  # fmt: skip
     if runs_dir is not None:
         trained = [r for r in list_runs(runs_dir) if r.checkpoint_steps or (r.path / "generator.weights.h5").is_file()]
         found += [ModelChoice(f"run:{r.name}", f"{r.name} (your run, step {r.step:,})", "run", str(r.path))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from gan_core.explore.latent import interpolate, one_hot, truncated_noise
-from gan_core.explore.samplers import Sampler, check_request
+from gan_core.explore.samplers import MAX_SAMPLES, Sampler, check_request
 
 MAX_STEPS = 32
 INTERPOLATION_MODES = ("both", "noise", "class")  # what moves from A to B
@@ -21,9 +21,11 @@ def grid_classes(classes: list[int], n: int) -> np.ndarray | None:
     return np.resize(np.asarray(classes, np.int64), n) if classes else None
 
 
-def sample_grid(sampler: Sampler, classes: list[int], n: int, truncation: float, seed: int) -> np.ndarray:
+def sample_grid(
+    sampler: Sampler, classes: list[int], n: int, truncation: float, seed: int, max_samples: int = MAX_SAMPLES
+) -> np.ndarray:
     """n samples: noise from the seed, classes taken in turn. uint8 [n, H, W, 3]."""
-    check_request(n)
+    check_request(n, max_samples)
     if sampler.info.conditional and not classes:
         raise ValueError(f"{sampler.info.title} is class-conditional: choose at least one class")
     noise = truncated_noise(n, sampler.info.noise_dim, truncation, seed)
@@ -31,11 +33,12 @@ def sample_grid(sampler: Sampler, classes: list[int], n: int, truncation: float,
 
 
 def interpolation(sampler: Sampler, class_a: int | None, class_b: int | None, steps: int, truncation: float,
-                  seed: int, mode: str = "both", same_noise: bool = False) -> np.ndarray:  # fmt: skip
+                  seed: int, mode: str = "both", same_noise: bool = False, max_steps: int = MAX_STEPS,
+                  ) -> np.ndarray:  # fmt: skip
     """steps images from (noise A, class A) to (noise B, class B): noise by slerp, classes mixed linearly as
     one-hot vectors (the TF Hub colab's way). mode 'noise' keeps class A; 'class' keeps noise A."""
-    if not 2 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be between 2 and {MAX_STEPS}, got {steps}")
+    if not 2 <= steps <= max_steps:
+        raise ValueError(f"steps must be between 2 and {max_steps}, got {steps}")
     if mode not in INTERPOLATION_MODES:
         raise ValueError(f"mode must be one of {', '.join(INTERPOLATION_MODES)}")
     dim = sampler.info.noise_dim

@@ -8,6 +8,7 @@ folder, and the latest of each into a snapshot that the page polls. TensorFlow i
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,19 @@ class RunSnapshot:
         return (self.total_steps - self.step) * self.batch_size / self.images_per_sec
 
 
+ACTIVE_STATES = frozenset(state.value for state in RunState if state.active)
+
+
+def interrupted_message(step: int, checkpoints: tuple[int, ...]) -> str:
+    """What a run left behind when its server stopped while it trained (killed, restarted, crashed)."""
+    where = (
+        f"Continue training resumes from its last checkpoint (step {checkpoints[-1]:,})."
+        if checkpoints
+        else "No checkpoint was saved yet: Continue training starts it again."
+    )
+    return f"interrupted at step {step:,}: the server stopped while it trained. {where}"
+
+
 class TrainingRun:
     """A run folder plus the thread that trains it. Create with a RunConfig for a new run, without to resume."""
 
@@ -80,7 +94,9 @@ class TrainingRun:
         trainer_factory: Callable[..., Any] | None = None,
         strategy: Any = None,
         on_end: Callable[[TrainingRun], None] | None = None,
+        time_limit_s: float = 0.0,
     ) -> None:
+        """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint."""
         self.store = RunStore(run_dir)
         if config is None:
             config = self.store.read_config()  # resume: the folder says what to build
@@ -91,6 +107,8 @@ class TrainingRun:
         self.name = run_dir.name
         self._data_loader, self._strategy, self._on_end = data_loader, strategy, on_end
         self._trainer_factory = trainer_factory  # default: gan_core.training.engine.GANTrainer
+        self.time_limit_s = time_limit_s
+        self._stop_reason = ""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._unpaused = threading.Event()
@@ -101,6 +119,8 @@ class TrainingRun:
         last = self.store.read_status()
         self._state = RunState.IDLE
         self._message = f"last {last['state']} at step {last.get('step', 0)}" if last.get("state") else ""
+        if last.get("state") in ACTIVE_STATES:  # its folder says it trained: the process that trained it is gone
+            self._message = interrupted_message(int(last.get("step", 0)), self.store.checkpoint_steps())
         self._step = int(last.get("step", 0))
         self._total_steps = 0
         self._steps_per_epoch = 0
@@ -144,9 +164,10 @@ class TrainingRun:
         self._transition("resume", "training")
         self._unpaused.set()
 
-    def stop(self, wait: float = 10.0) -> RunSnapshot:
+    def stop(self, wait: float = 10.0, reason: str = "") -> RunSnapshot:
         """Stop after the current step and leave a checkpoint; returns once the thread has saved (or `wait` s)."""
         with self._lock:
+            self._stop_reason = reason
             queued = self._state is RunState.QUEUED
             self._state = next_state(self._state, "stop")
             self._message = "stopped" if queued else "stopping: saving a checkpoint"
@@ -276,7 +297,14 @@ class TrainingRun:
         ips = 0.0
         seconds = float(rows[-1].get("seconds", 0.0)) if rows else 0.0  # training time so far, pauses excluded
         tick = time.perf_counter()
+        limit_at = seconds + self.time_limit_s if self.time_limit_s > 0 else math.inf
         while step < self._total_steps and not self._stop.is_set():
+            if seconds >= limit_at:  # this start's share of a hosted server's CPU is used up
+                with self._lock:
+                    self._state = next_state(self._state, "stop")
+                    self._stop_reason = f"the server's limit of {self.time_limit_s / 60:g} min of training per start"
+                self._stop.set()
+                break
             if not self._unpaused.is_set():
                 self._unpaused.wait(0.25)
                 tick = time.perf_counter()
@@ -317,7 +345,8 @@ class TrainingRun:
             checkpoints.save()
         export_generator(trainer, self.store.dir)
         if self._stop.is_set():
-            self._end("stop", f"stopped at step {step}; checkpoint saved")
+            reason = f" ({self._stop_reason})" if self._stop_reason else ""
+            self._end("stop", f"stopped at step {step}{reason}; checkpoint saved")
         else:
             self._end("finish", f"finished {cfg.epochs} epochs ({step} steps)")
 

@@ -158,7 +158,10 @@ class GANTrainer:
         per_replica = self.strategy.run(self._replica_step, args=(real, labels))
         metrics = {k: self.strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in per_replica.items()}
         if self.ema_generator is not None:  # in cross-replica context: every replica's copy gets the same update
-            decay = self.train_config.ema_decay
+            # Warm-up as in tf.train.ExponentialMovingAverage(num_updates=step): the average follows G closely
+            # at first (decay 0.1 at step 0, 0.5 at step 8) and settles at ema_decay, so short runs benefit too.
+            step = tf.cast(self.step, tf.float32)
+            decay = tf.minimum(self.train_config.ema_decay, (1.0 + step) / (10.0 + step))
             for average, weight in zip(self.ema_generator.weights, self.generator.weights, strict=True):
                 average.assign(decay * average + (1.0 - decay) * weight)
         self.step.assign_add(1)

@@ -41,7 +41,15 @@ def explorer_sampler(key: str):
     from gan_core.errors import ModelUnavailableError
     from gan_core.explore.choices import model_choices, open_choice
 
-    for choice in model_choices(settings().runs_dir):
+    for choice in model_choices(settings().runs_dir, settings().limits.heavy_hub_models):
         if choice.key == key:
             return open_choice(choice, settings().offline)
     raise ModelUnavailableError(f"no model '{key}' on this server")
+
+
+@st.cache_resource(show_spinner=False)
+def pin_board():
+    """Which run the classroom projector shows (one per server, kept across restarts)."""
+    from gan_core.classroom import PinBoard
+
+    return PinBoard(settings().workspace / "classroom.json")

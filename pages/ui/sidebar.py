@@ -7,6 +7,7 @@ import sys
 import streamlit as st
 
 from gan_core import __version__
+from pages.ui.presenter import presenter_toggle
 from pages.ui.resources import dataset_statuses, settings
 
 
@@ -16,5 +17,8 @@ def render_sidebar() -> None:
         st.caption("Explore a pretrained BigGAN, train your own DCGAN, and measure both.")
         bundled = sum(1 for s in dataset_statuses() if s.bundled_count)
         mode = "offline (downloads off)" if settings().offline else "downloads allowed"
+        if settings().hosted:
+            mode += " · hosted mode (shared-server limits)"
         tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"
+        presenter_toggle()
         st.caption(f"Data: {bundled} bundled datasets · {mode}  \nTensorFlow: {tf_state}  \ngan_core {__version__}")

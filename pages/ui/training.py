@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
@@ -14,17 +15,30 @@ from pages.ui.resources import settings
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
+def _session_alive(session: str) -> bool:
+    """Whether a browser session is still connected (True when there is no server to ask, as under AppTest)."""
+    from streamlit.runtime import Runtime
+
+    return not Runtime.exists() or Runtime.instance().is_active_session(session)
+
+
 @st.cache_resource(show_spinner=False)
 def run_registry() -> RunRegistry:
     """One registry per server: runs outlive page switches and reloads, and the training cap holds for all."""
     s = settings()
-    return RunRegistry(s.runs_dir, max_concurrent=s.max_concurrent_runs)
+    limits = s.limits
+    registry = RunRegistry(
+        s.runs_dir, max_concurrent=limits.max_concurrent_runs, time_limit_s=limits.max_run_minutes * 60,
+        max_epochs=limits.max_epochs, orphan_grace_s=limits.orphan_grace_s, is_owner_alive=_session_alive,
+    )  # fmt: skip
+    registry.start_watchdog()
+    return registry
 
 
 def session_id() -> str:
-    if "session_id" not in st.session_state:
-        st.session_state["session_id"] = datetime.now().strftime("%Y%m%d%H%M%S%f")
-    return st.session_state["session_id"]
+    """This browser session's id, as the server knows it (a reload is a new session)."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
 
 
 def valid_run_name(name: str) -> str | None:
@@ -45,6 +59,8 @@ def current_run() -> TrainingRun | None:
         return None
     registry = run_registry()
     run = registry.get(name)
+    if run is not None:
+        registry.claim(name, session_id())  # a reloaded page is a new session: it keeps the run alive now
     if run is None and (registry.runs_dir / name / "config.json").is_file():
         try:
             run = registry.open(name, owner=session_id())

@@ -13,7 +13,8 @@ def upload_panel(key: str) -> str | None:
     """File uploader + import with an itemised report; returns the new dataset's folder name when one was saved."""
     st.caption(
         "PNG, JPEG, GIF, BMP, TIFF or WebP files, or a zip of them. Each image is centre-cropped to a square "
-        "and resized; files that cannot be used are listed with the reason, and the good ones are kept."
+        "and resized; files that cannot be used are listed with the reason, and the good ones are kept. "
+        f"Up to {settings().limits.upload_images:,} images and {settings().limits.upload_mb} MB per import here."
     )
     uploads = st.file_uploader(
         "Images or a zip", accept_multiple_files=True, key=f"{key}-files",
@@ -27,8 +28,14 @@ def upload_panel(key: str) -> str | None:
     if not st.button("Import", type="primary", disabled=not uploads, key=f"{key}-import"):
         return None
     folder_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in title.strip()) or "my_images"
+    limits = settings().limits
+    total_mb = sum(f.size for f in uploads) / 2**20
+    if total_mb > limits.upload_mb:
+        st.error(f"{total_mb:.1f} MB uploaded; this server takes at most {limits.upload_mb} MB per import.")
+        return None
     with st.spinner("Decoding images…"):
-        result = import_images(uploads=[(f.name, f.getvalue()) for f in uploads], size=size)
+        result = import_images(uploads=[(f.name, f.getvalue()) for f in uploads], size=size,
+                               limits=limits.import_limits)  # fmt: skip
     (st.success if result.usable else st.error)(
         result.report.summary + (f" — {result.problem}" if result.problem else "")
     )

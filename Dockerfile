@@ -1,0 +1,26 @@
+# GAN Playground as a Hugging Face Space (Docker SDK; README front matter: sdk: docker, app_port: 8501).
+# Build and try it locally: docker build -t gan-playground . && docker run -p 8501:8501 gan-playground
+FROM python:3.11-slim
+
+# Spaces run the container as user 1000; files it writes must belong to that user.
+RUN useradd --create-home --uid 1000 user
+USER user
+ENV HOME=/home/user \
+    PATH=/home/user/.local/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    GAN_PLAYGROUND_HOSTED=1 \
+    GAN_PLAYGROUND_HOME=/home/user/workspace \
+    TFHUB_CACHE_DIR=/home/user/.cache/tfhub
+WORKDIR /home/user/app
+
+COPY --chown=user requirements.txt .
+RUN pip install --no-cache-dir --user -r requirements.txt
+COPY --chown=user . .
+
+EXPOSE 8501
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
+# A Space shows the app in an iframe on huggingface.co: uploads work there only with XSRF protection off, so it
+# is turned off here, for the Space alone (.streamlit/config.toml keeps it on everywhere else). CORS likewise.
+CMD ["streamlit", "run", "app.py", \
+     "--server.port=8501", "--server.address=0.0.0.0", "--server.headless=true", \
+     "--server.enableXsrfProtection=false", "--server.enableCORS=false", "--server.maxUploadSize=20"]

@@ -1,0 +1,142 @@
+"""The classroom view: every run on the server side by side, and the one a teacher pinned to the projector."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gan_core.atomic_files import atomic_write_text
+from gan_core.runs.run import ACTIVE_STATES, HISTORY_KEYS, RunSnapshot
+from gan_core.runs.store import RunStore, list_runs
+
+LiveLookup = Callable[[str], RunSnapshot | None]  # a run's live snapshot when this server trains it, else None
+
+
+@dataclass(frozen=True)
+class GalleryCard:
+    """One run as the gallery shows it: its fixed-seed grid, curves and latest metrics."""
+
+    name: str  # chosen by the student who started it
+    dataset: str
+    state: str  # "interrupted" when its folder says it trained but no process does
+    step: int
+    frame: np.ndarray | None = None  # the latest fixed-noise sample grid
+    frame_step: int | None = None
+    history: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    fid: float | None = None  # the latest live FID (at its N), if the run measures it
+    best_fid: float | None = None
+    classes_covered: str = ""  # e.g. "9 / 10"
+
+    @property
+    def headline(self) -> str:
+        parts = [self.state, f"step {self.step:,}"]
+        if self.fid is not None:
+            parts.append(f"FID {self.fid:.1f}" + (f" (best {self.best_fid:.1f})" if self.best_fid is not None else ""))
+        if self.classes_covered:
+            parts.append(f"classes {self.classes_covered}")
+        return " · ".join(parts)
+
+
+def _metrics(evals: list[dict[str, Any]] | tuple[dict[str, Any], ...], best: dict[str, Any] | None) -> dict[str, Any]:
+    last = evals[-1] if evals else {}
+    covered = f"{last['covered']} / {last['num_classes']}" if last.get("covered") is not None else ""
+    return {
+        "fid": float(last["fid"]) if "fid" in last else None,
+        "best_fid": float(best["fid"]) if best and "fid" in best else None,
+        "classes_covered": covered,
+    }
+
+
+def gallery_card(run_dir: Path, live: RunSnapshot | None = None) -> GalleryCard:
+    """A card from the live snapshot when the run trains here now, else from its folder alone."""
+    store = RunStore(run_dir)
+    summary = store.summary()
+    if live is not None:
+        return GalleryCard(
+            summary.name, summary.dataset, live.state.value, live.step, live.frame, live.frame_step,
+            dict(live.history), **_metrics(live.evals, live.best),
+        )  # fmt: skip
+    frames = store.frames()
+    frame_step = frames[-1][0] if frames else None
+    rows = store.read_metrics()
+    history = {k: tuple(r[k] for r in rows if k in r) for k in HISTORY_KEYS}
+    state = "interrupted" if summary.state in ACTIVE_STATES else summary.state
+    return GalleryCard(
+        summary.name, summary.dataset, state, summary.step,
+        store.frame_image(frame_step) if frame_step is not None else None, frame_step, history,
+        **_metrics(store.read_evals(), store.read_best()),
+    )  # fmt: skip
+
+
+def gallery(runs_dir: Path, live: LiveLookup = lambda name: None, limit: int = 48) -> list[GalleryCard]:
+    """Every run on the server, newest first (at most `limit`)."""
+    return [gallery_card(s.path, live(s.name)) for s in list_runs(runs_dir)[:limit]]
+
+
+class PinBoard:
+    """Which run the projector shows: one per server, kept in a file so that a restart keeps it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def pin(self, name: str | None) -> None:
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path, json.dumps({"pinned": name}) + "\n")
+
+    def pinned(self) -> str | None:
+        with self._lock:
+            try:
+                value = json.loads(self.path.read_text()).get("pinned")
+            except (OSError, ValueError, AttributeError):
+                return None
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class DemoMoment:
+    """A one-click moment for a lesson: a page of the app opened with its settings in the URL."""
+
+    title: str
+    page: str  # "train" or "explore"
+    params: dict[str, str]
+    what: str  # one line for the teacher
+    bundle: str = ""  # a shipped run to copy into the workspace first
+
+
+def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
+    """The moments this server can show: shipped runs and models (offline), then BigGAN when offered."""
+    moments = []
+    if "demo-mnist-dcgan" in shipped:
+        moments.append(DemoMoment(
+            "A GAN that learned digits", "train", {"run": "demo-mnist-dcgan"},
+            "the shipped MNIST DCGAN: its loss curves, how its samples sharpened, and its progress GIF",
+            bundle="demo-mnist-dcgan",
+        ))  # fmt: skip
+    if "cgan-fashion-mnist" in shipped:
+        every = ",".join(str(c) for c in range(10))
+        moments.append(DemoMoment(
+            "Clothes on demand", "explore",
+            {"model": "fashion-mnist", "classes": every, "n": "20", "seed": "7", "truncation": "0.6"},
+            "the shipped class-conditional Fashion-MNIST model: two samples of each class",
+        ))  # fmt: skip
+        moments.append(DemoMoment(
+            "A sneaker turns into a boot", "explore",
+            {"model": "fashion-mnist", "classes": "7,9", "n": "8", "seed": "3", "truncation": "0.6",
+             "interpolate": "1"},
+            "interpolation between two classes and two noise vectors, in 12 steps",
+        ))  # fmt: skip
+    if "biggan-deep-128" in hub_models:
+        moments.append(DemoMoment(
+            "BigGAN: volcanoes and terriers", "explore",
+            {"model": "biggan-deep-128", "classes": "980,202", "n": "8", "seed": "0", "truncation": "0.4"},
+            "DeepMind's BigGAN-deep from TF Hub (downloads about 230 MB on first use)",
+        ))  # fmt: skip
+    return moments

@@ -1,0 +1,51 @@
+"""What one server lets its visitors do: generous on a laptop, bounded on a hosted Space (GAN_PLAYGROUND_HOSTED=1).
+
+One frozen dataclass per mode; `Settings.limits` picks one. The library enforces each cap where the work
+happens (the registry, the run thread, the importer, the Explorer's pipeline), so the pages only show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gan_core.data.import_limits import ImportLimits
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_concurrent_runs: int = 1  # runs training at once; further Starts queue (1 suits a 2-core box)
+    max_run_minutes: float = 0.0  # training time per start before the run stops itself with a checkpoint; 0: none
+    max_epochs: int = 500  # epochs one run may ask for
+    max_samples: int = 64  # images per Explorer request
+    max_interpolation_steps: int = 32  # frames per Explorer interpolation
+    heavy_hub_models: bool = True  # BigGAN-deep at 256 and 512 px (1-2 GB of memory each, seconds per image)
+    orphan_grace_s: float = 0.0  # a run whose browser session has left is stopped after this long; 0: never
+    upload_mb: int = 200  # largest upload (matches Streamlit's server.maxUploadSize)
+    upload_images: int = 5_000  # files in one import
+
+    @property
+    def import_limits(self) -> ImportLimits:
+        from gan_core.data.import_limits import ImportLimits  # here: gan_core.data reads the settings
+
+        base = ImportLimits()
+        total = min(base.max_total_bytes, self.upload_mb * 2**20 * 4)  # zips unpack; images are rarely 4x larger
+        return replace(base, max_files=self.upload_images, max_total_bytes=total)
+
+    def with_changes(self, **changes: object) -> Limits:
+        return replace(self, **changes)
+
+
+LOCAL = Limits()
+HOSTED = Limits(
+    max_concurrent_runs=1,
+    max_run_minutes=15.0,
+    max_epochs=50,
+    max_samples=16,
+    max_interpolation_steps=16,
+    heavy_hub_models=False,
+    orphan_grace_s=120.0,
+    upload_mb=20,
+    upload_images=1_000,
+)

@@ -1,0 +1,103 @@
+"""Classroom: one-click demo moments, every run on the server side by side, and the run pinned to the projector."""
+
+import streamlit as st
+
+from gan_core.bundled_runs import bundled_runs, open_bundled_run
+from gan_core.charts import loss_figure
+from gan_core.classroom import DemoMoment, GalleryCard, demo_moments, gallery, gallery_card
+from gan_core.explore.choices import model_choices
+from pages.ui.navigation import ensure_app_navigation
+from pages.ui.presenter import presenter_mode
+from pages.ui.resources import pin_board, settings
+from pages.ui.training import run_registry
+
+ensure_app_navigation()
+
+PAGES = {"train": "pages/train.py", "explore": "pages/explore.py"}
+present = presenter_mode()
+registry = run_registry()
+board = pin_board()
+runs_dir = settings().runs_dir
+
+
+def live_snapshot(name: str):
+    run = registry.get(name)
+    return run.snapshot() if run is not None and run.state.active else None
+
+
+def go_to(moment: DemoMoment) -> None:
+    for key in [k for k in st.session_state if str(k).startswith("explore_")]:
+        del st.session_state[key]  # the Explorer reads a link's settings on a fresh visit only
+    if moment.bundle:
+        bundle = next(b for b in bundled_runs() if b.name == moment.bundle)
+        open_bundled_run(bundle, runs_dir)
+    st.switch_page(PAGES[moment.page], query_params=moment.params | ({"present": "1"} if present else {}))
+
+
+def show_card(card: GalleryCard, big: bool = False, key: str = "") -> None:
+    st.markdown(f"**{card.name}** · {card.dataset}")
+    st.caption(card.headline)
+    if card.frame is not None:
+        frame = card.frame[..., 0] if card.frame.shape[-1] == 1 else card.frame
+        st.image(frame, caption=f"fixed noise, step {card.frame_step:,}", width="stretch")
+    if card.history.get("step"):
+        st.plotly_chart(loss_figure(card.history, height=360 if big else 220), key=f"losses-{key}{card.name}")
+
+
+def pinned_view() -> None:
+    name = board.pinned()
+    if not name or not (runs_dir / name / "config.json").is_file():
+        st.caption("No run is pinned. Pin one from the gallery below and it shows here, large, for everyone.")
+        return
+    card = gallery_card(runs_dir / name, live_snapshot(name))
+    st.subheader(f":material/push_pin: {card.name}")
+    left, right = st.columns([2, 3])
+    with left:
+        if card.frame is not None:
+            frame = card.frame[..., 0] if card.frame.shape[-1] == 1 else card.frame
+            st.image(frame, caption=f"fixed noise, step {card.frame_step:,}", width="stretch")
+    with right:
+        st.markdown(f"**{card.dataset}** · {card.headline}")
+        if card.history.get("step"):
+            st.plotly_chart(loss_figure(card.history, height=360), key="pinned-losses")
+    st.button("Unpin", on_click=board.pin, args=(None,), key="unpin")
+
+
+def gallery_view() -> None:
+    cards = gallery(runs_dir, live_snapshot)
+    if not cards:
+        st.caption("No runs on this server yet. Each student starts one on the Train page, named as they like.")
+        return
+    per_row = 2 if present else 3
+    for start in range(0, len(cards), per_row):
+        for column, card in zip(st.columns(per_row, border=True), cards[start : start + per_row], strict=False):
+            with column:
+                show_card(card, key="g-")
+                a, b = st.columns(2)
+                a.button("Pin to projector", key=f"pin-{card.name}", on_click=board.pin, args=(card.name,))
+                b.page_link(PAGES["train"], label="Open", query_params={"run": card.name})
+
+
+st.title("Classroom")
+st.caption(
+    "For a lesson: open a demo moment with one click, watch every student's run side by side, and pin one to "
+    "the projector. Turn on presenter mode (sidebar, or ?present=1 in the URL) for large type."
+)
+hub = [c.key for c in model_choices(None, settings().limits.heavy_hub_models) if c.kind == "hub"]
+moments = demo_moments([b.name for b in bundled_runs()], [] if settings().offline else hub)
+st.subheader("Demo moments")
+for column, moment in zip(st.columns(len(moments) or 1), moments, strict=False):
+    with column:
+        clicked = st.button(moment.title, key=f"moment-{moment.title}", type="primary", width="stretch")
+        st.caption(moment.what)
+        if clicked:
+            go_to(moment)
+
+any_live = bool(registry.active())
+st.fragment(pinned_view, run_every=2.0 if any_live else None)()
+st.subheader("Every run on this server")
+if present:
+    with st.expander("Gallery", expanded=True):
+        st.fragment(gallery_view, run_every=3.0 if any_live else None)()
+else:
+    st.fragment(gallery_view, run_every=3.0 if any_live else None)()

@@ -1,0 +1,130 @@
+"""Presenter mode on a 1280x720 projector, and a run that survives its server being killed mid-training."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import signal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ARTIFACTS, _need_chromium, assert_no_exception, wait_for_app_idle
+
+from bench.live_server import start_server, stop_server
+
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+def _overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: nothing sticks out sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/classroom?present=1",
+        "/explore?present=1&model=fashion-mnist&classes=0,1,2,3,4,5,6,7,8,9&n=20&seed=7&truncation=0.6",
+        "/explore?present=1&model=fashion-mnist&classes=7,9&n=8&seed=3&interpolate=1",
+        "/train?present=1&run=demo-mnist-dcgan",
+    ],
+    ids=["classroom", "explore-grid", "explore-interpolation", "train-demo"],
+)
+def test_presenter_mode_fits_a_1280x720_projector(browser, server_url: str, path: str, request) -> None:
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    try:
+        if path.startswith("/train"):  # the demo run is copied into the workspace by its demo moment
+            page.goto(f"{server_url}/classroom?present=1")
+            page.get_by_role("button", name="A GAN that learned digits").click()
+            page.wait_for_url(re.compile(r"run=demo-mnist-dcgan"), timeout=60_000)
+        page.goto(server_url + path)
+        page.get_by_test_id("stMainBlockContainer").wait_for(timeout=60_000)
+        wait_for_app_idle(page, timeout=90_000)
+        page.wait_for_timeout(500)
+        assert_no_exception(page)
+        page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '20px'", timeout=30_000)
+        page.wait_for_function(  # the sidebar starts folded away: nothing of it inside the window
+            "() => { const r = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect();"
+            " return r.right <= 1 || r.width <= 1; }", timeout=10_000,
+        )  # fmt: skip
+        if "explore" in path:
+            page.get_by_test_id("stImage").first.wait_for(timeout=60_000)
+            page.wait_for_function(
+                "() => { const i = document.querySelector('[data-testid=stImage] img'); return i && i.complete &&"
+                " i.naturalWidth > 0 && i.getBoundingClientRect().width >= Math.min(i.naturalWidth, 1000); }",
+                timeout=30_000,
+            )  # fmt: skip
+            width = page.get_by_test_id("stImage").first.locator("img").bounding_box()["width"]
+            columns = math.ceil(math.sqrt(int(re.search(r"n=(\d+)", path).group(1))))
+            assert width >= 128 * columns  # each 28-px sample drawn at 128 px or more on the projector
+        if "interpolate" in path:
+            page.get_by_text(re.compile(r"\d+ steps")).first.wait_for(timeout=60_000)
+        if path.startswith("/train"):
+            page.get_by_text("fixed noise, step").first.wait_for(timeout=60_000)
+        assert _overflow(page) <= 0
+        assert "present=1" in page.url  # a reload keeps the mode
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"presenter-{request.node.callspec.id}.png"))
+    finally:
+        context.close()
+
+
+def _workspace_with_a_run(home: Path) -> str:
+    """An own-images dataset of 64 tiny pictures and a run on it that checkpoints every 5 steps."""
+    from gan_core.data.own_images import import_images, save_dataset_folder
+    from gan_core.data.registry import load_dataset
+    from gan_core.render import png_bytes
+    from gan_core.runs.run import TrainingRun
+    from gan_core.settings import Settings
+    from gan_core.training.presets import default_run_config
+
+    settings = Settings(workspace=home / "workspace", keras_home=home / "keras", offline=True)
+    rng = np.random.default_rng(0)
+    uploads = [(f"{i}.png", png_bytes(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8))) for i in range(64)]
+    save_dataset_folder(import_images(uploads=uploads, size=32), settings.datasets_dir / "blobs")
+    info = load_dataset("blobs", settings=settings).info
+    config = default_run_config(info, epochs=1000, batch_size=16, checkpoint_every=5, sample_every=5,
+                                eval_every=0)  # fmt: skip
+    TrainingRun(settings.runs_dir / "survivor", config)
+    return "survivor"
+
+
+def test_a_run_killed_with_its_server_is_listed_after_a_restart_and_resumes(browser, tmp_path: Path) -> None:
+    _need_chromium()
+    name = _workspace_with_a_run(tmp_path)
+    env = {"GAN_PLAYGROUND_OFFLINE": "1", "GAN_PLAYGROUND_HOME": str(tmp_path / "workspace"),
+           "KERAS_HOME": str(tmp_path / "keras")}  # fmt: skip
+    log = tmp_path / "streamlit.log"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    proc, url = start_server(env, log)
+    try:
+        page.goto(f"{url}/train?run={name}")
+        page.get_by_role("button", name="Continue training").click()
+        page.get_by_text(re.compile(r"step ([1-9]\d+) of")).first.wait_for(timeout=150_000)  # 10 steps or more
+        os.kill(proc.pid, signal.SIGKILL)  # the server dies mid-training: no stop, no final save
+        proc.wait(10)
+        proc, url = start_server(env, log)
+        page.goto(f"{url}/train")
+        page.get_by_role("tab", name="Saved and demo runs").click()
+        page.get_by_text(re.compile(r"interrupted \(server restarted\) at step \d+")).wait_for(timeout=30_000)
+        page.get_by_role("button", name="Open", exact=True).first.click()
+        message = page.get_by_text(re.compile(r"interrupted at step [\d,]+: the server stopped while it trained"))
+        message.wait_for(timeout=30_000)
+        kept = int(re.search(r"checkpoint \(step ([\d,]+)\)", message.inner_text()).group(1).replace(",", ""))
+        assert kept >= 5 and kept % 5 == 0
+        page.get_by_role("button", name="Continue training").click()
+        page.wait_for_function(
+            f"() => {{ const m = /step ([0-9,]+) of/.exec(document.body.innerText);"
+            f" return m && parseInt(m[1].replace(',', '')) > {kept + 3}; }}",
+            timeout=150_000,
+        )
+        assert_no_exception(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "restart-resumed.png"), full_page=True)
+    finally:
+        context.close()
+        stop_server(proc)

@@ -1,0 +1,86 @@
+"""The Classroom page and presenter mode through AppTest: gallery, pinning, demo moments, hosted notices."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from conftest import REPO
+from gan_fixtures import synthetic_loader, tiny_run_config
+from streamlit.testing.v1 import AppTest
+
+from gan_core.runs.run import TrainingRun
+
+
+@pytest.fixture
+def workspace_with_runs(sandbox):
+    runs = sandbox / "workspace" / "runs"
+    for name in ("alice-digits", "bob-blobs"):
+        run = TrainingRun(runs / name, tiny_run_config(epochs=2), data_loader=synthetic_loader)
+        run.start()
+        assert run.join(120)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return runs
+
+
+def classroom(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/classroom.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_gallery_shows_every_run_and_a_pin_puts_one_on_the_projector(workspace_with_runs) -> None:
+    at = classroom()
+    names = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert any(n.startswith("**alice-digits**") for n in names) and any(n.startswith("**bob-blobs**") for n in names)
+    assert "No run is pinned" in " ".join(c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 2 and len(at.get("image")) == 2  # each card: curves and its grid
+    next(b for b in at.button if b.key == "pin-bob-blobs").click().run()
+    assert not at.exception
+    assert any("bob-blobs" in h.value for h in at.subheader)  # the pinned view
+    other = classroom()  # another browser (the projector) sees the same pin
+    assert any("bob-blobs" in h.value for h in other.subheader)
+    next(b for b in other.button if b.key == "unpin").click().run()
+    assert "No run is pinned" in " ".join(c.value for c in other.caption)
+
+
+def test_demo_moments_open_the_shipped_run_and_models_offline(sandbox) -> None:
+    st.cache_resource.clear()
+    at = classroom()
+    titles = [b.label for b in at.button if b.key and b.key.startswith("moment-")]
+    assert titles == ["A GAN that learned digits", "Clothes on demand", "A sneaker turns into a boot"]  # offline
+    next(b for b in at.button if b.label == "A GAN that learned digits").click().run()
+    assert not at.exception
+    assert (sandbox / "workspace" / "runs" / "demo-mnist-dcgan" / "config.json").is_file()  # copied, opened
+    assert any(s.value == "demo-mnist-dcgan" for s in at.subheader)
+
+
+def test_presenter_mode_from_the_url_styles_pages_and_persists(sandbox) -> None:
+    st.cache_resource.clear()
+    at = classroom({"present": "1"})
+    assert at.sidebar.toggle[0].value is True
+    assert at.query_params["present"] in ("1", ["1"])
+    at.sidebar.toggle[0].set_value(False).run()
+    assert "present" not in at.query_params
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception and at.sidebar.toggle[0].value is False
+
+
+def test_hosted_mode_tells_visitors_the_limits(sandbox, monkeypatch) -> None:
+    monkeypatch.setenv("GAN_PLAYGROUND_HOSTED", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    assert "hosted mode" in " ".join(c.value for c in at.sidebar.caption)
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert "each start trains at most 15 minutes" in at.info[0].value
+    assert at.number_input[0].max == 50  # epochs
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert [o for o in at.selectbox[0].options if o.startswith("BigGAN")] == [
+        "BigGAN-deep 128x128 · TF Hub, about 230 MB on first use"
+    ]

@@ -1,0 +1,185 @@
+"""Hosted mode and restart safety: limits from one setting, the run registry's watchdog, interrupted runs."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO
+from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
+
+from gan_core.classroom import PinBoard, demo_moments, gallery
+from gan_core.errors import PlaygroundError
+from gan_core.explore.choices import model_choices
+from gan_core.explore.pipeline import interpolation, sample_grid
+from gan_core.explore.samplers import TooManySamplesError
+from gan_core.limits import HOSTED, LOCAL
+from gan_core.runs.registry import RunRegistry
+from gan_core.runs.run import TrainingRun
+from gan_core.runs.state import RunState
+from gan_core.settings import Settings
+
+
+def test_one_setting_switches_every_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GAN_PLAYGROUND_HOSTED", raising=False)
+    assert Settings.from_env().limits == LOCAL and not Settings.from_env().hosted
+    monkeypatch.setenv("GAN_PLAYGROUND_HOSTED", "1")
+    hosted = Settings.from_env()
+    assert hosted.hosted and hosted.limits == HOSTED
+    assert hosted.limits.max_samples < LOCAL.max_samples and hosted.limits.orphan_grace_s > 0
+    assert hosted.limits.import_limits.max_files == HOSTED.upload_images
+    monkeypatch.setenv("GAN_PLAYGROUND_MAX_RUNS", "3")
+    assert Settings.from_env().max_concurrent_runs == 3
+
+
+def test_hosted_explorer_caps_samples_steps_and_heavy_models() -> None:
+    light = [c.key for c in model_choices(None, heavy_hub_models=False) if c.kind == "hub"]
+    heavy = [c.key for c in model_choices(None) if c.kind == "hub"]
+    assert light == ["biggan-deep-128"] and {"biggan-deep-256", "biggan-deep-512"} <= set(heavy)
+    sampler = _shipped_sampler()
+    assert len(sample_grid(sampler, [1], HOSTED.max_samples, 0.5, 0, HOSTED.max_samples)) == HOSTED.max_samples
+    with pytest.raises(TooManySamplesError, match=f"at most {HOSTED.max_samples} per request"):
+        sample_grid(sampler, [1], HOSTED.max_samples + 1, 0.5, 0, HOSTED.max_samples)
+    with pytest.raises(ValueError, match=f"between 2 and {HOSTED.max_interpolation_steps}"):
+        interpolation(sampler, 0, 1, HOSTED.max_interpolation_steps + 1, 0.5, 0, max_steps=16)
+
+
+def _shipped_sampler():
+    from gan_core.explore.choices import open_choice
+
+    choice = next(c for c in model_choices(None) if c.key == "fashion-mnist")
+    return open_choice(choice, offline=True)
+
+
+def test_a_server_refuses_runs_longer_than_it_allows(tmp_path: Path) -> None:
+    registry = RunRegistry(tmp_path / "runs", max_epochs=5)
+    with pytest.raises(PlaygroundError, match="6 epochs is more than this server allows \\(5\\)"):
+        registry.open("long", tiny_run_config(epochs=6))
+    assert not (tmp_path / "runs" / "long").exists()
+
+
+def test_a_start_trains_at_most_the_time_limit_then_stops_with_a_checkpoint(tmp_path: Path) -> None:
+    run = TrainingRun(run_dir(tmp_path), tiny_run_config(epochs=10_000, checkpoint_every=10_000),
+                      data_loader=synthetic_loader, time_limit_s=2.0)  # fmt: skip
+    run.start()
+    assert run.join(120)
+    snap = run.snapshot()
+    assert snap.state is RunState.STOPPED
+    assert "limit of" in snap.message and "checkpoint saved" in snap.message
+    assert snap.step > 0 and run.store.checkpoint_steps()[-1] == snap.step  # saved where it stopped
+    seconds = run.store.read_metrics()[-1]["seconds"]
+    assert 2.0 <= seconds < 10.0
+
+
+def wait_for(predicate, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_watchdog_stops_runs_whose_session_left_after_the_grace_period(tmp_path: Path) -> None:
+    alive = {"alice": True, "bob": True}
+    clock = Clock()
+
+    def factory(path, config, on_end):
+        return TrainingRun(path, config, data_loader=synthetic_loader, on_end=on_end)
+
+    registry = RunRegistry(tmp_path / "runs", max_concurrent=2, run_factory=factory, orphan_grace_s=60,
+                           is_owner_alive=lambda owner: alive.get(owner, False), clock=clock)  # fmt: skip
+    for name, owner in (("a", "alice"), ("b", "bob")):
+        registry.open(name, tiny_run_config(epochs=10_000, checkpoint_every=10_000), owner=owner)
+        registry.start(name)
+    for name in ("a", "b"):
+        wait_for(lambda name=name: registry.get(name).snapshot().step > 2)
+    alive["alice"] = alive["bob"] = False  # both tabs closed
+    assert registry.reap() == []  # the grace period starts now
+    clock.now = 30.0
+    registry.claim("b", "bob-reloaded")  # bob reloaded within the grace period: a new session owns it
+    alive["bob-reloaded"] = True
+    clock.now = 61.0
+    assert registry.reap() == ["a"]
+    a = registry.get("a")
+    assert a.state is RunState.STOPPED and "browser session left" in a.snapshot().message
+    assert a.store.checkpoint_steps() and a.store.checkpoint_steps()[-1] == a.snapshot().step  # nothing lost
+    assert registry.get("b").state is RunState.RUNNING and registry.owner_of("b") == "bob-reloaded"
+    assert json.loads((tmp_path / "runs" / "a" / "status.json").read_text())["state"] == "stopped"
+    registry.get("b").stop()
+
+
+def test_a_run_whose_server_died_mid_training_is_listed_as_interrupted_and_resumes(tmp_path: Path) -> None:
+    folder = run_dir(tmp_path)
+    run = TrainingRun(folder, tiny_run_config(epochs=3), data_loader=synthetic_loader)
+    run.start()
+    assert run.join(120) and run.state is RunState.FINISHED
+    kept = run.store.checkpoint_steps()[-1]
+    run.store.write_status("running", kept + 3, "training")  # as a killed server leaves it: 3 steps unsaved
+    (card,) = gallery(folder.parent)
+    assert card.state == "interrupted"
+    again = TrainingRun(folder, data_loader=synthetic_loader)
+    assert again.snapshot().message == (
+        f"interrupted at step {kept + 3}: the server stopped while it trained. "
+        f"Continue training resumes from its last checkpoint (step {kept})."
+    )
+    registry = RunRegistry(folder.parent, run_factory=lambda p, c, on_end: TrainingRun(
+        p, tiny_run_config(epochs=4), data_loader=synthetic_loader, on_end=on_end))  # fmt: skip
+    resumed = registry.open(folder.name, owner="teacher")
+    registry.start(folder.name)
+    assert resumed.join(120) and resumed.state is RunState.FINISHED
+    steps = [r["step"] for r in resumed.store.read_metrics()]
+    assert steps == list(range(1, steps[-1] + 1)) and steps[-1] > kept  # continued from the checkpoint, no gap
+
+
+def test_the_pin_board_survives_a_restart_and_demo_moments_follow_what_is_shipped(tmp_path: Path) -> None:
+    board = PinBoard(tmp_path / "classroom.json")
+    assert board.pinned() is None
+    board.pin("alice-digits")
+    assert PinBoard(tmp_path / "classroom.json").pinned() == "alice-digits"
+    board.pin(None)
+    assert board.pinned() is None
+    (tmp_path / "classroom.json").write_text("{not json")
+    assert board.pinned() is None
+    titles = [m.title for m in demo_moments(["demo-mnist-dcgan", "cgan-fashion-mnist"], ["biggan-deep-128"])]
+    assert len(titles) == 4
+    offline = demo_moments(["demo-mnist-dcgan", "cgan-fashion-mnist"], [])
+    assert all(m.params.get("model", "").startswith("biggan") is False for m in offline) and len(offline) == 3
+    assert offline[0].bundle == "demo-mnist-dcgan" and offline[0].params == {"run": "demo-mnist-dcgan"}
+
+
+def test_the_space_files_agree_with_each_other() -> None:
+    docker = (REPO / "Dockerfile").read_text()
+    front = (REPO / "README.md").read_text().split("---", 2)[1]
+    assert re.search(r"^sdk: docker$", front, re.M) and re.search(r"^app_port: 8501$", front, re.M)
+    assert "--server.port=8501" in docker and "EXPOSE 8501" in docker
+    assert re.search(r"^USER user$", docker, re.M) and "--uid 1000" in docker  # not root
+    assert "-r requirements.txt" in docker and "GAN_PLAYGROUND_HOSTED=1" in docker
+    assert "--server.enableXsrfProtection=false" in docker  # the Space's iframe needs it for uploads...
+    config = (REPO / ".streamlit" / "config.toml").read_text()
+    assert re.search(r"^enableXsrfProtection = true$", config, re.M)  # ...and nothing else turns it off
+    assert str(HOSTED.upload_mb) in re.search(r"maxUploadSize=(\d+)", docker).group(1)
+
+
+def test_gallery_cards_carry_grid_curves_and_metrics(tmp_path: Path) -> None:
+    folder = run_dir(tmp_path, "alice")
+    run = TrainingRun(folder, tiny_run_config(epochs=2), data_loader=synthetic_loader)
+    run.start()
+    assert run.join(120)
+    run.store.append_eval({"step": 8, "fid": 12.5, "n": 64, "covered": 2, "num_classes": 2})
+    (card,) = gallery(folder.parent)
+    assert card.name == "alice" and card.state == "finished" and card.step == run.snapshot().step
+    assert card.frame is not None and card.frame.dtype == np.uint8 and card.frame_step == card.step
+    assert card.history["step"] == tuple(range(1, card.step + 1))
+    assert card.fid == 12.5 and card.classes_covered == "2 / 2"
+    assert "FID 12.5" in card.headline
