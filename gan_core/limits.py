@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class Limits:
     max_concurrent_runs: int = 1  # runs training at once; further Starts queue (1 suits a 2-core box)
     max_run_minutes: float = 0.0  # training time per start before the run stops itself with a checkpoint; 0: none
-    max_epochs: int = 500  # epochs one run may ask for
+    max_epochs: int = 0  # epochs one run may ask for; 0: no limit
     max_samples: int = 64  # images per Explorer request
     max_interpolation_steps: int = 32  # frames per Explorer interpolation
     heavy_hub_models: bool = True  # BigGAN-deep at 256 and 512 px (1-2 GB of memory each, seconds per image)

@@ -51,7 +51,8 @@ def new_run_form() -> None:
     t = base.train
     left, mid, right = st.columns(3)
     limits = settings().limits
-    epochs = left.number_input("Epochs", 1, limits.max_epochs, min(t.epochs, limits.max_epochs))
+    most = limits.max_epochs or 500
+    epochs = left.number_input("Epochs", 1, most, min(t.epochs, most))
     batch = mid.select_slider("Batch size", [16, 32, 64, 128, 256], value=t.batch_size)
     loss = right.selectbox("Loss", LOSSES, index=LOSSES.index(t.loss), help="bce: the TF tutorial's")
     with st.expander("More settings"):

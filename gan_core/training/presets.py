@@ -9,6 +9,9 @@ from gan_core.run_config import RunConfig
 from gan_core.training.config import TrainConfig
 
 LIVE_EVAL_EVERY = 200  # steps between live FID points: about 0.3 s each, under 0.2% of training time
+SMALL_IMAGE_BATCH = 32  # 28x28 images: MNIST, Fashion-MNIST
+LARGE_IMAGE_BATCH = 64  # 32x32 and 64x64 images: CIFAR-10, your own
+DEFAULT_EMA_DECAY = 0.999  # with a warm-up, so short runs benefit too (gan_core.training.engine)
 SMALL_DATASET = 2_000  # below this many images, DiffAugment on both real and fake pays off (Zhao et al. 2020)
 
 
@@ -22,7 +25,10 @@ def default_run_config(
                         d_spectral_norm=spectral_norm)  # fmt: skip
     # A registry dataset is named; a folder of your images is recorded by its path (its name alone may not resolve).
     dataset = str(info.source.detail) if info.source.kind is SourceKind.OWN else info.name
-    train = TrainConfig(dataset=dataset, conditional=conditional)
+    # Quality per CPU-minute (bench/quality_per_minute.py, bench/RESULTS.md): on a CPU, small batches give many
+    # more updates per minute, and sampling from an average of G's weights gives cleaner samples at no cost.
+    batch = SMALL_IMAGE_BATCH if info.image_shape[0] <= 28 else LARGE_IMAGE_BATCH
+    train = TrainConfig(dataset=dataset, conditional=conditional, batch_size=batch, ema_decay=DEFAULT_EMA_DECAY)
     if (classifier_folder(info.name) / "classifier.json").is_file():  # live FID and class coverage come cheap
         train = train.with_changes(eval_every=LIVE_EVAL_EVERY)
     if info.source.count < SMALL_DATASET:
