@@ -104,7 +104,7 @@ def test_a_run_killed_with_its_server_is_listed_after_a_restart_and_resumes(brow
     try:
         page.goto(f"{url}/train?run={name}")
         page.get_by_role("button", name="Continue training").click()
-        page.get_by_text(re.compile(r"step ([1-9]\d+) of")).first.wait_for(timeout=150_000)  # 10 steps or more
+        page.get_by_text(re.compile(r"step ([1-9]\d+) of")).first.wait_for(timeout=300_000)  # 10 steps or more
         os.kill(proc.pid, signal.SIGKILL)  # the server dies mid-training: no stop, no final save
         proc.wait(10)
         proc, url = start_server(env, log)
@@ -120,7 +120,7 @@ def test_a_run_killed_with_its_server_is_listed_after_a_restart_and_resumes(brow
         page.wait_for_function(
             f"() => {{ const m = /step ([0-9,]+) of/.exec(document.body.innerText);"
             f" return m && parseInt(m[1].replace(',', '')) > {kept + 3}; }}",
-            timeout=150_000,
+            timeout=300_000,
         )
         assert_no_exception(page)
         ARTIFACTS.mkdir(exist_ok=True)
