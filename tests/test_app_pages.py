@@ -100,3 +100,21 @@ print(json.dumps({{"tf": "tensorflow" in sys.modules, "keras": "keras" in sys.mo
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {"tf": False, "keras": False, "errors": []}
+
+
+def test_script_runs_leave_keras_alone_for_the_training_threads(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit resets Keras after every script run; that renamed a training thread's layers mid-build
+    ("The name "batch_normalization" is used 3 times"). The app turns the reset off for the whole server."""
+    import keras
+    from streamlit.runtime.scriptrunner import script_runner
+
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", lambda: keras.backend.clear_session())
+
+    class Probe(keras.layers.Layer):
+        pass
+
+    before = Probe().name
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/train.py").run()  # two script runs, each followed by Streamlit's cleanup
+    assert not at.exception
+    assert Probe().name != before  # Keras still counts names where it left off: its state was not wiped

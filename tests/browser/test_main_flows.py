@@ -24,6 +24,8 @@ def test_home_renders_and_every_page_is_reachable_with_the_same_sidebar(page, se
     page.get_by_text("not on this machine").wait_for(timeout=30_000)  # CIFAR-10, offline
     assert page.get_by_text("bundled subset, 10,000 images").count() == 2  # MNIST and Fashion-MNIST
     sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_text("Presenter mode").wait_for(timeout=30_000)  # the toggle's widget renders after the text
+    wait_for_app_idle(page)
     home_sidebar = sidebar.inner_text()
     assert "GAN Playground" in home_sidebar and "TensorFlow: not loaded yet" in home_sidebar
     without_tf = lambda text: re.sub(r"TensorFlow: [^\n]*", "", text)  # noqa: E731 (Explore loads it)
