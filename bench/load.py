@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import re
 import statistics
 import tempfile
@@ -98,6 +99,12 @@ async def visitor(browser, url: str, k: int, rounds: int, trains: bool, stagger:
             state = await training_state(page, url, name)
             errors += await exceptions(page)
         return {"first": first, "times": times, "errors": errors, "state": state}
+    except Exception as exc:  # say which visitor, and keep what its screen showed
+        shot = Path(tempfile.gettempdir()) / f"load-visitor-{k:02d}.png"
+        with contextlib.suppress(Exception):
+            await page.screenshot(path=str(shot), full_page=True)
+        role = "trainer" if trains else "explorer"
+        raise RuntimeError(f"visitor {k} ({role}) failed: {exc!r}; its screen: {shot}") from exc
     finally:
         await context.close()
 

@@ -77,8 +77,12 @@ if info.conditional:
                                                                      [c.index for c in found]))  # fmt: skip
             st.rerun()
     selected = st.multiselect(
-        "Classes", list(range(len(catalog))), key="explore_classes", format_func=lambda i: catalog.classes[i].label
+        "Classes", list(range(len(catalog))), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
+        placeholder="every class in turn",
     )
+    if not selected:  # nothing chosen (cleared, or lost with a session's widget state): show every class in turn
+        st.caption(f"No class chosen: the grid takes all {len(catalog):,} classes in turn.")
+shown = selected or (list(range(len(sampler.catalog))) if info.conditional else [])
 
 left, mid, right, reroll = st.columns([3, 2, 2, 1])
 truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
@@ -93,7 +97,7 @@ st.query_params.update(model=key, seed=str(seed), truncation=f"{truncation:g}", 
 
 grid_png = None
 try:
-    images = sample_grid(sampler, selected, int(n), float(truncation), int(seed), limits.max_samples)
+    images = sample_grid(sampler, shown, int(n), float(truncation), int(seed), limits.max_samples)
 except TooManySamplesError as exc:
     st.error(f"{exc}. Lower the sample count.")
 except (PlaygroundError, ValueError) as exc:
@@ -101,8 +105,8 @@ except (PlaygroundError, ValueError) as exc:
 else:
     columns = int(np.ceil(np.sqrt(len(images))))
     scale = max(1, image_cell_px(present) // images.shape[1])
-    if selected:
-        grid = labelled_grid(images, [info.class_names[c] for c in np.resize(selected, len(images))], columns, scale)
+    if shown:
+        grid = labelled_grid(images, [info.class_names[c] for c in np.resize(shown, len(images))], columns, scale)
     else:
         grid = upscale(image_grid(images, ncols=columns), scale)
     st.image(grid, caption=f"seed {seed} · truncation {truncation:g} · {len(images)} samples")
@@ -111,10 +115,14 @@ if grid_png:
     st.download_button("Download PNG", grid_png, f"{key}-seed{seed}.png", "image/png")
 
 with st.expander("What truncation does", expanded=False):
-    strip = truncation_strip(sampler, selected[0] if selected else None, int(seed))
-    st.image(upscale(image_grid(strip, ncols=len(strip)), max(1, 96 // strip.shape[1])),
-             caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
-             + ": fidelity on the left, variety on the right.")  # fmt: skip
+    try:
+        strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))
+    except ValueError as exc:
+        st.caption(str(exc))
+    else:
+        st.image(upscale(image_grid(strip, ncols=len(strip)), max(1, 96 // strip.shape[1])),
+                 caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
+                 + ": fidelity on the left, variety on the right.")  # fmt: skip
 
 st.subheader("Interpolate")
 a, b = st.columns(2)

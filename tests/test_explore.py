@@ -109,3 +109,13 @@ def test_interpolation_ends_are_the_end_samples(tmp_path: Path) -> None:
     assert np.array_equal(frames[0], start[0]) and np.array_equal(frames[-1], end[0])
     class_only = interpolation(sampler, 980, 1, 3, 0.5, seed=4, mode="class")
     assert np.array_equal(class_only[0], start[0])  # noise A throughout, class A -> B
+
+
+def test_the_truncation_strip_of_a_conditional_model_needs_a_class(tmp_path: Path) -> None:
+    from gan_core.explore.pipeline import TRUNCATION_STRIP, truncation_strip
+
+    sampler = HubBigGANSampler(str(_tiny_biggan(tmp_path / "biggan")), title="tiny")
+    strip = truncation_strip(sampler, 980, seed=2)
+    assert strip.shape == (len(TRUNCATION_STRIP), 8, 8, 3)
+    with pytest.raises(ValueError, match="class-conditional: choose a class"):  # not a TypeError deep in numpy
+        truncation_strip(sampler, None, seed=2)

@@ -56,6 +56,16 @@ def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
     assert f"at most {MAX_SAMPLES} per request" in at.error[0].value
 
 
+def test_with_no_class_chosen_the_grid_takes_every_class_in_turn(sandbox) -> None:
+    at = open_page()
+    at.multiselect(key="explore_classes").set_value([]).run()
+    assert not at.exception and not at.warning  # the grid and the truncation strip still draw
+    assert any("the grid takes all 10 classes in turn" in c.value for c in at.caption)
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    at.multiselect(key="explore_classes").set_value([3]).run()
+    assert not any("in turn" in c.value for c in at.caption)
+
+
 def test_an_offline_hub_model_gets_one_sentence_and_a_way_back(sandbox) -> None:
     at = open_page()
     at.selectbox[0].select("biggan-deep-128").run()

@@ -58,6 +58,8 @@ def interpolation(sampler: Sampler, class_a: int | None, class_b: int | None, st
 def truncation_strip(sampler: Sampler, class_id: int | None, seed: int,
                      values: tuple[float, ...] = TRUNCATION_STRIP) -> np.ndarray:  # fmt: skip
     """The same seed at several truncation values: low = typical and clean, high = varied and riskier."""
+    if sampler.info.conditional and class_id is None:
+        raise ValueError(f"{sampler.info.title} is class-conditional: choose a class to see its truncation strip")
     images = []
     for value in values:
         noise = truncated_noise(1, sampler.info.noise_dim, value, seed)
