@@ -47,7 +47,8 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
         if (run_dir / name).is_file():
             shutil.copy2(run_dir / name, out / name)
     store, copy = RunStore(run_dir), RunStore(out)
-    copy.samples_dir.mkdir(exist_ok=True)
+    shutil.rmtree(copy.samples_dir, ignore_errors=True)  # a re-export replaces the grids of an earlier bundle
+    copy.samples_dir.mkdir()
     frames = [(s, p) for s, p in store.frames() if s <= step]
     keep = set(np.linspace(0, len(frames) - 1, num=min(max_frames, len(frames))).astype(int)) if frames else set()
     for i, (_, path) in enumerate(frames):  # evenly thinned, first and last always kept

@@ -29,7 +29,11 @@ def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_bundle_is_small_samples_like_the_run_and_resumes(finished_run: Path, tmp_path: Path) -> None:
+    stale = tmp_path / "shipped" / "demo" / "samples" / "0000005.png"  # a grid left by an earlier bundle
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
     bundle = export_bundle(finished_run, tmp_path / "shipped" / "demo")
+    assert not stale.exists()  # a re-export replaces the grids: none of an older run's steps mix in
     ckpt_bytes = sum(p.stat().st_size for p in (finished_run / "checkpoints").glob("ckpt-8.*"))
     assert (bundle / "weights.npz").stat().st_size < ckpt_bytes / 3  # float16, no optimizer slots
     assert [p.name for p in sorted((bundle / "samples").iterdir())][-1] == "0000008.png"
