@@ -114,7 +114,8 @@ else:
 if grid_png:
     st.download_button("Download PNG", grid_png, f"{key}-seed{seed}.png", "image/png")
 
-with st.expander("What truncation does", expanded=False):
+# On demand: seven more generator calls on every rerun would slow every re-roll on a shared server.
+if st.toggle("Show what truncation does", key="explore_show_strip"):
     try:
         strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))
     except ValueError as exc:
@@ -152,5 +153,6 @@ if saved and saved[0] == key:
     st.image(upscale(strip_image, max(1, image_cell_px(present) // frames.shape[1])), caption=f"{len(frames)} steps")
     big = [upscale(f, max(1, 256 // f.shape[0])) for f in frames]
     d1, d2 = st.columns(2)
-    d1.download_button("Download GIF", gif_bytes(big, fps=8, hold_last=0), f"{key}-interpolation.gif", "image/gif")
+    d1.download_button("Download GIF", lambda: gif_bytes(big, fps=8, hold_last=0), f"{key}-interpolation.gif",
+                       "image/gif")  # encoded when clicked, not on every rerun
     d2.download_button("Download MP4", lambda: mp4_bytes(big, fps=8), f"{key}-interpolation.mp4", "video/mp4")

@@ -59,7 +59,9 @@ def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
 def test_with_no_class_chosen_the_grid_takes_every_class_in_turn(sandbox) -> None:
     at = open_page()
     at.multiselect(key="explore_classes").set_value([]).run()
+    at.toggle(key="explore_show_strip").set_value(True).run()
     assert not at.exception and not at.warning  # the grid and the truncation strip still draw
+    assert any("fidelity on the left" in c for element in at.get("image") for c in element.captions)
     assert any("the grid takes all 10 classes in turn" in c.value for c in at.caption)
     assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
     at.multiselect(key="explore_classes").set_value([3]).run()
