@@ -1,6 +1,6 @@
 """Train the default MNIST DCGAN on this machine's CPU with the CLI and ship it in checkpoints/ with a model card.
 
-    python scripts/build_demo_run.py                      # trains runs/demo-mnist-dcgan (about 15 min on 2 cores)
+    python scripts/build_demo_run.py                      # trains runs/demo-mnist-dcgan (about 10 min on 2 cores)
     python scripts/build_demo_run.py --run runs/NAME      # packages a run trained before
 
 Writes checkpoints/demo-mnist-dcgan/: config.json, metrics.jsonl, samples/, weights.npz (float16 G and D)
