@@ -2,7 +2,9 @@
 
 The bundled demo run in checkpoints/ is one of these: a few MB instead of the full TensorFlow checkpoint
 (float32 weights plus Adam's two moment slots per weight, about 6x larger). Opening it copies it into the
-workspace; training on resumes from its weights and step, with Adam's moments starting fresh.
+workspace; training on resumes from its weights and step, with Adam's moments starting fresh. A run with an
+average of G's weights (EMA) ships that average alone, as the generator samples come from: training on
+starts G from it too, which keeps the bundle half the size.
 """
 
 from __future__ import annotations
@@ -35,10 +37,10 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
     if step is None:
         raise FileNotFoundError(f"{run_dir} has no checkpoint to bundle")
     out.mkdir(parents=True, exist_ok=True)
-    arrays = {f"g{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.generator.weights)}
+    # g: the generator, or e: its weight average (with EMA on, the one that samples come from); d: the discriminator
+    shipped = ("e", trainer.ema_generator) if trainer.ema_generator is not None else ("g", trainer.generator)
+    arrays = {f"{shipped[0]}{i}": v.numpy().astype(np.float16) for i, v in enumerate(shipped[1].weights)}
     arrays |= {f"d{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.discriminator.weights)}
-    if trainer.ema_generator is not None:  # the weight average that samples come from
-        arrays |= {f"e{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.ema_generator.weights)}
     arrays |= {"step": np.int64(step), "preview_noise": trainer.preview_noise.numpy()}
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
@@ -84,10 +86,11 @@ def bundle_step(bundle_dir: Path) -> int:
 
 def restore_bundle(bundle_dir: Path, trainer) -> int:
     """Load a bundle's weights (float16 -> float32), step and preview noise into `trainer`; returns the step."""
-    load_model_weights(bundle_dir, trainer.generator, "g")
+    has_raw, has_average = bundle_has(bundle_dir, "g"), bundle_has(bundle_dir, "e")
+    load_model_weights(bundle_dir, trainer.generator, "g" if has_raw else "e")  # training on from the average
     load_model_weights(bundle_dir, trainer.discriminator, "d")
     if trainer.ema_generator is not None:
-        load_model_weights(bundle_dir, trainer.ema_generator, "e" if bundle_has(bundle_dir, "e") else "g")
+        load_model_weights(bundle_dir, trainer.ema_generator, "e" if has_average else "g")
     with np.load(bundle_dir / WEIGHTS, allow_pickle=False) as f:
         trainer.step.assign(int(f["step"]))
         trainer.preview_noise.assign(f["preview_noise"])

@@ -102,7 +102,7 @@ Trained by this project with `scripts/train_bundled_conditional.py {dataset}`, t
 | Training | {t.epochs} epochs, {rows[-1]["step"]:,} steps of batch {t.batch_size}; hinge loss; Adam lr {t.lr_g:g} (G and D), beta1 {t.beta1}; DiffAugment {", ".join(t.diffaugment) or "off"}; {f"samples from an EMA of G's weights (decay {t.ema_decay:g})" if t.ema_decay else "no EMA"}; seed {t.seed} |
 | Time | {minutes:.1f} minutes of training on {os.cpu_count()} CPU cores ({platform.machine()}) |
 | Class fidelity | {accuracy:.1%} of 1,000 samples at truncation 0.5 are classified as the requested class by the shipped {info.title} classifier ({per}) |
-| Shipped as | float16 weights of G, D{' and the average of G' if t.ema_decay else ''} (`weights.npz`), the metric log, sample grids |
+| Shipped as | float16 weights of {'the average of G (training on starts G from it) and D' if t.ema_decay else 'G and D'} (`weights.npz`), the metric log, sample grids |
 
 Evaluation at N=1,000 against 1,000 random training images on the features of {result.report.features} (compare only
 at equal N and features; the demo DCGAN's card uses the same protocol):
