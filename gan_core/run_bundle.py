@@ -38,8 +38,8 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
         raise FileNotFoundError(f"{run_dir} has no checkpoint to bundle")
     out.mkdir(parents=True, exist_ok=True)
     # g: the generator, or e: its weight average (with EMA on, the one that samples come from); d: the discriminator
-    shipped = ("e", trainer.ema_generator) if trainer.ema_generator is not None else ("g", trainer.generator)
-    arrays = {f"{shipped[0]}{i}": v.numpy().astype(np.float16) for i, v in enumerate(shipped[1].weights)}
+    prefix, generator = ("e", trainer.ema_generator) if trainer.ema_generator is not None else ("g", trainer.generator)
+    arrays = {f"{prefix}{i}": v.numpy().astype(np.float16) for i, v in enumerate(generator.weights)}
     arrays |= {f"d{i}": v.numpy().astype(np.float16) for i, v in enumerate(trainer.discriminator.weights)}
     arrays |= {"step": np.int64(step), "preview_noise": trainer.preview_noise.numpy()}
     buf = io.BytesIO()
