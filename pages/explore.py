@@ -56,6 +56,7 @@ info = sampler.info
 st.caption(f"{info.title} · {info.resolution}x{info.resolution} px · noise {info.noise_dim}-d · {info.source}")
 
 selected: list[int] = []
+shown: list[int] = []  # the classes the grid takes in turn
 if info.conditional:
     catalog = sampler.catalog
     url_classes = st.session_state.pop("explore_classes_from_url", "")
@@ -82,7 +83,7 @@ if info.conditional:
     )
     if not selected:  # nothing chosen (cleared, or lost with a session's widget state): show every class in turn
         st.caption(f"No class chosen: the grid takes all {len(catalog):,} classes in turn.")
-shown = selected or (list(range(len(sampler.catalog))) if info.conditional else [])
+    shown = selected or list(range(len(catalog)))
 
 left, mid, right, reroll = st.columns([3, 2, 2, 1])
 truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
@@ -116,14 +117,10 @@ if grid_png:
 
 # On demand: seven more generator calls on every rerun would slow every re-roll on a shared server.
 if st.toggle("Show what truncation does", key="explore_show_strip"):
-    try:
-        strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))
-    except ValueError as exc:
-        st.caption(str(exc))
-    else:
-        st.image(upscale(image_grid(strip, ncols=len(strip)), max(1, 96 // strip.shape[1])),
-                 caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
-                 + ": fidelity on the left, variety on the right.")  # fmt: skip
+    strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))  # shown holds a class when needed
+    st.image(upscale(image_grid(strip, ncols=len(strip)), max(1, 96 // strip.shape[1])),
+             caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
+             + ": fidelity on the left, variety on the right.")  # fmt: skip
 
 st.subheader("Interpolate")
 a, b = st.columns(2)

@@ -8,8 +8,6 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pages.ui.keras_guard import keep_keras_state_across_reruns
-
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
@@ -22,7 +20,6 @@ def ensure_app_navigation() -> None:
     started server opens a shared link (and on every AppTest run). Here the page leaves that mode and runs
     app.py in its place, within the same script run so that no widget event is lost, then stops.
     """
-    keep_keras_state_across_reruns()
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(APP), run_name="__main__")
