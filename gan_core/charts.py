@@ -29,6 +29,19 @@ def smooth(values: tuple[float, ...], span: int) -> np.ndarray:
     return out
 
 
+FEW_TICKS = 8  # at most this many points: tick exactly at each step instead of at round (fractional) numbers
+LEGEND_ON_TOP = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0)  # clear of the axis titles
+
+
+def integer_axis(fig: go.Figure, axis: str, values: list[float] | tuple[float, ...]) -> None:
+    """Steps and class counts are whole numbers: whole-number ticks, at each value when there are few."""
+    settings: dict = {"tickformat": ",d"}
+    distinct = sorted(set(values))
+    if 0 < len(distinct) <= FEW_TICKS:
+        settings |= {"tickmode": "array", "tickvals": distinct}
+    fig.update_layout({axis: settings})
+
+
 def _figure(history: dict[str, tuple[float, ...]], series: dict[str, str], title: str, y_title: str) -> go.Figure:
     steps = history.get("step", ())
     span = max(1, len(steps) // 50)
@@ -42,8 +55,9 @@ def _figure(history: dict[str, tuple[float, ...]], series: dict[str, str], title
         fig.add_trace(go.Scatter(x=_thin(steps), y=_thin(values), mode="lines", name=label, line=dict(color=colour)))
     fig.update_layout(
         title=title, xaxis_title="step", yaxis_title=y_title, height=300, margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", y=-0.25),
+        legend=LEGEND_ON_TOP,
     )  # fmt: skip
+    integer_axis(fig, "xaxis", steps)
     return fig
 
 
@@ -71,14 +85,16 @@ def quality_figure(evals: list[dict] | tuple[dict, ...], features: str, best_ste
         fig.add_trace(go.Scatter(x=steps, y=[e["covered"] for e in evals], mode="lines+markers", yaxis="y2",
                                  name="classes covered", line=dict(color=COLOURS[0], dash="dot")))  # fmt: skip
         fig.update_layout(yaxis2=dict(title="classes", overlaying="y", side="right", rangemode="tozero",
-                                      range=[0, (evals[-1].get("num_classes") or 10) + 0.5]))  # fmt: skip
+                                      range=[0, (evals[-1].get("num_classes") or 10) + 0.5], dtick=1))  # fmt: skip
     if best_step is not None:
         fig.add_vline(x=best_step, line=dict(color="green", dash="dash"), annotation_text="best")
     fig.update_layout(
-        title=f"Sample quality: FID at N={n:,} on {features or 'no features'} (lower is better)",
-        xaxis_title="step", yaxis_title="FID", height=300, margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", y=-0.25), title_font_size=13,
+        title=dict(text="Sample quality: FID, lower is better",
+                   subtitle=dict(text=f"N={n:,} on {features or 'no features'}")),
+        xaxis_title="step", yaxis_title="FID", height=320, margin=dict(l=10, r=10, t=70, b=10),
+        legend=dict(orientation="h", y=-0.3), title_font_size=14,
     )  # fmt: skip
+    integer_axis(fig, "xaxis", steps)
     return fig
 
 
@@ -87,6 +103,7 @@ def metric_figure(points: list[tuple[int, float]], name: str, title: str) -> go.
     fig = go.Figure(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers", name=name))
     fig.update_layout(title=title, xaxis_title="step", yaxis_title=name, height=300,
                       margin=dict(l=10, r=10, t=40, b=10), title_font_size=13)  # fmt: skip
+    integer_axis(fig, "xaxis", [p[0] for p in points])
     return fig
 
 
@@ -99,5 +116,6 @@ def class_histogram_figure(counts: tuple[int, ...], class_names: tuple[str, ...]
     fig.add_trace(go.Bar(x=names, y=real_share, name="real", marker_color=COLOURS[0], opacity=0.5))
     fig.update_layout(title="Classes of the samples (domain classifier) vs the real data", yaxis_title="share",
                       barmode="group", height=300, margin=dict(l=10, r=10, t=40, b=10), title_font_size=13,
-                      legend=dict(orientation="h", y=-0.3))  # fmt: skip
+                      legend=dict(orientation="h", y=-0.3),
+                      xaxis=dict(type="category", tickmode="linear"))  # every class named, '0'..'9' too # fmt: skip
     return fig

@@ -112,7 +112,8 @@ class DemoMoment:
 
 
 def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
-    """The moments this server can show: shipped runs and models (offline), then BigGAN when offered."""
+    """The moments this server can show: shipped runs and models (offline), then BigGAN when `hub_models` (the
+    hub models in this machine's cache, which work without a network) has it."""
     moments = []
     if "demo-mnist-dcgan" in shipped:
         moments.append(DemoMoment(
@@ -129,7 +130,7 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
         ))  # fmt: skip
         moments.append(DemoMoment(
             "A sneaker turns into a boot", "explore",
-            {"model": "fashion-mnist", "classes": "7,9", "n": "8", "seed": "3", "truncation": "0.6",
+            {"model": "fashion-mnist", "classes": "7,9", "n": "8", "seed": "3", "truncation": "0.6", "steps": "12",
              "interpolate": "1"},
             "interpolation between two classes and two noise vectors, in 12 steps",
         ))  # fmt: skip
@@ -137,6 +138,6 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
         moments.append(DemoMoment(
             "BigGAN: volcanoes and terriers", "explore",
             {"model": "biggan-deep-128", "classes": "980,202", "n": "8", "seed": "0", "truncation": "0.4"},
-            "DeepMind's BigGAN-deep from TF Hub (downloads about 230 MB on first use)",
+            "DeepMind's BigGAN-deep from TF Hub, from this machine's copy",
         ))  # fmt: skip
     return moments

@@ -12,6 +12,30 @@ import numpy as np
 
 from gan_core import __version__
 from gan_core.errors import PlaygroundError
+from gan_core.words import plural
+
+
+def _load_tensorflow_quietly() -> None:
+    """Import TensorFlow and probe its devices with the C++ start-up lines (oneDNN, CPU features, the failed CUDA
+    probe on a machine without a GPU) kept off the screen; if that fails, they are shown after all."""
+    import tempfile
+
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            sys.stderr.write(sink.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
@@ -41,6 +65,8 @@ def _cmd_import_images(args: argparse.Namespace) -> int:
     if result.usable:
         out = save_dataset_folder(result, Path(args.out), title=args.title, source=str(source))
         print(f"wrote {out} ({result.images.shape[1]}x{result.images.shape[2]}x{result.images.shape[3]})")
+        if result.training_note:
+            print(f"note: {result.training_note}")
     else:
         print(f"error: {result.problem}", file=sys.stderr)
     print(result.report.summary)
@@ -67,7 +93,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from gan_core.run_config import RunConfig
     from gan_core.runs.run import TrainingRun
     from gan_core.runs.state import RunState
-    from gan_core.training.presets import default_run_config
+    from gan_core.training.presets import batch_problem, default_run_config
 
     out = Path(args.out)
     changes = {k: v for k, v in vars(args).items() if k in _TRAIN_FLAGS and v is not None}
@@ -83,9 +109,15 @@ def _cmd_train(args: argparse.Namespace) -> int:
             run = TrainingRun(out)
         print(f"resuming {out} from its latest checkpoint")
     else:
-        info = load_dataset(args.dataset, source=args.source).info
+        data = load_dataset(args.dataset, source=args.source)
+        info = data.info
         print(f"dataset: {info.title} ({info.source.label})")
-        config = default_run_config(info, conditional=args.conditional, source=args.source, **changes)
+        config = default_run_config(info, conditional=args.conditional, source=args.source,
+                                    train_count=data.train_count, **changes)  # fmt: skip
+        problem = batch_problem(config.train.batch_size, data.train_count)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
         run = TrainingRun(out, config)
     run.start()
     last = -1
@@ -124,8 +156,9 @@ def _class_ids(sampler, names: list[str] | None) -> list[int]:
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from gan_core.explore.pipeline import sample_grid
-    from gan_core.render import image_grid, labelled_grid, png_bytes
+    from gan_core.render import image_file_bytes, image_grid, labelled_grid
 
+    image_file_bytes(np.zeros((1, 1, 3), np.uint8), Path(args.out).suffix)  # a bad --out fails before the work
     sampler = _open_model(args)
     classes = _class_ids(sampler, args.classes)
     images = sample_grid(sampler, classes, args.n, args.truncation, args.seed)
@@ -135,10 +168,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         grid = labelled_grid(images, names, columns, scale=max(1, 96 // images.shape[1]))
     else:
         grid = image_grid(images, ncols=columns)
-    Path(args.out).write_bytes(png_bytes(grid))
+    Path(args.out).write_bytes(image_file_bytes(grid, Path(args.out).suffix))
     what = f", classes {', '.join(sampler.info.class_names[c] for c in classes)}" if classes else ""
     step = f"step {sampler.info.step}, " if sampler.info.step is not None else ""
-    print(f"wrote {args.out}: {args.n} samples from {sampler.info.title} ({step}seed {args.seed}, "
+    print(f"wrote {args.out}: {plural(args.n, 'sample')} from {sampler.info.title} ({step}seed {args.seed}, "
           f"truncation {args.truncation}{what})")  # fmt: skip
     return 0
 
@@ -219,11 +252,14 @@ def _cmd_fid(args: argparse.Namespace) -> int:
     return 0
 
 
+_TENSORFLOW_COMMANDS = frozenset({"train", "sample", "interpolate", "evaluate", "fid"})
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
                 "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gan_core.data.import_limits import ImportLimits
+
     parser = argparse.ArgumentParser(prog="python -m gan_core", description="GAN Playground, headless.")
     parser.add_argument("--version", action="version", version=f"gan_core {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -236,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="dataset folder to write (used as --dataset by train)")
     p.add_argument("--size", type=int, choices=(32, 64), default=64, help="square side in pixels (default 64)")
     p.add_argument("--title", help="a name to show in the app (default: the folder name)")
-    p.add_argument("--min-images", type=int, default=16, help="fewest usable images to accept (default 16)")
+    p.add_argument("--min-images", type=int, default=ImportLimits.min_images,
+                   help=f"fewest usable images to keep (default {ImportLimits.min_images})")  # fmt: skip
     p.set_defaults(func=_cmd_import_images)
 
     p = sub.add_parser("train", help="train a DCGAN (same --out again resumes from the latest checkpoint)")
@@ -267,8 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="classes", action="append", help="class name or id (repeat for several)")
     p.add_argument("--n", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--truncation", type=float, default=1.0, help="0.02 (typical) to 1.0 (varied)")
-    p.add_argument("--out", required=True, help="PNG file to write")
+    p.add_argument("--truncation", type=float, default=0.5, help="0.02 (typical) to 1.0 (varied); default 0.5, "
+                   "as in the app")  # fmt: skip
+    p.add_argument("--out", required=True, help="image file to write: .png, .jpg or .webp")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("interpolate", help="an animation from class A to class B (noise and class)")
@@ -304,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not for this screen
     args = build_parser().parse_args(argv)
+    if args.command in _TENSORFLOW_COMMANDS:
+        _load_tensorflow_quietly()
     try:
         return args.func(args)
     except (PlaygroundError, FileNotFoundError, ValueError) as exc:

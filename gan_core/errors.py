@@ -22,3 +22,18 @@ class ImageImportError(PlaygroundError):
 
 class ModelUnavailableError(PlaygroundError):
     """A hub model that cannot be fetched now (offline, not cached, or the hub refused)."""
+
+
+def is_network_failure(exc: BaseException) -> bool:
+    """Whether an exception (or one it wraps) says the network could not be reached: no internet, DNS, refused."""
+    import socket
+    import urllib.error
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib.error.URLError | ConnectionError | socket.gaierror | TimeoutError):
+            return True
+        if "urlopen error" in str(seen) or "Temporary failure in name resolution" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

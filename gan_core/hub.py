@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from gan_core.errors import ModelUnavailableError
+from gan_core.errors import ModelUnavailableError, is_network_failure
 
 
 def is_remote(handle: str) -> bool:
@@ -44,5 +44,10 @@ def load_hub_model(handle: str, offline: bool, what: str):
     try:
         return hub.load(handle)
     except Exception as exc:  # the hub's errors are many (network, format, permissions): one message for all
+        if is_network_failure(exc):
+            raise ModelUnavailableError(
+                f"{what} needs a download from {handle}, and the internet cannot be reached from this machine "
+                "(no connection, or the hub is blocked); the shipped models work offline"
+            ) from exc
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelUnavailableError(f"{what} could not be loaded from {handle} ({first[:200]})") from exc

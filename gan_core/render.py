@@ -41,6 +41,21 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
+def image_file_bytes(image: np.ndarray, suffix: str) -> bytes:
+    """The image encoded as its file name's suffix says (.png, .jpg/.jpeg, .webp); another suffix is refused."""
+    fmt = IMAGE_FORMATS.get(suffix.lower())
+    if fmt is None:
+        raise ValueError(f"cannot write a '{suffix or 'suffix-less'}' file: use one of {', '.join(IMAGE_FORMATS)}")
+    if fmt == "PNG":
+        return png_bytes(image)
+    buf = io.BytesIO()
+    to_pil(image).save(buf, format=fmt, quality=95)
+    return buf.getvalue()
+
+
 def _as_rgb_or_gray(frames: list[np.ndarray]) -> list[np.ndarray]:
     if not frames:
         raise ValueError("no frames to encode")
@@ -81,6 +96,23 @@ def mp4_bytes(frames: list[np.ndarray], fps: float = 5.0) -> bytes:
     h, w = stacked.shape[1:3]
     stacked = np.pad(stacked, ((0, 0), (0, -h % 16), (0, -w % 16), (0, 0)))
     return iio.imwrite("<bytes>", stacked, extension=".mp4", fps=fps, codec="libx264", macro_block_size=16)
+
+
+def zip_of_pngs(images: np.ndarray, names: list[str]) -> bytes:
+    """Each image as its own PNG at its own size, in one zip, for other tools (names: file stems)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:  # PNGs are compressed already
+        for i, (image, name) in enumerate(zip(images, names, strict=True)):
+            stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:40]
+            zf.writestr(f"{i:03d}-{stem}.png", png_bytes(image))
+    return buf.getvalue()
+
+
+def scale_for(side: int, target_px: int) -> int:
+    """The whole-number enlargement that brings an image of `side` pixels to at least `target_px`."""
+    return max(1, -(-target_px // max(1, side)))
 
 
 def labelled_grid(images: np.ndarray, labels: list[str], ncols: int, scale: int = 1) -> np.ndarray:

@@ -6,6 +6,7 @@ from gan_core.bundled_runs import bundled_runs, open_bundled_run
 from gan_core.charts import loss_figure
 from gan_core.classroom import DemoMoment, GalleryCard, demo_moments, gallery, gallery_card
 from gan_core.explore.choices import model_choices
+from pages.ui.kept_state import forget_widget_state
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode
 from pages.ui.resources import pin_board, settings
@@ -26,8 +27,7 @@ def live_snapshot(name: str):
 
 
 def go_to(moment: DemoMoment) -> None:
-    for key in [k for k in st.session_state if str(k).startswith("explore_")]:
-        del st.session_state[key]  # the Explorer reads a link's settings on a fresh visit only
+    forget_widget_state("explore_")  # the Explorer reads a link's settings on a fresh visit only
     if moment.bundle:
         bundle = next(b for b in bundled_runs() if b.name == moment.bundle)
         open_bundled_run(bundle, runs_dir)
@@ -60,7 +60,9 @@ def pinned_view() -> None:
         st.markdown(f"**{card.dataset}** · {card.headline}")
         if card.history.get("step"):
             st.plotly_chart(loss_figure(card.history, height=360), key="pinned-losses")
-    st.button("Unpin", on_click=board.pin, args=(None,), key="unpin")
+    if st.button("Unpin", key="unpin"):
+        board.pin(None)
+        st.rerun(scope="app")
 
 
 def gallery_view() -> None:
@@ -74,7 +76,10 @@ def gallery_view() -> None:
             with column:
                 show_card(card, key="g-")
                 a, b = st.columns(2)
-                a.button("Pin to projector", key=f"pin-{card.name}", on_click=board.pin, args=(card.name,))
+                if a.button("Pin", key=f"pin-{card.name}", icon=":material/push_pin:",
+                            help="Show this run large, for everyone on the Classroom page (the projector)"):
+                    board.pin(card.name)
+                    st.rerun(scope="app")  # the pinned view above is another fragment
                 b.page_link(PAGES["train"], label="Open", query_params={"run": card.name})
 
 
@@ -83,8 +88,8 @@ st.caption(
     "For a lesson: open a demo moment with one click, watch every student's run side by side, and pin one to "
     "the projector. Turn on presenter mode (sidebar, or ?present=1 in the URL) for large type."
 )
-hub = [c.key for c in model_choices(None, settings().limits.heavy_hub_models) if c.kind == "hub"]
-moments = demo_moments([b.name for b in bundled_runs()], [] if settings().offline else hub)
+cached_hub = [c.key for c in model_choices(None, settings().limits.heavy_hub_models) if c.cached]
+moments = demo_moments([b.name for b in bundled_runs()], cached_hub)
 st.subheader("Demo moments")
 for column, moment in zip(st.columns(len(moments) or 1), moments, strict=False):
     with column:
@@ -94,7 +99,7 @@ for column, moment in zip(st.columns(len(moments) or 1), moments, strict=False):
             go_to(moment)
 
 any_live = bool(registry.active())
-st.fragment(pinned_view, run_every=2.0 if any_live else None)()
+st.fragment(pinned_view, run_every=2.0)()  # a pin or unpin from another browser shows within 2 s
 st.subheader("Every run on this server")
 if present:
     with st.expander("Gallery", expanded=True):

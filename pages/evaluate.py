@@ -35,8 +35,11 @@ st.caption(
 
 def choices() -> dict[str, str]:
     """label -> run folder (or FLOOR): shipped runs first, then this server's runs."""
-    found = {f"{b.name} (shipped)": str(b.path) for b in bundled_runs()}
-    found |= {f"{r.name} ({r.state}, step {r.step:,})": str(r.path) for r in list_runs(settings().runs_dir)}
+    shipped = bundled_runs()
+    found = {f"{b.name} (shipped)": str(b.path) for b in shipped}
+    same = {b.name: RunStore(b.path).summary().step for b in shipped}  # an opened demo, not trained on: listed once
+    found |= {f"{r.name} ({r.state}, step {r.step:,})": str(r.path) for r in list_runs(settings().runs_dir)
+              if same.get(r.name) != r.step}  # fmt: skip
     found["Real test images (the floor)"] = FLOOR
     return found
 

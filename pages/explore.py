@@ -1,4 +1,4 @@
-"""Explore: sample a generator by class, truncation and seed; interpolate between classes; export."""
+"""Explore: sample a generator by class, truncation and seed; open one sample; interpolate; export."""
 
 import numpy as np
 import streamlit as st
@@ -6,6 +6,7 @@ import streamlit as st
 from gan_core.errors import PlaygroundError
 from gan_core.explore.choices import model_choices
 from gan_core.explore.classes import AmbiguousClassError, UnknownClassError
+from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import (
     INTERPOLATION_MODES,
     TRUNCATION_STRIP,
@@ -14,31 +15,30 @@ from gan_core.explore.pipeline import (
     truncation_strip,
 )
 from gan_core.explore.samplers import TooManySamplesError
-from gan_core.render import gif_bytes, image_grid, labelled_grid, mp4_bytes, png_bytes, upscale
+from gan_core.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
+from gan_core.words import plural
+from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles, show_frames
+from pages.ui.kept_state import keep_widget_state
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import image_cell_px, presenter_mode
 from pages.ui.resources import explorer_sampler, settings
 
 ensure_app_navigation()
+keep_widget_state(KEPT)  # settings survive a model that failed to load, and a visit to another page
 
 st.title("Explore a generator")
 
 limits = settings().limits
 present = presenter_mode()
 choices = {c.key: c for c in model_choices(settings().runs_dir, limits.heavy_hub_models)}
-params = st.query_params
-if "explore_model" not in st.session_state:  # first visit: a shared link's settings win
-    st.session_state["explore_model"] = params.get("model") if params.get("model") in choices else next(iter(choices))
-    st.session_state["explore_seed"] = int(params.get("seed", 0)) if str(params.get("seed", "0")).isdigit() else 0
-    try:
-        st.session_state["explore_truncation"] = min(1.0, max(0.02, float(params.get("truncation", 0.5))))
-    except ValueError:
-        st.session_state["explore_truncation"] = 0.5
-    count = params.get("n", "16")
-    st.session_state["explore_n"] = int(count) if count.isdigit() else 16
-    st.session_state["explore_classes_from_url"] = params.get("classes", "")
-    st.session_state["explore_autointerpolate"] = params.get("interpolate") == "1"  # a demo moment's link
+state = st.session_state
+if "explore_model" not in state:  # first visit: a shared link's settings win
+    link = ExploreLink.from_params(st.query_params, list(choices), limits.max_samples, limits.max_interpolation_steps)
+    state.update(explore_model=link.model or next(iter(choices)), explore_seed=link.seed, explore_n=link.n,
+                 explore_truncation=link.truncation, explore_steps=link.steps, explore_classes=list(link.classes),
+                 explore_autointerpolate=link.interpolate)  # fmt: skip
 
+picture = st.container() if present else None  # on a projector the picture comes first
 key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label)
 choice = choices[key]
 try:
@@ -49,7 +49,7 @@ except PlaygroundError as exc:
     shipped = [c for c in choices.values() if c.kind == "bundled"]
     if shipped:
         st.info("The shipped models work offline: " + ", ".join(c.title for c in shipped) + ".")
-        st.button(f"Use {shipped[0].title}", on_click=st.session_state.update, kwargs={"explore_model": shipped[0].key})
+        st.button(f"Use {shipped[0].title}", on_click=state.update, kwargs={"explore_model": shipped[0].key})
     st.stop()
 
 info = sampler.info
@@ -57,12 +57,10 @@ st.caption(f"{info.title} · {info.resolution}x{info.resolution} px · noise {in
 
 selected: list[int] = []
 shown: list[int] = []  # the classes the grid takes in turn
+class_count = len(info.class_names)
 if info.conditional:
     catalog = sampler.catalog
-    url_classes = st.session_state.pop("explore_classes_from_url", "")
-    if url_classes is not None and "explore_classes" not in st.session_state:
-        ids = [int(c) for c in url_classes.split(",") if c.strip().isdigit() and int(c) < len(catalog)]
-        st.session_state["explore_classes"] = ids or [0]
+    state["explore_classes"] = [c for c in state.get("explore_classes", []) if c < class_count]  # after a switch
     query = st.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
     if query:
         try:
@@ -73,17 +71,16 @@ if info.conditional:
         except UnknownClassError as exc:
             found = []
             st.warning(str(exc))
-        if found and st.button(f"Add {len(found)} class{'es' if len(found) > 1 else ''}"):
-            st.session_state["explore_classes"] = list(dict.fromkeys(st.session_state["explore_classes"] +
-                                                                     [c.index for c in found]))  # fmt: skip
+        if found and st.button(f"Add {plural(len(found), 'class', 'classes')}"):
+            state["explore_classes"] = list(dict.fromkeys(state["explore_classes"] + [c.index for c in found]))
             st.rerun()
     selected = st.multiselect(
-        "Classes", list(range(len(catalog))), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
+        "Classes", list(range(class_count)), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
         placeholder="every class in turn",
     )
-    if not selected:  # nothing chosen (cleared, or lost with a session's widget state): show every class in turn
-        st.caption(f"No class chosen: the grid takes all {len(catalog):,} classes in turn.")
-    shown = selected or list(range(len(catalog)))
+    if not selected:  # nothing chosen: show every class in turn
+        st.caption(f"No class chosen: the grid takes all {class_count:,} classes in turn.")
+    shown = selected or list(range(class_count))
 
 left, mid, right, reroll = st.columns([3, 2, 2, 1])
 truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
@@ -91,65 +88,65 @@ truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
 seed = mid.number_input("Noise seed", 0, 2**31 - 1, key="explore_seed")
 n = right.number_input("Samples", 1, 1000, key="explore_n",
                        help=f"At most {limits.max_samples} per request on this server.")  # fmt: skip
-reroll.button("Re-roll", help="A new noise seed", on_click=lambda: st.session_state.update(
+reroll.button("Re-roll", help="A new noise seed", on_click=lambda: state.update(
     explore_seed=int(np.random.default_rng().integers(0, 2**31 - 1))))  # fmt: skip
-st.query_params.update(model=key, seed=str(seed), truncation=f"{truncation:g}", n=str(n),
-                       classes=",".join(map(str, selected)))  # fmt: skip
+steps = int(state.get("explore_steps", 8))
+link = ExploreLink(key, tuple(selected), int(seed), float(truncation), int(n), steps)
+st.query_params.update(link.to_params())
 
-grid_png = None
-try:
-    images = sample_grid(sampler, shown, int(n), float(truncation), int(seed), limits.max_samples)
-except TooManySamplesError as exc:
-    st.error(f"{exc}. Lower the sample count.")
-except (PlaygroundError, ValueError) as exc:
-    st.warning(str(exc))
-else:
-    columns = int(np.ceil(np.sqrt(len(images))))
-    scale = max(1, image_cell_px(present) // images.shape[1])
-    if shown:
-        grid = labelled_grid(images, [info.class_names[c] for c in np.resize(shown, len(images))], columns, scale)
+with picture or st.container():
+    try:
+        images = sample_grid(sampler, shown, int(n), float(truncation), int(seed), limits.max_samples)
+    except TooManySamplesError as exc:
+        st.error(f"{exc}. Lower the sample count.")
+    except (PlaygroundError, ValueError) as exc:
+        st.warning(str(exc))
     else:
-        grid = upscale(image_grid(images, ncols=columns), scale)
-    st.image(grid, caption=f"seed {seed} · truncation {truncation:g} · {len(images)} samples")
-    grid_png = png_bytes(grid)
-if grid_png:
-    st.download_button("Download PNG", grid_png, f"{key}-seed{seed}.png", "image/png")
+        names = [info.class_names[c] for c in np.resize(shown, len(images))] if shown else []
+        caption = f"seed {seed} · truncation {truncation:g} · {plural(len(images), 'sample')}"
+        sample_tiles(images, names, caption, image_cell_px(present), link)
+        stem = f"{key.replace(':', '-')}-seed{seed}"
+        columns = int(np.ceil(np.sqrt(len(images))))
+        grid = (labelled_grid(images, names, columns, scale_for(images.shape[1], 128)) if names
+                else upscale(image_grid(images, ncols=columns), scale_for(images.shape[1], 128)))  # fmt: skip
+        d1, d2, _ = st.columns([1, 1, 3])
+        d1.download_button("Download PNG", png_bytes(grid), f"{stem}.png", "image/png", on_click="ignore")
+        d2.download_button("Each sample (zip)", lambda: zip_of_pngs(images, names or ["sample"] * len(images)),
+                           f"{stem}.zip", "application/zip", on_click="ignore",
+                           help="Every sample as its own PNG at the model's resolution, for other tools.")  # fmt: skip
+        picked_sample_panel(sampler, images, shown, link, present)
 
 # On demand: seven more generator calls on every rerun would slow every re-roll on a shared server.
 if st.toggle("Show what truncation does", key="explore_show_strip"):
     strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))  # shown holds a class when needed
-    st.image(upscale(image_grid(strip, ncols=len(strip)), max(1, 96 // strip.shape[1])),
+    st.image(upscale(image_grid(strip, ncols=len(strip)), scale_for(strip.shape[1], 128)),
              caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
              + ": fidelity on the left, variety on the right.")  # fmt: skip
 
 st.subheader("Interpolate")
 a, b = st.columns(2)
-options = list(range(len(info.class_names)))
-label = (lambda i: sampler.catalog.classes[i].label) if info.conditional else str
 class_a = class_b = None
 if info.conditional:
-    ends = selected[:2] if len(selected) >= 2 else [0, min(1, len(options) - 1)]
-    class_a = a.selectbox("From class", options, index=ends[0], format_func=label, key="explore_from")
-    class_b = b.selectbox("To class", options, index=ends[1], format_func=label, key="explore_to")
+    ends = selected[:2] if len(selected) >= 2 else [0, min(1, class_count - 1)]
+    for end_key, end in (("explore_from", ends[0]), ("explore_to", ends[1])):
+        if state.get(end_key) is None or state[end_key] >= class_count:
+            state[end_key] = end
+    label = sampler.catalog.classes.__getitem__
+    class_a = a.selectbox("From class", range(class_count), format_func=lambda i: label(i).label, key="explore_from")
+    class_b = b.selectbox("To class", range(class_count), format_func=lambda i: label(i).label, key="explore_to")
 c1, c2, c3 = st.columns(3)
-steps = c1.slider("Steps", 2, limits.max_interpolation_steps, 8, key="explore_steps")
+steps = c1.slider("Steps", 2, limits.max_interpolation_steps, key="explore_steps")
 mode = c2.radio("What moves", INTERPOLATION_MODES, horizontal=True,
                 format_func={"both": "noise and class", "noise": "noise only", "class": "class only"}.get)  # fmt: skip
 same_noise = c3.checkbox("Same noise at both ends", value=False)
-if st.button("Interpolate", type="primary") or st.session_state.pop("explore_autointerpolate", False):
+if st.button("Interpolate", type="primary") or state.pop("explore_autointerpolate", False):
     try:
         frames = interpolation(sampler, class_a, class_b, int(steps), float(truncation), int(seed), mode, same_noise,
                                limits.max_interpolation_steps)  # fmt: skip
     except (PlaygroundError, ValueError) as exc:
         st.warning(str(exc))
     else:
-        st.session_state["explore_frames"] = (key, upscale(image_grid(frames, ncols=len(frames)), 1), frames)
-saved = st.session_state.get("explore_frames")
+        state["explore_frames"] = (key, frames)
+saved = state.get("explore_frames")
 if saved and saved[0] == key:
-    _, strip_image, frames = saved
-    st.image(upscale(strip_image, max(1, image_cell_px(present) // frames.shape[1])), caption=f"{len(frames)} steps")
-    big = [upscale(f, max(1, 256 // f.shape[0])) for f in frames]
-    d1, d2 = st.columns(2)
-    d1.download_button("Download GIF", lambda: gif_bytes(big, fps=8, hold_last=0), f"{key}-interpolation.gif",
-                       "image/gif")  # encoded when clicked, not on every rerun
-    d2.download_button("Download MP4", lambda: mp4_bytes(big, fps=8), f"{key}-interpolation.mp4", "video/mp4")
+    show_frames(saved[1], key.replace(":", "-"), image_cell_px(present) * 3 // 4)

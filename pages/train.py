@@ -12,10 +12,10 @@ from gan_core.runs.run import ACTIVE_STATES
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.training.config import AUGMENTATIONS, LOSSES
-from gan_core.training.presets import default_run_config
+from gan_core.training.presets import BATCH_SIZES, batch_problem, default_run_config
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names, settings
-from pages.ui.training import current_run, default_run_name, run_registry, session_id, valid_run_name
+from pages.ui.training import current_run, default_run_name, run_registry, session_id, show_run, valid_run_name
 from pages.ui.uploads import upload_panel
 
 ensure_app_navigation()
@@ -25,35 +25,31 @@ registry = run_registry()
 run = current_run()
 
 
-def open_run(name: str | None) -> None:
-    if name:
-        st.query_params["run"] = name
-    else:
-        st.query_params.pop("run", None)
-
-
 def new_run_form() -> None:
     names = list(DATASETS) + own_dataset_names()
     name = st.selectbox(
         "Dataset", names, format_func=lambda n: DATASETS[n].title if n in DATASETS else f"{n} (your images)"
     )
     try:
-        info = dataset(name, "auto").info
+        data = dataset(name, "auto")
     except PlaygroundError as exc:
         st.warning(str(exc))
         return
+    info, train_count = data.info, data.train_count
     st.caption(f"{info.title}: {info.source.label} · {'×'.join(map(str, info.image_shape))} px")
     conditional = st.toggle(
         "Class-conditional", value=False, disabled=not info.class_names,
         help="G gets the class as input and D judges image and class together; you can then ask for a class.",
     )  # fmt: skip
-    base = default_run_config(info, conditional=conditional)
+    base = default_run_config(info, conditional=conditional, train_count=train_count)
     t = base.train
     left, mid, right = st.columns(3)
     limits = settings().limits
     most = limits.max_epochs or 500
     epochs = left.number_input("Epochs", 1, most, min(t.epochs, most))
-    batch = mid.select_slider("Batch size", [16, 32, 64, 128, 256], value=t.batch_size)
+    sizes = [b for b in BATCH_SIZES if b <= train_count] or [BATCH_SIZES[0]]
+    batch = mid.select_slider("Batch size", sizes, value=t.batch_size if t.batch_size in sizes else sizes[-1],
+                              help=f"{train_count:,} training images")  # fmt: skip
     loss = right.selectbox("Loss", LOSSES, index=LOSSES.index(t.loss), help="bce: the TF tutorial's")
     with st.expander("More settings"):
         a, b, c = st.columns(3)
@@ -81,13 +77,13 @@ def new_run_form() -> None:
         st.session_state["run_name_for"] = info.name
         st.session_state["run_name"] = default_run_name(info.name)
     run_name = st.text_input("Run name", key="run_name")
-    problem = valid_run_name(run_name)
+    problem = valid_run_name(run_name) or batch_problem(int(batch), train_count)
     if problem:
         st.caption(f":red[{problem}]")
     if st.button("Start training", type="primary", disabled=bool(problem)):
         config = default_run_config(
-            info, conditional=conditional, spectral_norm=spectral, ema_decay=0.999 if ema else 0.0,
-            epochs=int(epochs), batch_size=int(batch), loss=loss, lr_g=lr_g,
+            info, conditional=conditional, train_count=train_count, spectral_norm=spectral,
+            ema_decay=0.999 if ema else 0.0, epochs=int(epochs), batch_size=int(batch), loss=loss, lr_g=lr_g,
             lr_d=lr_d, beta1=beta1, label_smoothing=smoothing, d_steps=int(d_steps), seed=int(seed),
             diffaugment=tuple(augment), sample_every=int(sample_every), eval_every=int(eval_every),
         )  # fmt: skip
@@ -97,12 +93,12 @@ def new_run_form() -> None:
         except (PlaygroundError, ValueError, OSError) as exc:
             st.error(str(exc))
             return
-        open_run(run_name)
+        show_run(run_name)
         st.rerun()
 
 
 def open_demo(bundle: BundledRun) -> None:
-    open_run(open_bundled_run(bundle, settings().runs_dir).name)
+    show_run(open_bundled_run(bundle, settings().runs_dir).name)
 
 
 def demo_runs() -> None:
@@ -124,7 +120,7 @@ def saved_runs() -> None:
         interrupted = summary.state in ACTIVE_STATES and not registry.is_live(summary.name)
         cols[1].caption(f"{'interrupted (server restarted)' if interrupted else summary.state} at step {summary.step}")
         cols[2].caption(f"checkpoints: {', '.join(map(str, summary.checkpoint_steps[-3:])) or 'none'}")
-        cols[3].button("Open", key=f"open-{summary.name}", on_click=open_run, args=(summary.name,))
+        cols[3].button("Open", key=f"open-{summary.name}", on_click=show_run, args=(summary.name,))
 
 
 def controls() -> None:
@@ -143,19 +139,13 @@ def controls() -> None:
                 st.warning(str(exc))
             st.rerun()
     if cols[3].button("Continue training", disabled=state.active, key="ctl-continue",
-                      help="Resume from the latest checkpoint (a finished run gets more epochs)."):  # fmt: skip
+                      help="From the latest checkpoint; a finished run gets half its epochs again."):  # fmt: skip
         try:
-            if state is RunState.FINISHED:
-                cfg = run.config
-                more = cfg.train.with_changes(epochs=cfg.train.epochs + max(1, cfg.train.epochs // 2))
-                registry.open(run.name, type(cfg)(cfg.model, more, cfg.parent, cfg.created), owner=session_id())
-            else:
-                registry.open(run.name, owner=session_id())
-            registry.start(run.name)
+            registry.continue_run(run.name, owner=session_id())
         except (PlaygroundError, ValueError, OSError) as exc:
             st.warning(str(exc))
         st.rerun()
-    cols[4].button("New run", on_click=open_run, args=(None,), key="ctl-new")
+    cols[4].button("New run", on_click=show_run, args=(None,), key="ctl-new")
 
 
 def dashboard() -> None:
@@ -169,8 +159,8 @@ def dashboard() -> None:
         st.progress(min(1.0, snap.step / snap.total_steps), text=f"step {snap.step:,} of {snap.total_steps:,}")
     m = st.columns(4)
     m[0].metric("Step", f"{snap.step:,}")
-    m[1].metric("Epoch", f"{snap.epoch:.2f} / {run.config.train.epochs}")
-    m[2].metric("Images / s", f"{snap.images_per_sec:.0f}")
+    m[1].metric("Epoch", f"{snap.epoch:.2f} of {run.config.train.epochs}")
+    m[2].metric("Images / s", f"{snap.images_per_sec:.0f}" if snap.state is RunState.RUNNING else "—")
     eta = snap.eta_seconds
     m[3].metric("Time left", f"{int(eta // 60)}m {int(eta % 60):02d}s" if eta is not None else "—")
     left, right = st.columns([3, 2])
@@ -192,7 +182,8 @@ def dashboard() -> None:
 
 def coach(snap) -> None:
     """Plain-language diagnoses of the live signals, each with its evidence and a fix."""
-    found = diagnose(snap.history, [LiveEval.from_row(r) for r in snap.evals], snap.frame_changes)
+    found = diagnose(snap.history, [LiveEval.from_row(r) for r in snap.evals], snap.frame_changes,
+                     train=run.config.train)  # fmt: skip
     for diagnosis in found:
         st.warning(f"**Coach: {diagnosis.title}.** {diagnosis.evidence} *Try:* {diagnosis.fix}")
     if not found and len(snap.history.get("step", ())) >= 200:
@@ -236,10 +227,14 @@ if len(frames) > 1:
         grid = run.store.frame_image(picked)
         st.image(grid[..., 0] if grid.shape[-1] == 1 else grid, width=360)
         d1, d2, d3 = st.columns(3)
-        d1.download_button("Progress GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif")
-        d2.download_button("Progress MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4")
+        # on_click="ignore": no rerun, so a second download clicked right after the first keeps its address
+        d1.download_button("Progress GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif",
+                           on_click="ignore")  # fmt: skip
+        d2.download_button("Progress MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4",
+                           on_click="ignore")  # fmt: skip
         d3.download_button(
             "Whole run (zip)", lambda: report_zip(run.store.dir), f"{run.name}.zip", "application/zip",
+            on_click="ignore",
             help="config with seeds and library versions, metrics CSV, curves, GIF, last grid, generator weights",
         )  # fmt: skip
 
@@ -253,7 +248,11 @@ if checkpoint_steps and not run.state.active:
         lr_g = a.number_input("G learning rate", 1e-5, 1e-2, cfg.lr_g, format="%.5f", key="fork-lr-g")
         lr_d = b.number_input("D learning rate", 1e-5, 1e-2, cfg.lr_d, format="%.5f", key="fork-lr-d")
         loss = c.selectbox("Loss", LOSSES, index=LOSSES.index(cfg.loss), key="fork-loss")
-        epochs = a.number_input("Epochs", 1, 1000, cfg.epochs, key="fork-epochs")
+        history = run.snapshot().history
+        at_epoch = step * history["epoch"][-1] / history["step"][-1] if history.get("step") else 0.0
+        epochs = a.number_input("Total epochs", 1, 1000, max(cfg.epochs, int(at_epoch) + 1), key="fork-epochs",
+                                help=f"Counted from the start of the run, not added: the checkpoint is at epoch "
+                                f"{at_epoch:.1f}.")  # fmt: skip
         fork_name = b.text_input("Fork name", value=f"{run.name[:50]}-fork{step}", key="fork-name")
         if st.button("Fork", disabled=bool(valid_run_name(fork_name))):
             try:
@@ -262,5 +261,5 @@ if checkpoint_steps and not run.state.active:
             except (OSError, ValueError) as exc:
                 st.error(str(exc))
             else:
-                open_run(fork_name)
+                show_run(fork_name)
                 st.rerun()

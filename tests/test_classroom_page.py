@@ -84,3 +84,33 @@ def test_hosted_mode_tells_visitors_the_limits(sandbox, monkeypatch) -> None:
     assert [o for o in at.selectbox[0].options if o.startswith("BigGAN")] == [
         "BigGAN-deep 128x128 · TF Hub, about 230 MB on first use"
     ]
+
+
+def test_the_interpolation_moment_shows_the_steps_its_caption_promises(sandbox) -> None:
+    """Issue 13.9: 'in 12 steps' shows 12."""
+    st.cache_resource.clear()
+    at = classroom()
+    moment = next(b for b in at.button if b.label == "A sneaker turns into a boot")
+    assert any("in 12 steps" in c.value for c in at.caption)
+    moment.click().run()
+    assert not at.exception
+    assert any("12 steps, left to right" in c for e in at.get("image") for c in e.captions)
+
+
+def test_the_biggan_moment_is_offered_only_when_biggan_is_on_this_machine(sandbox, monkeypatch) -> None:
+    """Issue 13.9: a server without the download (offline or not) offers no moment that ends on an error."""
+    import hashlib
+
+    from gan_core.explore.samplers import BIGGAN_HANDLES
+
+    monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "0")  # downloads allowed, but no internet and no copy here
+    monkeypatch.setenv("TFHUB_CACHE_DIR", str(sandbox / "hub"))
+    st.cache_resource.clear()
+    titles = [b.label for b in classroom().button if b.key and b.key.startswith("moment-")]
+    assert not any("BigGAN" in t for t in titles)
+    handle = BIGGAN_HANDLES["biggan-deep-128"][0]
+    copy = sandbox / "hub" / hashlib.sha1(handle.encode()).hexdigest()
+    copy.mkdir(parents=True)
+    (copy / "saved_model.pb").write_bytes(b"stand-in")
+    titles = [b.label for b in classroom().button if b.key and b.key.startswith("moment-")]
+    assert "BigGAN: volcanoes and terriers" in titles

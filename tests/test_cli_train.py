@@ -31,7 +31,7 @@ def test_train_resume_and_sample(image_folder: Path, tmp_path: Path, capsys: pyt
     assert cli_main(args) == 0
     printed = capsys.readouterr().out
     assert "step 2/2" in printed and "d_real" in printed and "d_fake" in printed and "g " in printed
-    assert printed.strip().splitlines()[-1] == "finished 1 epochs (2 steps)"
+    assert printed.strip().splitlines()[-1] == "finished 1 epoch (2 steps)"
     config = json.loads((out / "config.json").read_text())
     assert config["model"]["image_shape"] == [32, 32, 3] and config["train"]["diffaugment"]  # a small set: augmented
 
@@ -42,6 +42,6 @@ def test_train_resume_and_sample(image_folder: Path, tmp_path: Path, capsys: pyt
 
     grid = tmp_path / "grid.png"
     assert cli_main(["sample", "--run", str(out), "--n", "9", "--out", str(grid)]) == 0
-    assert "(step 4, seed 0, truncation 1.0)" in capsys.readouterr().out
+    assert "(step 4, seed 0, truncation 0.5)" in capsys.readouterr().out
     with Image.open(grid) as img:
         assert img.size == (3 * 34 + 2, 3 * 34 + 2)  # 3 x 3 images of 32 px with 2 px gaps

@@ -30,7 +30,8 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
 
 
 def captions(at: AppTest) -> str:
-    return " ".join(caption for element in at.get("image") for caption in element.captions)
+    """Every image caption and caption line on the page."""
+    return " ".join([c for element in at.get("image") for c in element.captions] + [c.value for c in at.caption])
 
 
 def conditional_run() -> str:
@@ -137,3 +138,80 @@ def test_cli_sample_and_interpolate_by_class_name(sandbox, tmp_path, capsys) -> 
     assert "at most 64 per request" in capsys.readouterr().err
     assert cli_main(["sample", "--model", "no-such-model", "--out", str(grid)]) == 1
     assert "no model 'no-such-model'" in capsys.readouterr().err
+
+
+def test_settings_survive_a_model_that_failed_to_load(sandbox) -> None:
+    """Issue 13.1: after BigGAN's offline error, 'Use ...' brings back the link's settings, not the minimums."""
+    at = open_page({"model": "fashion-mnist", "seed": "5", "truncation": "0.8", "n": "9", "classes": "9"})
+    assert "seed 5 · truncation 0.8 · 9 samples" in captions(at)
+    at.selectbox[0].select("biggan-deep-128").run()
+    assert at.error  # offline: the hub model cannot load, and the page stops before the sliders
+    next(b for b in at.button if b.label.startswith("Use ")).click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key="explore_truncation").value == 0.8
+    assert at.number_input(key="explore_seed").value == 5 and at.number_input(key="explore_n").value == 9
+    assert at.multiselect(key="explore_classes").value == [9]
+    assert "seed 5 · truncation 0.8 · 9 samples" in captions(at)
+
+
+def test_settings_survive_a_visit_to_another_page(sandbox) -> None:
+    at = open_page({"model": "fashion-mnist", "seed": "4", "n": "6", "classes": "2,3"})
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/explore.py").run()
+    assert at.number_input(key="explore_seed").value == 4 and at.multiselect(key="explore_classes").value == [2, 3]
+
+
+def test_garbage_in_a_link_falls_back_to_defaults(sandbox) -> None:
+    at = open_page({"model": "../../etc", "seed": "-3", "truncation": "nan", "n": "99999", "classes": "x,2,,99999"})
+    assert not at.exception and not at.error
+    assert at.number_input(key="explore_seed").value == 0 and at.slider(key="explore_truncation").value == 0.5
+    assert at.number_input(key="explore_n").value == MAX_SAMPLES and at.multiselect(key="explore_classes").value == [2]
+
+
+def test_samples_are_large_and_one_opens_to_vary_and_interpolate_from(sandbox) -> None:
+    """Issue 13.15: one tile per sample, at least 160 px; one opens large, varies, interpolates; a zip export."""
+    at = open_page({"model": "fashion-mnist", "seed": "2", "n": "4", "classes": "7"})
+    assert len(at.get("image")) == 4
+    assert "1 sample" not in captions(at) and "4 samples" in captions(at)
+    at.button(key="explore_open_2").click().run()
+    assert not at.exception
+    assert any(m.value.startswith("**Sample 3** · Sneaker") for m in at.markdown)
+    at.button(key="explore_vary").click().run()
+    assert any("seven neighbours" in c for e in at.get("image") for c in e.captions)
+    at.selectbox(key="explore_pick_to").select(9).run()
+    at.button(key="explore_pick_interpolate").click().run()
+    assert not at.exception
+    assert "8 steps, left to right" in captions(at)
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert "Each sample (zip)" in buttons
+
+
+def test_the_sample_zip_holds_each_sample_at_its_own_size() -> None:
+    import io
+    import zipfile
+
+    from gan_core.render import zip_of_pngs
+
+    images = np.random.default_rng(0).integers(0, 256, (3, 28, 28, 3), dtype=np.uint8)
+    data = zip_of_pngs(images, ["Ankle boot", "Bag", "x/../y"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.namelist() == ["000-Ankle_boot.png", "001-Bag.png", "002-x____y.png"]
+        from PIL import Image
+
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(zf.read("001-Bag.png")))), images[1])
+
+
+def test_variations_start_from_the_sample_and_stay_near_it(sandbox) -> None:
+    from gan_core.bundled_runs import CHECKPOINTS_DIR
+    from gan_core.explore.pipeline import grid_noise, variations
+    from gan_core.explore.samplers import RunModelSampler
+
+    sampler = RunModelSampler(CHECKPOINTS_DIR / "cgan-fashion-mnist")
+    grid = sample_grid(sampler, [7], 4, 0.5, 2)
+    noise = grid_noise(sampler, 4, 0.5, 2)[1]
+    near = variations(sampler, noise, 7, 0.5, count=8)
+    assert near.shape[0] == 8 and np.array_equal(near[0], grid[1])
+    far = sample_grid(sampler, [7], 8, 0.5, 99)
+    near_gap = np.abs(near[1:].astype(int) - near[0]).mean()
+    far_gap = np.abs(far.astype(int) - near[0]).mean()
+    assert near_gap < far_gap  # neighbours look more like the sample than fresh samples do

@@ -44,7 +44,7 @@ def test_a_run_evaluates_live_and_keeps_its_best_generator(tmp_path: Path) -> No
     assert (store.dir / BEST_GENERATOR_WEIGHTS).is_file()
     assert len(snap.frame_changes) >= 2 and all(c > 0 for c in snap.frame_changes)
     figure = quality_figure(snap.evals, snap.eval_features, snap.best["step"])
-    assert "N=200" in figure.layout.title.text and len(figure.data) == 2  # FID and classes covered
+    assert "N=200" in figure.layout.title.subtitle.text and len(figure.data) == 2  # FID and classes covered
     store.write_best({"step": 12, "fid": 1.0, "n": 200})  # a best mark beyond the checkpoint resumed from
     store.trim_to(6)  # a resume from step 6 forgets later points, and that mark with its generator
     assert [e["step"] for e in store.read_evals()] == [6]
@@ -122,3 +122,23 @@ def test_fid_rising_after_its_minimum_points_at_the_best_step() -> None:
     found = diagnose(healthy(), evals)
     assert kinds(found) == {"fid_rising"} and "step 400" in found[0].fix
     assert diagnose(healthy(), evals[:3], config=CoachConfig(fid_rise=1.5)) == []  # a smaller rise: not yet
+
+
+def test_the_shipped_hinge_model_is_not_called_wild_and_advice_skips_what_the_run_does() -> None:
+    """Issue 13.10: hinge G loss near 0 is not 'swinging wildly', and nobody is told to set beta1 0.5 twice."""
+    from gan_core.bundled_runs import CHECKPOINTS_DIR
+    from gan_core.runs.store import RunStore
+
+    store = RunStore(CHECKPOINTS_DIR / "cgan-fashion-mnist")
+    rows = store.read_metrics()
+    history = {k: [r[k] for r in rows] for k in ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real",
+                                                 "d_acc_fake")}  # fmt: skip
+    train = store.read_config().train
+    assert train.loss == "hinge" and train.beta1 == 0.5
+    assert "oscillating" not in kinds(diagnose(history, train=train))
+    wild = healthy()
+    wild["g_loss"] = [0.2 if i % 2 else 3.0 for i in range(400)]
+    found = diagnose(wild, train=train)
+    assert kinds(found) == {"oscillating"}
+    assert "beta1" not in found[0].fix and "halve" in found[0].fix
+    assert "beta1 to 0.5" in diagnose(wild, train=train.with_changes(beta1=0.9))[0].fix

@@ -170,10 +170,20 @@ def test_decompression_bombs_are_refused_before_decoding() -> None:
     assert result.report.imported == 2
 
 
-def test_too_few_usable_images_is_a_clear_error(tmp_path: Path) -> None:
-    result = import_images(uploads=[*good_uploads(3), ("bad.png", b"nope")])
+def test_a_few_good_images_are_kept_and_the_report_says_what_training_needs(tmp_path: Path) -> None:
+    """Issue 13.11: 6 good images are kept (they used to be dropped), with what training will need."""
+    result = import_images(uploads=[*good_uploads(6), ("bad.png", b"nope")])
+    assert result.usable and not result.problem
+    assert "6 images kept; training needs at least 8" in result.training_note
+    out = save_dataset_folder(result, tmp_path / "few")
+    assert (out / "dataset.json").is_file()
+    assert "enough to train" in import_images(uploads=good_uploads(20)).training_note
+
+
+def test_too_few_usable_images_for_an_import_that_asks_for_more_is_a_clear_error(tmp_path: Path) -> None:
+    result = import_images(uploads=[*good_uploads(3), ("bad.png", b"nope")], limits=ImportLimits(min_images=16))
     assert not result.usable
-    assert result.problem.startswith("only 3 usable images; at least 16 are needed")
+    assert result.problem.startswith("only 3 usable images; this import asks for at least 16")
     with pytest.raises(ImageImportError, match="only 3 usable images"):
         save_dataset_folder(result, tmp_path / "out")
     assert not (tmp_path / "out").exists()
@@ -217,5 +227,5 @@ def test_cli_import_images_fails_when_nothing_is_usable(tmp_path: Path, capsys: 
     captured = capsys.readouterr()
     assert code == 1
     assert captured.out.strip().splitlines()[-1] == "imported 0 images, skipped 2"
-    assert "at least 16 are needed" in captured.err
+    assert "only 0 usable images; this import asks for at least 1" in captured.err
     assert not (tmp_path / "ds").exists()

@@ -174,7 +174,9 @@ def test_a_new_run_cannot_take_the_name_of_a_saved_run_of_another_model(tmp_path
     registry = RunRegistry(tmp_path / "runs")
     registry.open("taken", tiny_run_config())
     conditional = tiny_run_config(conditional=True)
-    with pytest.raises(PlaygroundError, match="trains another model or dataset; choose another name"):
+    with pytest.raises(PlaygroundError, match="a saved run is already called 'taken'"):
         registry.open("taken", conditional)
-    more_epochs = tiny_run_config(epochs=9)  # the same model: continuing with other settings is fine
-    assert registry.open("taken", more_epochs).config.train.epochs == 9
+    with pytest.raises(PlaygroundError, match="trains another model or dataset; choose another name"):
+        registry.open("taken", conditional, overwrite=True)  # even when asked to replace its settings
+    more_epochs = tiny_run_config(epochs=9)  # the same model: continuing with more epochs is fine, when asked
+    assert registry.open("taken", more_epochs, overwrite=True).config.train.epochs == 9

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import time
 
+import numpy as np
 import pytest
 import streamlit as st
 from conftest import REPO
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from gan_core.runs.state import RunState
@@ -131,3 +134,96 @@ def test_the_coach_and_the_quality_chart_show_on_a_run_that_needs_them(train_pag
     assert "Coach: The discriminator is winning too easily" in advice and "Lower D's learning rate" in advice
     assert "Quality got worse after its best point" in advice and "generator of step 150" in advice
     assert len(at.get("plotly_chart")) == 3  # losses, accuracy and the live quality chart
+
+
+# -- issue 13 -----------------------------------------------------------------------------------------------------
+def start_from_form(at: AppTest, name: str, epochs: int = 1) -> None:
+    at.number_input[0].set_value(epochs).run()
+    at.text_input[0].set_value(name).run()
+    next(b for b in at.button if b.label == "Start training").click().run()
+    assert not at.exception
+
+
+def test_a_training_run_survives_a_visit_to_another_page(train_page: AppTest) -> None:
+    """13.2: the page-switch drops the URL's ?run=; the session still knows its run."""
+    at = train_page
+    start_from_form(at, "stays", epochs=50)
+    run = run_registry().get("stays")
+    try:
+        at.switch_page("pages/explore.py").run()
+        for key in list(at.query_params):
+            del at.query_params[key]  # a browser's page switch leaves no query parameters
+        at.switch_page("pages/train.py").run()
+        assert not at.exception
+        assert any(s.value == "stays" for s in at.subheader)  # the dashboard, not the New-run form
+        assert at.query_params["run"] in ("stays", ["stays"])
+        at.button(key="ctl-new").click().run()
+        assert any(b.label == "Start training" for b in at.button)  # "New run" still leaves it
+    finally:
+        run.stop()
+
+
+def test_a_new_run_named_like_a_saved_one_is_refused_on_the_page(train_page: AppTest) -> None:
+    """13.3: one sentence, and the saved run's config is untouched."""
+    from gan_fixtures import tiny_run_config
+
+    registry = run_registry()
+    registry.open("taken", tiny_run_config(dataset="mnist", epochs=5))
+    before = (registry.runs_dir / "taken" / "config.json").read_text()
+    start_from_form(train_page, "taken")
+    assert "a saved run is already called 'taken'" in train_page.error[0].value
+    assert (registry.runs_dir / "taken" / "config.json").read_text() == before
+
+
+def test_the_first_continue_on_an_opened_demo_trains_and_a_finished_run_shows_no_speed(train_page: AppTest) -> None:
+    """13.7 and 13.13: the shipped demo is 'finished'; one click gives it more epochs and it runs."""
+    at = train_page
+    at.button(key="demo-demo-mnist-dcgan").click().run()
+    assert any(m.value.startswith("**idle** · finished 20 epochs") for m in at.markdown)
+    speed = next(m for m in at.metric if m.label == "Images / s")
+    assert speed.value == "—"
+    at.button(key="ctl-continue").click().run()
+    run = run_registry().get("demo-mnist-dcgan")
+    try:
+        assert run.state is RunState.RUNNING and run.config.train.epochs == 30
+    finally:
+        run.stop(wait=60)
+
+
+def test_a_fork_says_its_epochs_are_a_total_and_opens_saying_it_is_not_trained_yet(train_page: AppTest) -> None:
+    from gan_fixtures import tiny_run_config
+
+    registry = run_registry()
+    run = registry.open("forkme", tiny_run_config(dataset="mnist", epochs=1, batch_size=500, checkpoint_every=0))
+    registry.start("forkme")
+    assert run.join(120) and run.state is RunState.FINISHED, run.snapshot().message
+    at = train_page
+    at.query_params["run"] = "forkme"
+    at.run()
+    epochs = at.number_input(key="fork-epochs")
+    assert epochs.label == "Total epochs" and "not added" in epochs.help and "at epoch 1.0" in epochs.help
+    at.text_input(key="fork-name").set_value("forked").run()
+    next(b for b in at.button if b.label == "Fork").click().run()
+    assert not at.exception
+    assert any(m.value.startswith("**idle** · forked from forkme") and "not trained yet" in m.value
+               for m in at.markdown)  # fmt: skip
+
+
+def test_twenty_imported_images_get_a_batch_that_fits(train_page: AppTest) -> None:
+    """13.4: 20 images at 64 px: the default batch (64 for 64 px) shrinks to 16, and no larger one is offered."""
+    from gan_core.data.own_images import import_images, save_dataset_folder
+    from pages.ui.resources import settings
+
+    rng = np.random.default_rng(1)
+    uploads = []
+    for i in range(20):
+        buf = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(buf, "PNG")
+        uploads.append((f"{i}.png", buf.getvalue()))
+    save_dataset_folder(import_images(uploads=uploads, size=64), settings().datasets_dir / "twenty")
+    at = train_page
+    at.run()
+    at.selectbox[0].select("twenty").run()
+    assert not at.exception
+    assert at.select_slider[0].value == 16 and max(at.select_slider[0].options, key=int) == "16"
+    assert not any(":red[" in c.value for c in at.caption)  # nothing stops the Start button

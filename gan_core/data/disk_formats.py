@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import pickle
+import struct
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -80,3 +82,51 @@ def read_cifar10_dir(folder: Path) -> Arrays:
     train_images = np.concatenate([t[0] for t in train])
     train_labels = np.concatenate([t[1] for t in train])
     return _join((train_images, train_labels), test)
+
+
+# -- completeness: a download that stopped half-way (or left an empty folder) must not count as the dataset --
+def mnist_npz_complete(path: Path) -> bool:
+    """A zip whose central directory (written last) is readable and names the four arrays."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return {"x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy"} <= set(zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _gzip_idx_complete(path: Path, header_bytes: int) -> bool:
+    """The IDX header's dimensions match the gzip trailer's uncompressed size (a cut-off file's trailer won't)."""
+    try:
+        with gzip.open(path, "rb") as f:
+            header = f.read(header_bytes)
+        with open(path, "rb") as raw:
+            raw.seek(-4, 2)
+            (stored_size,) = struct.unpack("<I", raw.read(4))
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return False
+    if len(header) != header_bytes:
+        return False
+    dims = struct.unpack(">" + "I" * ((header_bytes - 4) // 4), header[4:])
+    expected = header_bytes + int(np.prod(dims, dtype=np.int64))
+    return expected % 2**32 == stored_size
+
+
+def fashion_mnist_dir_complete(folder: Path) -> bool:
+    return all(
+        _gzip_idx_complete(folder / f"{prefix}-labels-idx1-ubyte.gz", 8)
+        and _gzip_idx_complete(folder / f"{prefix}-images-idx3-ubyte.gz", 16)
+        for prefix in ("train", "t10k")
+    )
+
+
+def cifar10_dir_complete(folder: Path) -> bool:
+    """Every batch present and ending in pickle's STOP opcode (a cut-off file does not)."""
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        try:
+            with open(folder / name, "rb") as f:
+                f.seek(-1, 2)
+                if f.read(1) != b".":
+                    return False
+        except OSError:
+            return False
+    return True

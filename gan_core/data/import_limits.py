@@ -13,4 +13,7 @@ class ImportLimits:
     max_zip_ratio: float = 100.0  # uncompressed / compressed size of a zip entry; images rarely pass 10
     max_pixels: int = 40_000_000  # width * height of one image, read from its header before decoding
     min_side: int = 8  # smaller images are skipped rather than blown up
-    min_images: int = 16  # fewer usable images than this cannot train anything
+    min_images: int = 1  # fewest usable images an import keeps (the CLI's --min-images); training needs more
+
+
+MIN_TRAINING_IMAGES = 8  # one batch of the Trainer's smallest size (gan_core.training.presets.BATCH_SIZES)

@@ -14,12 +14,13 @@ import numpy as np
 
 from gan_core.atomic_files import atomic_write_bytes, atomic_write_text
 from gan_core.data.image_decode import ImageProblem, decode_image
-from gan_core.data.import_limits import ImportLimits
+from gan_core.data.import_limits import MIN_TRAINING_IMAGES, ImportLimits
 from gan_core.data.safe_zip import ZipRefusedError, read_zip
 from gan_core.data.types import DatasetInfo, DataSource, ImageDataset, SourceKind
 from gan_core.errors import ImageImportError
 from gan_core.render import image_grid, png_bytes
 from gan_core.settings import Settings
+from gan_core.words import plural
 
 FOLDER_FORMAT = "gan-playground/images-v1"
 IMAGE_SIZES = (32, 64)
@@ -75,9 +76,20 @@ class ImportResult:
         if self.usable:
             return ""
         return (
-            f"only {self.report.imported} usable images; at least {self.limits.min_images} are needed to train. "
-            "Add more images (PNG, JPEG, GIF, BMP, TIFF or WebP)."
+            f"only {plural(self.report.imported, 'usable image')}; this import asks for at least "
+            f"{self.limits.min_images}. Add more images (PNG, JPEG, GIF, BMP, TIFF or WebP)."
         )
+
+    @property
+    def training_note(self) -> str:
+        """What training will make of a kept set this size ('' when it is plenty)."""
+        count = self.report.imported
+        if count < MIN_TRAINING_IMAGES:
+            return (f"{plural(count, 'image')} kept; training needs at least {MIN_TRAINING_IMAGES} (one batch of "
+                    "the smallest size): add more before you train on them.")  # fmt: skip
+        if count < 100:
+            return f"{plural(count, 'image')} kept: enough to train, though a GAN learns little from under 100."
+        return ""
 
 
 Upload = tuple[str, bytes]  # (file name, content), as a browser upload gives them

@@ -15,7 +15,7 @@ import numpy as np
 from gan_core.data import disk_formats
 from gan_core.data.disk_formats import Arrays
 from gan_core.data.types import DatasetInfo, DataSource, ImageDataset, SourceKind
-from gan_core.errors import DatasetUnavailableError, UnknownDatasetError
+from gan_core.errors import DatasetUnavailableError, UnknownDatasetError, is_network_failure
 from gan_core.settings import ASSETS_DIR, Settings
 
 Source = Literal["auto", "bundled", "full"]
@@ -35,6 +35,7 @@ class DatasetSpec:
     bundled_file: str | None  # file under gan_core/assets, or None
     cache_paths: tuple[str, ...]  # where Keras caches it, relative to $KERAS_HOME/datasets (first found wins)
     read_cache: Callable[[Path], Arrays]
+    cache_complete: Callable[[Path], bool]  # a whole, readable download (not an empty folder or a cut-off file)
 
 
 DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
@@ -43,20 +44,21 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
         for spec in (
             DatasetSpec(
                 "mnist", "MNIST digits", tuple(str(d) for d in range(10)), (28, 28, 1), 70_000, 11,
-                "mnist.npz", ("mnist.npz",), disk_formats.read_mnist_npz,
+                "mnist.npz", ("mnist.npz",), disk_formats.read_mnist_npz, disk_formats.mnist_npz_complete,
             ),
             DatasetSpec(
                 "fashion_mnist", "Fashion-MNIST",
                 ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
                 (28, 28, 1), 70_000, 30, "fashion_mnist.npz", ("fashion-mnist",), disk_formats.read_fashion_mnist_dir,
+                disk_formats.fashion_mnist_dir_complete,
             ),
             DatasetSpec(
                 "cifar10", "CIFAR-10",
                 ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
                 (32, 32, 3), 60_000, 163, None,
                 ("cifar-10-batches-py-target/cifar-10-batches-py", "cifar-10-batches-py"),
-                disk_formats.read_cifar10_dir,
+                disk_formats.read_cifar10_dir, disk_formats.cifar10_dir_complete,
             ),
         )
     }
@@ -108,9 +110,10 @@ def _bundled_path(spec: DatasetSpec) -> Path | None:
 
 
 def _cached_path(spec: DatasetSpec, settings: Settings) -> Path | None:
+    """The full dataset in the Keras cache, when a complete download is there (first found wins)."""
     for rel in spec.cache_paths:
         path = settings.keras_datasets_dir / rel
-        if path.exists():
+        if path.exists() and spec.cache_complete(path):
             return path
     return None
 
@@ -165,6 +168,11 @@ def _load_full(spec: DatasetSpec, settings: Settings, downloader: Downloader | N
     try:
         arrays = (downloader or download_with_keras)(spec.name)
     except Exception as exc:
+        if is_network_failure(exc):
+            raise DatasetUnavailableError(
+                f"Could not download {spec.title} ({spec.download_mb} MB): the internet cannot be reached from this "
+                f"machine. Use a bundled dataset instead: {offer}."
+            ) from exc
         raise DatasetUnavailableError(
             f"Could not download {spec.title} ({spec.download_mb} MB): {type(exc).__name__}: {exc}. "
             f"Check the internet connection, or use a bundled dataset instead: {offer}."

@@ -72,6 +72,11 @@ class ImageDataset:
     def __len__(self) -> int:
         return len(self.images)
 
+    @property
+    def train_count(self) -> int:
+        """Images a run trains on (those not held out for testing)."""
+        return int(np.count_nonzero(~self.is_test))
+
     def split(self, which: str) -> ImageDataset:
         """The 'train' or 'test' part (a dataset without a test part returns itself for 'train')."""
         if which not in ("train", "test"):

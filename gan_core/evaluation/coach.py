@@ -7,10 +7,15 @@ a recent window, so a diagnosis appears while the pattern lasts and goes away wh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from gan_core.training.config import TrainConfig
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,25 @@ def _recent(values: Sequence[float], window: int) -> np.ndarray:
     return np.asarray(values[-window:], dtype=np.float64)
 
 
-def _d_too_strong(history: dict[str, Sequence[float]], cfg: CoachConfig) -> Diagnosis | None:
+def _advice(*tips: tuple[str, bool]) -> str:
+    """The tips that apply (a run never hears to do what it already does), joined into one sentence."""
+    chosen = [tip for tip, applies in tips if applies]
+    if not chosen:
+        return "Restart from an earlier checkpoint with lower learning rates."
+    text = chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + ", or " + chosen[-1]
+    return text[0].upper() + text[1:] + "."
+
+
+def _swing_scale(g: np.ndarray, loss: str | None) -> float:
+    """What 'a big step-to-step change' is measured against: the loss's own level, but never less than the
+    loss's natural unit (ln 2 for BCE at D's coin flip, the margin 1 for hinge); WGAN critic values have no
+    unit, so their typical size in the window is used."""
+    floor = {"bce": math.log(2), "hinge": 1.0}.get(loss or "bce", float(np.mean(np.abs(g))))
+    return max(abs(float(g.mean())), floor)
+
+
+def _d_too_strong(history: dict[str, Sequence[float]], cfg: CoachConfig, train: TrainConfig | None
+                  ) -> Diagnosis | None:  # fmt: skip
     real, fake = _recent(history.get("d_acc_real", ()), cfg.window), _recent(history.get("d_acc_fake", ()), cfg.window)
     if len(real) < cfg.window or len(fake) < cfg.window:
         return None
@@ -61,7 +84,11 @@ def _d_too_strong(history: dict[str, Sequence[float]], cfg: CoachConfig) -> Diag
         "d_too_strong", "The discriminator is winning too easily",
         f"D's accuracy was above {cfg.d_pinned:.0%} on both real and fake images in {pinned:.0%} of the last "
         f"{len(real)} steps, so G gets almost no useful gradient.",
-        "Lower D's learning rate (e.g. half of G's), add label smoothing (0.1), or turn on DiffAugment.",
+        _advice(
+            ("lower D's learning rate (e.g. half of G's)", True),
+            ("add label smoothing (0.1)", train is None or (train.loss == "bce" and train.label_smoothing == 0)),
+            ("turn on DiffAugment", train is None or not train.diffaugment),
+        ),
     )  # fmt: skip
 
 
@@ -82,22 +109,30 @@ def _g_stalled(history: dict[str, Sequence[float]], frame_changes: Sequence[floa
     )  # fmt: skip
 
 
-def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig) -> Diagnosis | None:
+def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig, train: TrainConfig | None
+                 ) -> Diagnosis | None:  # fmt: skip
     g = _recent(history.get("g_loss", ()), cfg.window)
-    if len(g) < cfg.window or g.mean() <= 0:
+    if len(g) < cfg.window:
         return None
-    swing = float(np.std(np.diff(g)) / g.mean())
+    loss = train.loss if train is not None else None
+    scale = _swing_scale(g, loss)
+    swing = float(np.std(np.diff(g)) / scale)
     if swing < cfg.oscillation:
         return None
+    against = "its mean" if scale == abs(float(g.mean())) else f"its natural scale ({scale:.2f})"
     return Diagnosis(
         "oscillating", "The losses are swinging wildly",
-        f"G loss jumps by {swing:.0%} of its mean from one step to the next over the last {len(g)} steps "
+        f"G loss jumps by {swing:.0%} of {against} from one step to the next over the last {len(g)} steps "
         f"(range {g.min():.2f} to {g.max():.2f}).",
-        "Lower both learning rates (halve them), raise the batch size, or set Adam's beta1 to 0.5.",
+        _advice(
+            ("lower both learning rates (halve them)", True),
+            ("raise the batch size", train is None or train.batch_size < 256),
+            ("set Adam's beta1 to 0.5", train is None or train.beta1 > 0.5),
+        ),
     )  # fmt: skip
 
 
-def _mode_collapse(evals: Sequence[LiveEval], cfg: CoachConfig) -> Diagnosis | None:
+def _mode_collapse(evals: Sequence[LiveEval], cfg: CoachConfig, train: TrainConfig | None) -> Diagnosis | None:
     counted = [e for e in evals if e.covered is not None and e.num_classes]
     if not counted:
         return None
@@ -110,8 +145,11 @@ def _mode_collapse(evals: Sequence[LiveEval], cfg: CoachConfig) -> Diagnosis | N
         "mode_collapse", "Mode collapse: the generator is dropping classes",
         f"Its samples cover {latest.covered} of {latest.num_classes} classes at step {latest.step:,}"
         + (f", down from {best.covered} at step {best.step:,}." if lost > 0 else "."),
-        "Try DiffAugment, a lower learning rate, or a class-conditional model; resume from the checkpoint "
-        "before the drop.",
+        _advice(
+            ("try DiffAugment", train is None or not train.diffaugment),
+            ("a lower learning rate", True),
+            ("a class-conditional model", train is None or not train.conditional),
+        )[:-1] + "; resume from the checkpoint before the drop.",
     )  # fmt: skip
 
 
@@ -136,13 +174,15 @@ def diagnose(
     evals: Sequence[LiveEval] = (),
     frame_changes: Sequence[float] = (),
     config: CoachConfig = CoachConfig(),
+    train: TrainConfig | None = None,
 ) -> list[Diagnosis]:
-    """Every pattern seen in the recent signals, most serious first; [] when training looks healthy."""
+    """Every pattern seen in the recent signals, most serious first; [] when training looks healthy. Given the
+    run's training settings, swings are judged on its loss's scale and the advice leaves out what it already does."""
     found = [
-        _mode_collapse(evals, config),
-        _d_too_strong(history, config),
+        _mode_collapse(evals, config, train),
+        _d_too_strong(history, config, train),
         _g_stalled(history, frame_changes, config),
         _fid_rising(evals, config),
-        _oscillating(history, config),
+        _oscillating(history, config, train),
     ]
     return [d for d in found if d is not None]

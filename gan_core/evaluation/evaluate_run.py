@@ -3,7 +3,7 @@ the Evaluate page and the model-card scripts share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +113,12 @@ def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, e
             float((sampler.discriminator_logits(fresh, fresh_labels) <= 0).mean()),
             len(held), len(fresh),
         )  # fmt: skip
+    if sampler is not None:
+        trained_on = Path(sampler.config.train.dataset).name
+        if trained_on != data.info.name:
+            report = replace(report, warnings=(
+                f"this generator was trained on {trained_on}, not {data.info.title}: its scores measure how unlike "
+                f"{data.info.title} it is, not how well it learned", *report.warnings))  # fmt: skip
     say(1.0, "done")
     shown = min(16, len(fake))
     neighbours = train.images[report.memorisation.index[:shown]] if report.memorisation is not None else fake[:0]

@@ -8,7 +8,7 @@ from pathlib import Path
 from gan_core.bundled_runs import bundled_runs
 from gan_core.errors import ModelUnavailableError
 from gan_core.explore.samplers import BIGGAN_HANDLES, HubBigGANSampler, RunModelSampler, Sampler
-from gan_core.hub import is_remote
+from gan_core.hub import cached_path, is_remote
 from gan_core.runs.store import list_runs
 
 
@@ -19,6 +19,11 @@ class ModelChoice:
     kind: str  # "bundled", "hub" or "run"
     location: str  # a folder, or a TF Hub handle
     note: str = ""  # e.g. the download size
+
+    @property
+    def cached(self) -> bool:
+        """A hub model whose download is in this machine's TF Hub cache (it works offline)."""
+        return self.kind == "hub" and cached_path(self.location) is not None
 
     @property
     def label(self) -> str:

@@ -21,6 +21,11 @@ def grid_classes(classes: list[int], n: int) -> np.ndarray | None:
     return np.resize(np.asarray(classes, np.int64), n) if classes else None
 
 
+def grid_noise(sampler: Sampler, n: int, truncation: float, seed: int) -> np.ndarray:
+    """The noise behind a grid's n samples (row i is sample i's): float32 [n, Z]."""
+    return truncated_noise(n, sampler.info.noise_dim, truncation, seed)
+
+
 def sample_grid(
     sampler: Sampler, classes: list[int], n: int, truncation: float, seed: int, max_samples: int = MAX_SAMPLES
 ) -> np.ndarray:
@@ -28,21 +33,37 @@ def sample_grid(
     check_request(n, max_samples)
     if sampler.info.conditional and not classes:
         raise ValueError(f"{sampler.info.title} is class-conditional: choose at least one class")
-    noise = truncated_noise(n, sampler.info.noise_dim, truncation, seed)
-    return sampler.sample(noise, grid_classes(classes, n), truncation)
+    return sampler.sample(grid_noise(sampler, n, truncation, seed), grid_classes(classes, n), truncation)
+
+
+def variations(sampler: Sampler, noise: np.ndarray, class_id: int | None, truncation: float, count: int = 8,
+               spread: float = 0.3, seed: int = 0) -> np.ndarray:  # fmt: skip
+    """`count` samples of nearby noise around one sample's `noise` (the first is the sample itself): each
+    neighbour adds `spread` x truncation x N(0, 1) per dimension, kept inside the truncated range."""
+    check_request(count)
+    noise = np.asarray(noise, np.float32).reshape(1, -1)
+    rng = np.random.default_rng(seed)
+    nudges = rng.standard_normal((count, noise.shape[1])).astype(np.float32) * spread * truncation
+    nudges[0] = 0.0
+    batch = np.clip(noise + nudges, -2 * truncation, 2 * truncation).astype(np.float32)
+    classes = np.full(count, class_id, np.int64) if sampler.info.conditional and class_id is not None else None
+    if sampler.info.conditional and classes is None:
+        raise ValueError(f"{sampler.info.title} is class-conditional: say which class to vary")
+    return sampler.sample(batch, classes, truncation)
 
 
 def interpolation(sampler: Sampler, class_a: int | None, class_b: int | None, steps: int, truncation: float,
                   seed: int, mode: str = "both", same_noise: bool = False, max_steps: int = MAX_STEPS,
-                  ) -> np.ndarray:  # fmt: skip
+                  start_noise: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """steps images from (noise A, class A) to (noise B, class B): noise by slerp, classes mixed linearly as
-    one-hot vectors (the TF Hub colab's way). mode 'noise' keeps class A; 'class' keeps noise A."""
+    one-hot vectors (the TF Hub colab's way). mode 'noise' keeps class A; 'class' keeps noise A. Noise A is
+    drawn from the seed, or is `start_noise` (a sample picked from a grid); noise B comes from seed + 1."""
     if not 2 <= steps <= max_steps:
         raise ValueError(f"steps must be between 2 and {max_steps}, got {steps}")
     if mode not in INTERPOLATION_MODES:
         raise ValueError(f"mode must be one of {', '.join(INTERPOLATION_MODES)}")
     dim = sampler.info.noise_dim
-    z_a = truncated_noise(1, dim, truncation, seed)[0]
+    z_a = truncated_noise(1, dim, truncation, seed)[0] if start_noise is None else np.asarray(start_noise, np.float32)
     z_b = z_a if same_noise or mode == "class" else truncated_noise(1, dim, truncation, seed + 1)[0]
     noise = interpolate(z_a, z_b, steps, "slerp")
     classes = None

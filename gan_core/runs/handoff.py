@@ -47,7 +47,8 @@ def fork_run(source: Path, step: int, target: Path, **changes: Any) -> RunConfig
     for frame_step, path in store.frames():
         if frame_step <= step:
             shutil.copy2(path, copy.samples_dir / path.name)
-    copy.write_status("idle", step, f"forked from {source.name} at step {step}")
+    copy.write_status("idle", step, f"forked from {source.name} at step {step:,}, not trained yet: continue "
+                      "training to start it")  # fmt: skip
     tmp.rename(target)
     return forked
 

@@ -60,8 +60,10 @@ class RunRegistry:
         self._gone_since: dict[str, float] = {}
         self._watchdog: threading.Thread | None = None
 
-    def open(self, name: str, config: RunConfig | None = None, owner: str = "") -> TrainingRun:
-        """The run called `name`: the live one if this server has it, else a new one (config) or one from disk."""
+    def open(self, name: str, config: RunConfig | None = None, owner: str = "", overwrite: bool = False
+             ) -> TrainingRun:  # fmt: skip
+        """The run called `name`: the live one if this server has it, else a new one (config) or one from disk.
+        A new run never takes a saved run's name; `overwrite` replaces a saved run's config (more epochs)."""
         if config is not None and 0 < self.max_epochs < config.train.epochs:
             raise PlaygroundError(
                 f"{config.train.epochs} epochs is more than this server allows ({self.max_epochs}); "
@@ -75,6 +77,11 @@ class RunRegistry:
                 return run
             existing = self.runs_dir / name / "config.json"
             if config is not None and existing.is_file():
+                if not overwrite:
+                    raise PlaygroundError(
+                        f"a saved run is already called '{name}'; choose another name, or open it from the saved "
+                        "runs to train it on"
+                    )
                 old = RunConfig.read(existing.parent)
                 if (old.model, old.train.dataset) != (config.model, config.train.dataset):
                     raise PlaygroundError(
@@ -137,6 +144,18 @@ class RunRegistry:
 
             self._watchdog = threading.Thread(target=watch, name="run-watchdog", daemon=True)
             self._watchdog.start()
+
+    def continue_run(self, name: str, owner: str = "") -> RunState:
+        """Train a saved run on from its latest checkpoint; one that had finished its epochs gets half as many
+        again (at least one), so that a click always trains."""
+        run = self.open(name, owner=owner)
+        if run.state.active:
+            raise PlaygroundError(f"'{name}' is already training")
+        if run.finished_its_epochs:
+            cfg = run.config
+            more = cfg.train.with_changes(epochs=cfg.train.epochs + max(1, cfg.train.epochs // 2))
+            self.open(name, type(cfg)(cfg.model, more, cfg.parent, cfg.created), owner=owner, overwrite=True)
+        return self.start(name)
 
     def start(self, name: str) -> RunState:
         """Start now if a slot is free, else queue; returns the resulting state."""

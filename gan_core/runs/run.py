@@ -22,6 +22,7 @@ from gan_core.data import ImageDataset, load_dataset
 from gan_core.run_config import RunConfig
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
+from gan_core.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,8 @@ class TrainingRun:
         self._history: dict[str, list[float]] = {k: [r[k] for r in rows if k in r] for k in HISTORY_KEYS}
         last = self.store.read_status()
         self._state = RunState.IDLE
-        self._message = f"last {last['state']} at step {last.get('step', 0)}" if last.get("state") else ""
+        self._last_state = str(last.get("state", ""))  # what the folder says about the run's last start
+        self._message = str(last.get("message", "")) or (f"saved at step {last.get('step', 0):,}" if last else "")
         if last.get("state") in ACTIVE_STATES:  # its folder says it trained: the process that trained it is gone
             self._message = interrupted_message(int(last.get("step", 0)), self.store.checkpoint_steps())
         self._step = int(last.get("step", 0))
@@ -190,6 +192,11 @@ class TrainingRun:
     @property
     def state(self) -> RunState:
         return self._state
+
+    @property
+    def finished_its_epochs(self) -> bool:
+        """Whether the run trained every epoch its config asks for (in this process, or before, by its folder)."""
+        return self._state is RunState.FINISHED or (self._state is RunState.IDLE and self._last_state == "finished")
 
     def snapshot(self) -> RunSnapshot:
         with self._lock:
@@ -348,7 +355,7 @@ class TrainingRun:
             reason = f" ({self._stop_reason})" if self._stop_reason else ""
             self._end("stop", f"stopped at step {step}{reason}; checkpoint saved")
         else:
-            self._end("finish", f"finished {cfg.epochs} epochs ({step} steps)")
+            self._end("finish", f"finished {plural(cfg.epochs, 'epoch')} ({plural(step, 'step')})")
 
     def _save_frame(self, trainer: Any, step: int) -> None:
         preview = trainer.preview()

@@ -46,4 +46,4 @@ def apply_presenter_mode(on: bool) -> None:
 
 def image_cell_px(on: bool) -> int:
     """Pixels per generated image in a grid: larger on a projector."""
-    return 160 if on else 96
+    return 200 if on else 160

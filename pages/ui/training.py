@@ -52,11 +52,23 @@ def default_run_name(dataset: str) -> str:
     return f"{dataset.replace('/', '_')[:24]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
+def show_run(name: str | None) -> None:
+    """Make `name` the run this session's Train page shows (None: the new-run form)."""
+    st.session_state["train_run"] = name
+    if name:
+        st.query_params["run"] = name
+    else:
+        st.query_params.pop("run", None)
+
+
 def current_run() -> TrainingRun | None:
-    """The run this page shows: named in the URL (?run=NAME), so a reload finds it again."""
-    name = st.query_params.get("run")
+    """The run this page shows: named in the URL (?run=NAME), so a reload finds it again, or else the one this
+    session showed last (a visit to another page drops the URL's parameters)."""
+    name = st.query_params.get("run") or st.session_state.get("train_run")
     if not name or valid_run_name(name):
         return None
+    st.session_state["train_run"] = name
+    st.query_params["run"] = name
     registry = run_registry()
     run = registry.get(name)
     if run is not None:
@@ -66,5 +78,7 @@ def current_run() -> TrainingRun | None:
             run = registry.open(name, owner=session_id())
         except (OSError, ValueError) as exc:
             st.error(f"Could not open run '{name}': {exc}")
-            return None
+            run = None
+    if run is None:
+        st.session_state.pop("train_run", None)
     return run

@@ -1,0 +1,90 @@
+"""The Explorer's pictures: sample tiles a person can open, the opened sample's panel, interpolation strips."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gan_core.explore.link import ExploreLink
+from gan_core.explore.pipeline import grid_noise, interpolation, variations
+from gan_core.explore.samplers import Sampler
+from gan_core.render import gif_bytes, image_grid, mp4_bytes, scale_for, upscale
+from gan_core.words import plural
+
+# The page's widget keys whose values outlive a failed model load or a visit to another page.
+KEPT = ("explore_model", "explore_seed", "explore_truncation", "explore_n", "explore_classes", "explore_from",
+        "explore_to", "explore_steps", "explore_show_strip")  # fmt: skip
+WRAP = 8  # frames per row of an interpolation strip
+
+
+def _pick(index: int, link: ExploreLink) -> None:
+    st.session_state.update(explore_picked=index, explore_picked_for=link)
+
+
+def sample_tiles(images: np.ndarray, names: list[str], caption: str, cell_px: int, link: ExploreLink) -> None:
+    """Every sample large enough to see, each with a button that opens it."""
+    per_row = min(WRAP, int(np.ceil(np.sqrt(len(images)))))
+    factor = scale_for(images.shape[1], cell_px)
+    for start in range(0, len(images), per_row):
+        for i, column in enumerate(st.columns(per_row), start=start):
+            if i < len(images):
+                column.image(upscale(images[i], factor), caption=names[i] if names else None, width="stretch")
+                column.button("Open", key=f"explore_open_{i}", type="tertiary", icon=":material/zoom_in:",
+                              on_click=_pick, args=(i, link), help=f"Sample {i + 1}: see it large, vary it, "
+                              "or interpolate from it")  # fmt: skip
+    st.caption(caption)
+
+
+def show_frames(frames: np.ndarray, stem: str, cell_px: int, key: str = "frames") -> None:
+    """An interpolation, wrapped into rows of WRAP frames, with GIF and MP4 downloads."""
+    strip = image_grid(frames, ncols=min(WRAP, len(frames)))
+    st.image(upscale(strip, scale_for(frames.shape[1], cell_px)), caption=f"{plural(len(frames), 'step')}, "
+             "left to right, row by row")  # fmt: skip
+    big = [upscale(f, scale_for(f.shape[0], 256)) for f in frames]
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button("Download GIF", lambda: gif_bytes(big, fps=8, hold_last=0), f"{stem}-interpolation.gif",
+                       "image/gif", on_click="ignore", key=f"{key}-gif")  # encoded when clicked, not on every rerun
+    d2.download_button("Download MP4", lambda: mp4_bytes(big, fps=8), f"{stem}-interpolation.mp4", "video/mp4",
+                       on_click="ignore", key=f"{key}-mp4")  # fmt: skip
+
+
+def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], link: ExploreLink,
+                        present: bool) -> None:  # fmt: skip
+    """The opened sample, large: vary it (nearby noise) or interpolate from it to another class or noise."""
+    state = st.session_state
+    index = state.get("explore_picked")
+    if index is None or state.get("explore_picked_for") != link or index >= len(images):
+        return  # nothing opened, or the grid changed since
+    info = sampler.info
+    class_id = int(np.resize(shown, link.n)[index]) if shown else None
+    noise = grid_noise(sampler, link.n, link.truncation, link.seed)[index]
+    what = f" · {info.class_names[class_id]}" if class_id is not None else ""
+    with st.container(border=True):
+        left, right = st.columns([2, 3])
+        left.image(upscale(images[index], scale_for(images.shape[1], 320)), caption=f"sample {index + 1}{what}")
+        with right:
+            st.markdown(f"**Sample {index + 1}**{what} · seed {link.seed} · truncation {link.truncation:g}")
+            target = None
+            if class_id is not None:
+                target = st.selectbox("Interpolate to class", range(len(info.class_names)),
+                                      index=shown[(shown.index(class_id) + 1) % len(shown)],
+                                      format_func=lambda i: info.class_names[i], key="explore_pick_to")  # fmt: skip
+            b1, b2, b3 = st.columns(3)
+            if b1.button("Vary it", key="explore_vary", help="Eight samples of nearby noise, this one first"):
+                state["explore_pick_result"] = (link, index, "vary",
+                                                variations(sampler, noise, class_id, link.truncation, 8))  # fmt: skip
+            if b2.button("Interpolate from it", key="explore_pick_interpolate",
+                         help=f"{link.steps} steps from this sample to new noise" + (" and the chosen class"
+                                                                                     if target is not None else "")):
+                frames = interpolation(sampler, class_id, target, link.steps, link.truncation, link.seed,
+                                       start_noise=noise, max_steps=max(link.steps, 2))  # fmt: skip
+                state["explore_pick_result"] = (link, index, "interpolate", frames)
+            b3.button("Close", key="explore_close", on_click=state.pop, args=("explore_picked", None))
+        result = state.get("explore_pick_result")
+        if result and result[:2] == (link, index):
+            cell = 128 if present else 96
+            if result[2] == "vary":
+                st.image(upscale(image_grid(result[3], ncols=WRAP), scale_for(images.shape[1], cell)),
+                         caption="nearby noise: this sample first, then seven neighbours")  # fmt: skip
+            else:
+                show_frames(result[3], f"sample{index + 1}", cell, key="pick-frames")
