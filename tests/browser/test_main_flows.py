@@ -47,6 +47,8 @@ def test_uploading_a_mixed_zip_keeps_the_good_images(page, server_url: str, new_
     page.get_by_text(re.compile(r"imported 20 images, skipped 2")).wait_for(timeout=30_000)
     page.get_by_text(re.compile(r"outside\.png: path escapes the target folder")).wait_for(timeout=10_000)
     page.get_by_text(re.compile(r"broken\.jpg: not an image")).wait_for(timeout=10_000)
+    page.get_by_test_id("stSelectbox").first.click()  # issue 13.13: listed at once, no reload needed
+    page.get_by_role("option", name="my_images (your images)").wait_for(timeout=10_000)
     assert_no_exception(page)
 
 
@@ -76,6 +78,13 @@ def test_a_short_training_run_updates_its_chart_live(page, server_url: str) -> N
         timeout=300_000,
     )  # the page was not reloaded: the fragment's timer moved it (steps are slow on a loaded 2-core CI box)
     assert "browser-run" in page.url
+    nav = page.get_by_test_id("stSidebarNav")  # issue 13.2: a page switch drops ?run=; the run is still shown
+    nav.get_by_role("link", name="Explore").click()
+    page.get_by_text("Interpolate").first.wait_for(timeout=60_000)
+    nav.get_by_role("link", name="Train").click()
+    page.get_by_role("heading", name="browser-run").wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"step [0-9,]+ of")).first.wait_for(timeout=60_000)
+    assert "run=browser-run" in page.url
     page.get_by_role("button", name="Stop").click()
     page.get_by_text(re.compile(r"stopped at step \d+; checkpoint saved")).wait_for(timeout=30_000)
     assert_no_exception(page)
@@ -96,7 +105,8 @@ def _grid_source(browser, url: str) -> str:
         caption.wait_for(timeout=60_000)
         wait_for_app_idle(page)
         assert_no_exception(page)
-        return page.get_by_test_id("stImage").first.locator("img").get_attribute("src")
+        images = page.get_by_test_id("stImage").locator("img")
+        return " ".join(images.nth(i).get_attribute("src") for i in range(images.count()))  # one per sample
     finally:
         context.close()
 
