@@ -43,15 +43,20 @@ def server_command(port: int, app: Path | None = None) -> list[str]:
     ]  # fmt: skip
 
 
+def pinned(command: list[str], cpus: str | None) -> list[str]:
+    """The command run on the given CPUs only (`taskset -c`), so a benchmark's client cannot share them."""
+    return ["taskset", "-c", cpus, *command] if cpus else command
+
+
 def start_server(
     env: dict[str, str] | None = None, log: Path | None = None, timeout: float = 60, app: Path | None = None,
-    port: int | None = None,
+    port: int | None = None, cpus: str | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """Start the app (default: app.py) and return the process and its URL once the health check answers."""
     port = port or free_port()
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
     proc = subprocess.Popen(
-        server_command(port, app), cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+        pinned(server_command(port, app), cpus), cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=out
     )
     if log:
         out.close()  # the child has its own descriptor
@@ -92,5 +97,14 @@ def streamlit_server(
         stop_server(proc)
 
 
-def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def launch_chromium(playwright, cpus: str | None = None):
+    """Debian's Chromium; with `cpus`, it and every process it starts run on those CPUs only."""
+    executable = CHROMIUM
+    if cpus:
+        import tempfile
+
+        wrapper = Path(tempfile.mkdtemp(prefix="chromium-pinned-")) / "chromium"
+        wrapper.write_text(f'#!/bin/sh\nexec taskset -c {cpus} {CHROMIUM} "$@"\n')
+        wrapper.chmod(0o755)
+        executable = wrapper
+    return playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-MAX_POINTS = 2_000  # long runs are thinned for the chart; the metric log keeps every step
+MAX_POINTS = 300  # points per line: a chart is a few hundred pixels wide (the metric log keeps every step); more
+# only costs the server time and bandwidth on every live update (bench/watching.py)
 
 LOSSES = {"d_loss_real": "D loss on real", "d_loss_fake": "D loss on fake", "g_loss": "G loss"}
 ACCURACIES = {"d_acc_real": "D accuracy on real", "d_acc_fake": "D accuracy on fake"}
@@ -20,12 +21,15 @@ COLOURS = ("#1f77b4", "#17becf", "#d62728")
 
 
 def smooth(values: tuple[float, ...], span: int) -> np.ndarray:
-    """An exponential moving average over about `span` steps (a trend line over noisy per-step values)."""
-    out = np.empty(len(values))
-    alpha, level = 2.0 / (span + 1), values[0] if values else 0.0
-    for i, v in enumerate(values):
-        level = alpha * v + (1 - alpha) * level
-        out[i] = level
+    """An exponential moving average over about `span` steps (a trend line over noisy per-step values), started
+    at the first value: y[i] = a x[i] + (1 - a) y[i-1], a = 2 / (span + 1)."""
+    from scipy.signal import lfilter
+
+    x = np.asarray(values, np.float64)
+    if not len(x):
+        return x
+    alpha = 2.0 / (span + 1)
+    out, _ = lfilter([alpha], [1.0, alpha - 1.0], x, zi=[(1.0 - alpha) * x[0]])
     return out
 
 

@@ -198,7 +198,8 @@ class TrainingRun:
         """Whether the run trained every epoch its config asks for (in this process, or before, by its folder)."""
         return self._state is RunState.FINISHED or (self._state is RunState.IDLE and self._last_state == "finished")
 
-    def snapshot(self) -> RunSnapshot:
+    def snapshot(self, with_history: bool = True) -> RunSnapshot:
+        """The run now; without the per-step history (a copy of every step's metrics) for a status line."""
         with self._lock:
             return RunSnapshot(
                 name=self.name,
@@ -209,7 +210,7 @@ class TrainingRun:
                 steps_per_epoch=self._steps_per_epoch,
                 images_per_sec=self._ips,
                 batch_size=self.config.train.batch_size,
-                history={k: tuple(v) for k, v in self._history.items()},
+                history={k: tuple(v) for k, v in self._history.items()} if with_history else {},
                 frame=self._frame,
                 frame_step=self._frame_step,
                 checkpoint_steps=self.store.checkpoint_steps(),
@@ -328,6 +329,7 @@ class TrainingRun:
                 "images_per_sec": round(rate, 2),
                 "epoch": step / steps_per_epoch,
                 "seconds": round(seconds, 3),
+                "time": round(time.time(), 3),  # wall clock (as TensorBoard's wall_time): when the step ended
             }
             pending.append(row)
             with self._lock:
