@@ -118,3 +118,12 @@ def test_script_runs_leave_keras_alone_for_the_training_threads(sandbox, monkeyp
     at.switch_page("pages/train.py").run()  # two script runs, each followed by Streamlit's cleanup
     assert not at.exception
     assert Probe().name != before  # Keras still counts names where it left off: its state was not wiped
+
+
+def test_the_import_panel_offers_what_the_clis_min_images_does(app: AppTest) -> None:
+    """Issue 13.11: the app keeps a few good images by default and lets a person ask for more, as the CLI does."""
+    from gan_core.data.import_limits import ImportLimits
+
+    app.switch_page("pages/datasets.py").run()
+    fewest = app.number_input(key="datasets-min")
+    assert fewest.value == ImportLimits().min_images == 1 and "--min-images" in fewest.help

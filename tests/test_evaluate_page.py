@@ -62,3 +62,16 @@ def test_a_runs_quality_by_step_live_points_and_checkpoint_sweep(sandbox) -> Non
     next(b for b in at.button if b.label == "Score every kept checkpoint").click().run()
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_an_opened_demo_is_listed_once_until_it_trains_on(sandbox) -> None:
+    """Issue 13.13: the shipped demo and its untouched copy in the workspace are one generator."""
+    from gan_core.bundled_runs import bundled_runs, open_bundled_run
+
+    demo = next(b for b in bundled_runs() if b.name == "demo-mnist-dcgan")
+    copy = open_bundled_run(demo, Settings.from_env().runs_dir)
+    at = open_page(sandbox)
+    assert [o for o in at.selectbox[0].options if o.startswith("demo-mnist-dcgan")] == ["demo-mnist-dcgan (shipped)"]
+    (copy / "status.json").write_text('{"state": "stopped", "step": 5700, "message": "stopped"}\n')
+    at = open_page(sandbox)  # trained on: now it is a generator of its own
+    assert len([o for o in at.selectbox[0].options if o.startswith("demo-mnist-dcgan")]) == 2
