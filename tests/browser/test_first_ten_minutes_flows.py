@@ -76,14 +76,15 @@ def test_a_second_download_right_after_the_first_arrives(browser, server_url: st
     try:
         gif = page.get_by_role("button", name="Progress GIF")
         gif.wait_for(timeout=60_000)
-        buttons = [gif, page.get_by_role("button", name="Progress MP4"), page.get_by_role("button", name="Whole run (zip)")]
-        for button in buttons:
+        others = [page.get_by_role("button", name=name) for name in ("Progress MP4", "Whole run (zip)")]
+        for button in [gif, *others]:
             button.click()  # at once: while an earlier click's rerun (if any) is still under way
         for _ in range(120):
             if len(downloads) == 3:
                 break
             page.wait_for_timeout(500)
-        assert sorted(d.suggested_filename for d in downloads) == [f"demo-mnist-dcgan.{x}" for x in ("gif", "mp4", "zip")]
+        names = sorted(d.suggested_filename for d in downloads)
+        assert names == [f"demo-mnist-dcgan.{suffix}" for suffix in ("gif", "mp4", "zip")]
         assert all(d.failure() is None for d in downloads)
     finally:
         context.close()
