@@ -65,10 +65,19 @@ def _figure(history: dict[str, tuple[float, ...]], series: dict[str, str], title
     return fig
 
 
+SHORT_LOSSES = {"d_loss_real": "D real", "d_loss_fake": "D fake", "g_loss": "G"}  # a narrow card's legend
+
+
 def loss_figure(history: dict[str, tuple[float, ...]], height: int = 300) -> go.Figure:
-    """The three losses against step (a gallery card asks for a shorter one)."""
-    fig = _figure(history, LOSSES, "Losses", "loss")
+    """The three losses against step (a gallery card asks for a shorter one, with a legend that fits one line)."""
+    compact = height < 300
+    fig = _figure(history, SHORT_LOSSES if compact else LOSSES, "" if compact else "Losses", "loss")
     fig.update_layout(height=height)
+    if compact:  # a narrow card: the series named in their colours on one line above the plot, not a legend
+        fig.update_layout(showlegend=False, margin=dict(t=30))
+        for i, (colour, label) in enumerate(zip(COLOURS, SHORT_LOSSES.values(), strict=False)):
+            fig.add_annotation(text=f"<b>{label}</b>", font=dict(color=colour, size=12), showarrow=False,
+                               xref="paper", yref="paper", x=i / 3, y=1.0, xanchor="left", yanchor="bottom")
     return fig
 
 

@@ -190,3 +190,6 @@ def test_charts_use_whole_numbers_and_name_every_class() -> None:
     assert quality.layout.yaxis2.dtick == 1 and len(quality.layout.title.text) <= 40
     digits = class_histogram_figure(tuple(range(10)), tuple(str(d) for d in range(10)), [0.1] * 10)
     assert digits.layout.xaxis.type == "category"  # '0'..'9' as names, not a numeric axis labelled 0 and 5
+    card = loss_figure(one, height=220)  # a gallery card: a one-line key, no legend to wrap over the axis titles
+    assert card.layout.showlegend is False and [a.text for a in card.layout.annotations] == ["<b>D real</b>",
+                                                                                            "<b>D fake</b>", "<b>G</b>"]

@@ -55,13 +55,11 @@ class RunSnapshot:
     eval_features: str = ""  # the features the live FID uses (named on its chart)
     frame_changes: tuple[float, ...] = ()  # mean pixel change between the last few sample grids
     best: dict[str, Any] | None = None  # the step with the lowest live FID, whose generator the run kept
+    logged_epoch: float = 0.0  # the epoch of the last logged step (a run read from disk, not started here)
 
     @property
     def epoch(self) -> float:
-        if self.steps_per_epoch:
-            return self.step / self.steps_per_epoch
-        epochs = self.history.get("epoch", ())
-        return float(epochs[-1]) if epochs else 0.0  # a run read from disk, not started in this process
+        return self.step / self.steps_per_epoch if self.steps_per_epoch else self.logged_epoch
 
     @property
     def eta_seconds(self) -> float | None:
@@ -218,6 +216,7 @@ class TrainingRun:
                 eval_features=self._eval_features,
                 frame_changes=tuple(self._frame_changes[-4:]),
                 best=self._best,
+                logged_epoch=float(self._history["epoch"][-1]) if self._history["epoch"] else 0.0,
             )
 
     # -- the training thread ----------------------------------------------------------------------------------
