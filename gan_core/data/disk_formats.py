@@ -130,3 +130,12 @@ def cifar10_dir_complete(folder: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def no_cache(path: Path) -> Arrays:
+    """For a dataset that only ships bundled (nothing is ever downloaded into a cache)."""
+    raise FileNotFoundError(f"nothing of this dataset is ever cached at {path}")
+
+
+def no_cache_complete(path: Path) -> bool:
+    return False

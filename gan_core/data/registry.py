@@ -30,7 +30,7 @@ class DatasetSpec:
     title: str
     class_names: tuple[str, ...]
     image_shape: tuple[int, int, int]
-    full_count: int  # images in the full dataset (train + test)
+    full_count: int  # images in the full dataset (train + test); 0: the bundled set is the whole dataset
     download_mb: int  # size of the one-time download
     bundled_file: str | None  # file under gan_core/assets, or None
     cache_paths: tuple[str, ...]  # where Keras caches it, relative to $KERAS_HOME/datasets (first found wins)
@@ -59,6 +59,11 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
                 (32, 32, 3), 60_000, 163, None,
                 ("cifar-10-batches-py-target/cifar-10-batches-py", "cifar-10-batches-py"),
                 disk_formats.read_cifar10_dir, disk_formats.cifar10_dir_complete,
+            ),
+            DatasetSpec(
+                "emoji", "Emoji",
+                ("faces", "flags", "animals", "food", "vehicles", "people", "hands", "clothing"),
+                (32, 32, 3), 0, 0, "emoji.npz", (), disk_formats.no_cache, disk_formats.no_cache_complete,
             ),
         )
     }
@@ -90,13 +95,14 @@ class DatasetStatus:
         if self.cached_path is not None:
             return f"full dataset, downloaded, {self.spec.full_count:,} images"
         if self.bundled_count:
-            return f"bundled subset, {self.bundled_count:,} images"
+            whole = "" if self.spec.full_count else " (the whole dataset)"
+            return f"bundled{' subset' if self.spec.full_count else ''}, {self.bundled_count:,} images{whole}"
         return "not on this machine"
 
     @property
     def alternative(self) -> str:
         """What else could be had: the full set by download, or nothing more."""
-        if self.cached_path is not None:
+        if self.cached_path is not None or not self.spec.full_count:
             return ""
         verb = "downloadable with internet" if self.offline else "downloadable"
         return f"full dataset ({self.spec.full_count:,} images, {self.spec.download_mb} MB) {verb}"
@@ -150,7 +156,8 @@ def _dataset(spec: DatasetSpec, arrays: Arrays, kind: SourceKind, detail: str) -
 
 def _load_bundled(spec: DatasetSpec, path: Path) -> ImageDataset:
     with np.load(path, allow_pickle=False) as f:
-        arrays = (f["images"][..., None], f["labels"], f["is_test"])
+        images = f["images"]
+        arrays = (images if images.ndim == 4 else images[..., None], f["labels"], f["is_test"])  # colour or grey
         detail = str(f["source"])
     return _dataset(spec, arrays, SourceKind.BUNDLED, detail)
 
@@ -204,4 +211,6 @@ def load_dataset(
         return _load_bundled(spec, bundled)
     if source not in ("auto", "full"):
         raise ValueError(f"source must be 'auto', 'bundled' or 'full', not {source!r}")
+    if not spec.full_count:
+        raise DatasetUnavailableError(f"{spec.title} has no larger download: the bundled set is the whole dataset.")
     return _load_full(spec, settings, downloader)

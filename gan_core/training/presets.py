@@ -13,7 +13,7 @@ LIVE_EVAL_EVERY = 200  # steps between live FID points: about 0.3 s each, under 
 SMALL_IMAGE_BATCH = 32  # 28x28 images: MNIST, Fashion-MNIST
 LARGE_IMAGE_BATCH = 64  # 32x32 and 64x64 images: CIFAR-10, your own
 DEFAULT_EMA_DECAY = 0.999  # with a warm-up, so short runs benefit too (gan_core.training.engine)
-SMALL_DATASET = 2_000  # below this many images, DiffAugment on both real and fake pays off (Zhao et al. 2020)
+SMALL_DATASET = 5_000  # below this many images DiffAugment on real and fake pays off (Zhao et al. 2020, CIFAR at 10%)
 BATCH_SIZES = (MIN_TRAINING_IMAGES, 16, 32, 64, 128, 256)  # what the Train page offers
 
 

@@ -1,0 +1,143 @@
+"""The bundled colour dataset `emoji` (issue 14): its loader, and the build script on a tiny fake npm package."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO
+from PIL import Image
+
+from gan_core.data import dataset_status, load_dataset
+from gan_core.errors import DatasetUnavailableError
+
+
+def build_script():
+    spec = importlib.util.spec_from_file_location("build_emoji_dataset", REPO / "scripts" / "build_emoji_dataset.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_set_has_every_class_on_both_sides_of_its_split() -> None:
+    data = load_dataset("emoji")
+    assert data.info.image_shape == (32, 32, 3) and data.images.dtype == np.uint8
+    assert data.info.class_names == ("faces", "flags", "animals", "food", "vehicles", "people", "hands", "clothing")
+    train, test = data.split("train"), data.split("test")
+    train_counts = np.bincount(train.labels, minlength=8)
+    test_counts = np.bincount(test.labels, minlength=8)
+    assert (train_counts >= 80).all() and (test_counts >= 8).all()
+    assert 0.08 <= len(test) / len(data) <= 0.12
+    assert len({img.tobytes() for img in data.images}) == len(data)  # no exact duplicates
+    assert len(data.info.source.detail) and "CC-BY 4.0" in data.info.source.detail
+
+
+def test_no_picture_is_empty_and_no_transparency_is_left() -> None:
+    images = load_dataset("emoji").images.astype(np.int16)
+    white = (images == 255).all(axis=-1)
+    assert not white.all(axis=(1, 2)).any()  # every picture has something on it
+    assert (images.reshape(len(images), -1).std(axis=1) > 10).all()
+    corners = images[:, [0, 0, -1, -1], [0, -1, 0, -1]]  # the background: one plain colour where nothing is drawn
+    assert (corners >= 200).mean() > 0.5
+
+
+def test_emoji_is_the_whole_dataset_and_lists_like_the_others(capsys) -> None:
+    from gan_core.cli import main as cli_main
+
+    status = dataset_status("emoji")
+    assert status.summary == "bundled, 2,606 images (the whole dataset)" and status.alternative == ""
+    with pytest.raises(DatasetUnavailableError, match="no larger download"):
+        load_dataset("emoji", source="full")
+    assert cli_main(["datasets"]) == 0
+    assert "emoji          Emoji          bundled, 2,606 images (the whole dataset)" in capsys.readouterr().out
+
+
+def _png(rgba: tuple[int, int, int, int], mode: str = "RGBA") -> bytes:
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    image.paste(Image.new("RGBA", (32, 32), rgba), (16, 16))
+    buf = io.BytesIO()
+    (image if mode == "RGBA" else image.convert(mode)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def fake_package(path: Path) -> Path:
+    """A tarball laid out as emoji-datasource-google: emoji.json and img/google/64/*.png, in three modes."""
+    catalogue = [
+        {"name": "GRINNING FACE", "image": "a.png", "category": "Smileys & Emotion", "subcategory": "face-smiling",
+         "has_img_google": True},
+        {"name": "FLAG X", "image": "b.png", "category": "Flags", "subcategory": "country-flag",
+         "has_img_google": True},
+        {"name": "KEYCAP", "image": "c.png", "category": "Symbols", "subcategory": "keycap", "has_img_google": True},
+        {"name": "WAVING HAND", "image": "d.png", "category": "People & Body", "subcategory": "hand-fingers-open",
+         "has_img_google": True, "skin_variations": {"1F3FB": {"image": "d-1.png", "has_img_google": True},
+                                                     "1F3FF": {"image": "d-5.png", "has_img_google": False}}},
+        {"name": "SAME FACE AGAIN", "image": "e.png", "category": "Smileys & Emotion", "subcategory": "face-smiling",
+         "has_img_google": True},
+    ]  # fmt: skip
+    files = {"a.png": _png((250, 200, 0, 255)), "b.png": _png((200, 0, 0, 255), "P"),
+             "c.png": _png((0, 0, 200, 255)), "d.png": _png((240, 190, 120, 255), "LA"),
+             "d-1.png": _png((250, 220, 180, 255)), "e.png": _png((250, 200, 0, 255))}  # fmt: skip
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in {"package/emoji.json": json.dumps(catalogue).encode(),
+                           **{f"package/img/google/64/{k}": v for k, v in files.items()}}.items():  # fmt: skip
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_the_build_script_groups_flattens_dedupes_and_splits(tmp_path: Path) -> None:
+    script = build_script()
+    assert script.class_of("face-smiling") == 0 and script.class_of("keycap") is None
+    with tarfile.open(fake_package(tmp_path / "emoji-datasource-google-0.tgz")) as tar:
+        pictures = script.read_package(tar, "google")
+    names = [name for _, _, name in pictures]
+    assert names == ["GRINNING FACE [google]", "FLAG X [google]", "WAVING HAND [google]",
+                     "WAVING HAND (1F3FB) [google]", "SAME FACE AGAIN [google]"]  # keycap left out, one tone missing
+    assert all(p.shape == (32, 32, 3) for p, _, _ in pictures)
+    face = pictures[0][0]
+    assert tuple(face[0, 0]) == (255, 255, 255) and tuple(face[16, 16]) == (250, 200, 0)  # on white, no alpha
+    arrays = script.build(pictures, per_class=10)
+    assert len(arrays["labels"]) == 4  # the second face is an exact copy of the first
+    assert list(arrays["labels"]) == sorted(arrays["labels"])
+    assert arrays["is_test"].sum() == 3  # one held out of each class (at least one)
+    capped = script.build(pictures, per_class=1)
+    assert np.bincount(capped["labels"]).max() == 1
+
+
+def test_colour_training_runs_real_steps_on_emoji_offline(sandbox, tmp_path: Path) -> None:
+    """The 32x32x3 DCGAN path (CIFAR-10's shape) trains on the bundled colour set, with no download."""
+    from gan_core.runs.run import TrainingRun
+    from gan_core.runs.state import RunState
+    from gan_core.training.presets import default_run_config
+
+    data = load_dataset("emoji")
+    config = default_run_config(data.info, epochs=1, batch_size=16, sample_every=2, train_count=data.train_count)
+    assert config.model.image_shape == (32, 32, 3) and config.train.diffaugment  # a small set: augmented
+
+    def first_128(cfg):
+        part = data.split("train")
+        return type(part)(part.images[:128], part.labels[:128], part.is_test[:128], part.info)
+
+    run = TrainingRun(tmp_path / "colour", config, data_loader=first_128)
+    run.start()
+    assert run.join(300) and run.state is RunState.FINISHED, run.snapshot().message
+    snap = run.snapshot()
+    assert snap.step == 8 and snap.frame.shape[-1] == 3  # a colour sample grid
+    assert snap.frame.std(axis=-1).mean() > 0  # not grey: the channels differ
+
+
+def test_the_cli_trains_on_emoji_with_no_download(sandbox, tmp_path: Path, capsys) -> None:
+    from gan_core.cli import main as cli_main
+
+    out = tmp_path / "emoji-run"
+    code = cli_main(["train", "--dataset", "emoji", "--out", str(out), "--epochs", "1", "--batch-size", "64",
+                     "--eval-every", "0", "--log-every", "100"])  # fmt: skip
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "dataset: Emoji (bundled" in printed.out and "finished 1 epoch (36 steps)" in printed.out
