@@ -15,8 +15,6 @@ from gan_core.atomic_files import atomic_write_text
 from gan_core.runs.run import ACTIVE_STATES, HISTORY_KEYS, RunSnapshot
 from gan_core.runs.store import RunStore, list_runs
 
-LiveLookup = Callable[[str], RunSnapshot | None]  # a run's live snapshot when this server trains it, else None
-
 
 @dataclass(frozen=True)
 class GalleryCard:
@@ -74,9 +72,18 @@ def gallery_card(run_dir: Path, live: RunSnapshot | None = None) -> GalleryCard:
     )  # fmt: skip
 
 
-def gallery(runs_dir: Path, live: LiveLookup = lambda name: None, limit: int = 48) -> list[GalleryCard]:
-    """Every run on the server, newest first (at most `limit`)."""
-    return [gallery_card(s.path, live(s.name)) for s in list_runs(runs_dir)[:limit]]
+def gallery(runs_dir: Path, card: Callable[[Path], GalleryCard] = gallery_card, limit: int = 48
+            ) -> list[GalleryCard]:  # fmt: skip
+    """Every run on the server, newest first (at most `limit`); `card` makes each (the app's looks up live
+    snapshots and caches cards read from disk)."""
+    return [card(s.path) for s in list_runs(runs_dir)[:limit]]
+
+
+def folder_stamp(run_dir: Path) -> tuple[float, ...]:
+    """When the files a card is read from last changed: a card read from disk stays valid while this does."""
+    store = RunStore(run_dir)
+    paths = (store.status_path, store.metrics_path, store.evals_path, store.best_path, store.samples_dir)
+    return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
 
 
 class PinBoard:
@@ -133,6 +140,19 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
             {"model": "fashion-mnist", "classes": "7,9", "n": "8", "seed": "3", "truncation": "0.6", "steps": "12",
              "interpolate": "1"},
             "interpolation between two classes and two noise vectors, in 12 steps",
+        ))  # fmt: skip
+    if "cgan-emoji" in shipped:
+        moments.append(DemoMoment(
+            "Emoji on demand", "explore",
+            {"model": "emoji", "classes": ",".join(str(c) for c in range(8)), "n": "16", "seed": "1",
+             "truncation": "0.5"},
+            "the shipped class-conditional colour model: two emoji of each of its eight classes",
+        ))  # fmt: skip
+        moments.append(DemoMoment(
+            "An animal turns into food", "explore",
+            {"model": "emoji", "classes": "2,3", "n": "8", "seed": "5", "truncation": "0.5", "steps": "12",
+             "interpolate": "1"},
+            "the colour model walks from the animals class to the food class, in 12 steps",
         ))  # fmt: skip
     if "biggan-deep-128" in hub_models:
         moments.append(DemoMoment(

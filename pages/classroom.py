@@ -1,10 +1,12 @@
 """Classroom: one-click demo moments, every run on the server side by side, and the run pinned to the projector."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from gan_core.bundled_runs import bundled_runs, open_bundled_run
 from gan_core.charts import loss_figure
-from gan_core.classroom import DemoMoment, GalleryCard, demo_moments, gallery, gallery_card
+from gan_core.classroom import DemoMoment, GalleryCard, demo_moments, folder_stamp, gallery, gallery_card
 from gan_core.explore.choices import model_choices
 from pages.ui.kept_state import forget_widget_state
 from pages.ui.navigation import ensure_app_navigation
@@ -21,9 +23,18 @@ board = pin_board()
 runs_dir = settings().runs_dir
 
 
-def live_snapshot(name: str):
-    run = registry.get(name)
-    return run.snapshot() if run is not None and run.state.active else None
+@st.cache_data(max_entries=128, show_spinner=False)
+def saved_card(folder: str, stamp: tuple[float, ...]) -> GalleryCard:
+    """A card read from a run folder, read again only when the folder changed (every viewer polls it)."""
+    return gallery_card(Path(folder))
+
+
+def card_for(folder: Path) -> GalleryCard:
+    """From the live snapshot when this server trains the run, else from its folder (cached)."""
+    run = registry.get(folder.name)
+    if run is not None and run.state.active:
+        return gallery_card(folder, run.snapshot())
+    return saved_card(str(folder), folder_stamp(folder))
 
 
 def go_to(moment: DemoMoment) -> None:
@@ -49,7 +60,7 @@ def pinned_view() -> None:
     if not name or not (runs_dir / name / "config.json").is_file():
         st.caption("No run is pinned. Pin one from the gallery below and it shows here, large, for everyone.")
         return
-    card = gallery_card(runs_dir / name, live_snapshot(name))
+    card = card_for(runs_dir / name)
     st.subheader(f":material/push_pin: {card.name}")
     left, right = st.columns([2, 3])
     with left:
@@ -66,7 +77,7 @@ def pinned_view() -> None:
 
 
 def gallery_view() -> None:
-    cards = gallery(runs_dir, live_snapshot)
+    cards = gallery(runs_dir, card_for)
     if not cards:
         st.caption("No runs on this server yet. Each student starts one on the Train page, named as they like.")
         return

@@ -106,11 +106,15 @@ with picture or st.container():
         caption = f"seed {seed} · truncation {truncation:g} · {plural(len(images), 'sample')}"
         sample_tiles(images, names, caption, image_cell_px(present), link)
         stem = f"{key.replace(':', '-')}-seed{seed}"
-        columns = int(np.ceil(np.sqrt(len(images))))
-        grid = (labelled_grid(images, names, columns, scale_for(images.shape[1], 128)) if names
-                else upscale(image_grid(images, ncols=columns), scale_for(images.shape[1], 128)))  # fmt: skip
+        columns, factor = int(np.ceil(np.sqrt(len(images)))), scale_for(images.shape[1], 128)
+
+        def grid_png() -> bytes:  # encoded when clicked, not on every rerun of a shared server
+            grid = labelled_grid(images, names, columns, factor) if names else upscale(image_grid(images, columns),
+                                                                                      factor)  # fmt: skip
+            return png_bytes(grid)
+
         d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button("Download PNG", png_bytes(grid), f"{stem}.png", "image/png", on_click="ignore")
+        d1.download_button("Download PNG", grid_png, f"{stem}.png", "image/png", on_click="ignore")
         d2.download_button("Each sample (zip)", lambda: zip_of_pngs(images, names or ["sample"] * len(images)),
                            f"{stem}.zip", "application/zip", on_click="ignore",
                            help="Every sample as its own PNG at the model's resolution, for other tools.")  # fmt: skip

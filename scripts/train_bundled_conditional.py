@@ -66,6 +66,38 @@ def class_accuracy(bundle: Path, dataset: str, n_per_class: int = 100, truncatio
     return float((predicted == labels).mean()), per_class
 
 
+def memorisation(bundle: Path, dataset: str, n: int = 1000, seed: int = 0) -> str:
+    """Does it copy? Each sample's pixel distance to its nearest training image, beside the same for held-out real
+    images (which cannot be copies): quantiles of both, and the share of samples nearer than nearly all of those."""
+    from gan_core.evaluation.diversity import nearest_training_images
+    from gan_core.evaluation.evaluate_run import generate
+    from gan_core.run_sampler import RunSampler
+
+    data = load_dataset(dataset, source="bundled")
+    train, test = data.split("train"), data.split("test")
+    fake = generate(RunSampler(bundle), n, seed)
+    samples = nearest_training_images(fake, train.images).distance
+    held = nearest_training_images(test.images, train.images).distance
+    cut = float(np.quantile(held, 0.05))
+    quantiles = (0.05, 0.25, 0.5, 0.75, 0.95)
+    row = lambda values: " | ".join(f"{np.quantile(values, q):.0f}" for q in quantiles)  # noqa: E731
+    near = float((samples < cut).mean())
+    verdict = ("it does not copy: its samples sit as far from the training set as unseen real images do"
+               if np.median(samples) >= 0.8 * np.median(held) and near <= 0.10 else
+               "some samples sit closer to a training image than unseen real images do: look at the nearest "
+               "neighbours on the Evaluate page before calling them new")  # fmt: skip
+    return f"""Memorisation: the pixel distance (L2 over 0..255 values) from each of {n:,} samples to its nearest training
+image, beside the same for the {len(test):,} held-out real images, which the model never saw:
+
+| | 5% | 25% | median | 75% | 95% |
+|---|---|---|---|---|---|
+| samples | {row(samples)} |
+| held-out real images | {row(held)} |
+
+{near:.1%} of the samples are nearer to a training image than 95% of the held-out images are ({cut:.0f}): {verdict}.
+"""
+
+
 def model_card(run: Path, bundle: Path, dataset: str) -> str:
     from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
 
@@ -112,6 +144,7 @@ Trained by this project with `scripts/train_bundled_conditional.py {dataset}`, t
 | Class fidelity | {accuracy:.1%} of 1,000 samples at truncation 0.5 are classified as the requested class by the shipped {info.title} classifier ({per}) |
 | Shipped as | float16 weights of {'the average of G (training on starts G from it) and D' if t.ema_decay else 'G and D'} (`weights.npz`), the metric log, sample grids |
 
+{memorisation(bundle, dataset)}
 Evaluation at N=1,000 against 1,000 random training images on the features of {result.report.features} (compare only
 at equal N and features; the demo DCGAN's card uses the same protocol):
 

@@ -114,3 +114,20 @@ def test_the_biggan_moment_is_offered_only_when_biggan_is_on_this_machine(sandbo
     (copy / "saved_model.pb").write_bytes(b"stand-in")
     titles = [b.label for b in classroom().button if b.key and b.key.startswith("moment-")]
     assert "BigGAN: volcanoes and terriers" in titles
+
+
+def test_a_card_read_from_disk_is_stale_only_when_its_folder_changed(workspace_with_runs) -> None:
+    """The pinned view polls every 2 s for every viewer: a saved run's card is read again only after a change."""
+    import os
+    import time
+
+    from gan_core.classroom import folder_stamp
+    from gan_core.runs.store import RunStore
+
+    folder = workspace_with_runs / "alice-digits"
+    before = folder_stamp(folder)
+    assert folder_stamp(folder) == before
+    time.sleep(0.01)
+    RunStore(folder).append_metrics([{"step": 99}])
+    os.utime(folder / "metrics.jsonl")
+    assert folder_stamp(folder) != before

@@ -228,3 +228,18 @@ def test_twenty_imported_images_get_a_batch_that_fits(train_page: AppTest) -> No
     assert not at.exception
     assert at.select_slider[0].value == 16 and max(at.select_slider[0].options, key=int) == "16"
     assert not any(":red[" in c.value for c in at.caption)  # nothing stops the Start button
+
+
+def test_the_train_page_starts_a_colour_run_on_emoji_offline(train_page: AppTest) -> None:
+    """Issue 14: the 32x32x3 path trains on the bundled colour set from the page, with no download."""
+    at = train_page
+    at.selectbox[0].select("emoji").run()
+    assert any("Emoji: bundled" in c.value and "32×32×3 px" in c.value for c in at.caption)
+    at.toggle[0].set_value(True).run()  # class-conditional: emoji has labels
+    start_from_form(at, "colour-run")
+    run = run_registry().get("colour-run")
+    try:
+        wait_for_step(run, 2, timeout=300)
+        assert run.config.model.image_shape == (32, 32, 3) and run.config.model.conditional
+    finally:
+        run.stop(wait=60)
