@@ -52,7 +52,8 @@ def test_demo_moments_open_the_shipped_run_and_models_offline(sandbox) -> None:
     st.cache_resource.clear()
     at = classroom()
     titles = [b.label for b in at.button if b.key and b.key.startswith("moment-")]
-    assert titles == ["A GAN that learned digits", "Clothes on demand", "A sneaker turns into a boot"]  # offline
+    assert titles == ["A GAN that learned digits", "Clothes on demand", "A sneaker turns into a boot",
+                      "Emoji on demand", "An animal turns into food"]  # offline  # fmt: skip
     next(b for b in at.button if b.label == "A GAN that learned digits").click().run()
     assert not at.exception
     assert (sandbox / "workspace" / "runs" / "demo-mnist-dcgan" / "config.json").is_file()  # copied, opened

@@ -56,3 +56,14 @@ def test_report_zip_has_everything_a_report_needs(parent: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(archive.read("metrics.csv").decode())))
     assert [int(r["step"]) for r in rows] == list(range(1, 9)) and float(rows[-1]["seconds"]) > 0
     assert b"D loss on real" in archive.read("loss_curves.html")
+
+
+def test_a_fork_between_relative_paths_resumes(parent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's workspace defaults to '.', so its run folders are relative: the fork's checkpoint state must
+    still find the copied checkpoint."""
+    monkeypatch.chdir(parent.parent)
+    fork_run(Path(parent.name), 4, Path("relative-child"), epochs=3)
+    child = TrainingRun(Path("relative-child"), data_loader=synthetic_loader)
+    child.start()
+    assert child.join(120) and child.state is RunState.FINISHED, child.snapshot().message
+    assert child.snapshot().history["step"][:5] == (1, 2, 3, 4, 5)

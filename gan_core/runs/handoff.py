@@ -24,6 +24,7 @@ def fork_run(source: Path, step: int, target: Path, **changes: Any) -> RunConfig
     """A new run folder that starts from `source`'s checkpoint at `step`, with changed training settings."""
     import tensorflow as tf
 
+    source, target = source.resolve(), target.resolve()  # the checkpoint state must not hold a relative path
     store = RunStore(source)
     if step not in store.checkpoint_steps():
         raise ValueError(f"{source.name} has no checkpoint at step {step}; saved: {store.checkpoint_steps()}")
