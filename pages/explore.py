@@ -49,8 +49,10 @@ except PlaygroundError as exc:
     shipped = [c for c in choices.values() if c.kind == "bundled"]
     if shipped:
         st.info("The shipped models work offline: " + ", ".join(c.title for c in shipped) + ".")
-        st.button(f"Use {shipped[0].title}", on_click=state.update, kwargs={"explore_model": shipped[0].key})
+        back = choices.get(state.get("explore_loaded", ""), shipped[0])  # the model you came from, if any
+        st.button(f"Use {back.title}", on_click=state.update, kwargs={"explore_model": back.key})
     st.stop()
+state["explore_loaded"] = key
 
 info = sampler.info
 st.caption(f"{info.title} · {info.resolution}x{info.resolution} px · noise {info.noise_dim}-d · {info.source}")

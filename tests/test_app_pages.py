@@ -35,6 +35,7 @@ def test_home_lists_datasets_with_their_sources(app: AppTest) -> None:
         ["MNIST digits", "bundled subset, 10,000 images"],
         ["Fashion-MNIST", "bundled subset, 10,000 images"],
         ["CIFAR-10", "not on this machine"],
+        ["Emoji", "bundled, 2,606 images (the whole dataset)"],
     ]
     assert "downloadable with internet" in rows[2][2]
 
@@ -42,7 +43,7 @@ def test_home_lists_datasets_with_their_sources(app: AppTest) -> None:
 def test_sidebar_says_what_the_app_runs_on(app: AppTest) -> None:
     text = sidebar_text(app)
     tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"  # other tests may have loaded it
-    assert "2 bundled datasets" in text and "offline (downloads off)" in text and f"TensorFlow: {tf_state}" in text
+    assert "3 bundled datasets" in text and "offline (downloads off)" in text and f"TensorFlow: {tf_state}" in text
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -58,7 +58,7 @@ def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
 
 
 def test_with_no_class_chosen_the_grid_takes_every_class_in_turn(sandbox) -> None:
-    at = open_page()
+    at = open_page({"model": "fashion-mnist"})
     at.multiselect(key="explore_classes").set_value([]).run()
     at.toggle(key="explore_show_strip").set_value(True).run()
     assert not at.exception and not at.warning  # the grid and the truncation strip still draw
@@ -146,7 +146,9 @@ def test_settings_survive_a_model_that_failed_to_load(sandbox) -> None:
     assert "seed 5 · truncation 0.8 · 9 samples" in captions(at)
     at.selectbox[0].select("biggan-deep-128").run()
     assert at.error  # offline: the hub model cannot load, and the page stops before the sliders
-    next(b for b in at.button if b.label.startswith("Use ")).click().run()
+    back = next(b for b in at.button if b.label.startswith("Use "))
+    assert back.label.startswith("Use Class-conditional Fashion-MNIST generator")  # where the person came from
+    back.click().run()
     assert not at.exception and not at.error
     assert at.slider(key="explore_truncation").value == 0.8
     assert at.number_input(key="explore_seed").value == 5 and at.number_input(key="explore_n").value == 9
