@@ -29,7 +29,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import subprocess
+import sys
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -37,6 +37,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_bundled_datasets import fetch_tarball  # the sibling script: npm pack, or a folder of tarballs
 
 ASSETS = Path(__file__).resolve().parents[1] / "gan_core" / "assets"
 PACKAGES = {"emoji-datasource-google": "google", "emoji-datasource-twitter": "twitter"}  # npm package -> art set
@@ -132,16 +135,6 @@ def build(pictures: Iterable[tuple[np.ndarray, int, str]], seed: int = 0, per_cl
         "is_test": is_test,
         "names": np.array([name for _, _, name in kept]),
     }
-
-
-def fetch_tarball(package: str, workdir: Path, source_dir: Path | None) -> Path:
-    if source_dir is not None:
-        found = sorted(source_dir.glob(f"{package}-*.tgz"))
-        if not found:
-            raise SystemExit(f"no {package}-*.tgz in {source_dir}")
-        return found[-1]
-    out = subprocess.run(["npm", "pack", package], cwd=workdir, check=True, capture_output=True, text=True)
-    return workdir / out.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
