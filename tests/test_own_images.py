@@ -177,6 +177,10 @@ def test_a_few_good_images_are_kept_and_the_report_says_what_training_needs(tmp_
     assert "6 images kept; training needs at least 8" in result.training_note
     out = save_dataset_folder(result, tmp_path / "few")
     assert (out / "dataset.json").is_file()
+    before = (out / "images.npz").read_bytes()
+    with pytest.raises(ImageImportError, match=r"a dataset is already saved as 'few' .*; choose another name"):
+        save_dataset_folder(import_images(uploads=good_uploads(9)), out)  # a second import under the same name
+    assert (out / "images.npz").read_bytes() == before  # nothing lost
     assert "enough to train" in import_images(uploads=good_uploads(20)).training_note
 
 

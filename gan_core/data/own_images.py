@@ -190,6 +190,8 @@ def save_dataset_folder(result: ImportResult, out: Path, title: str | None = Non
     """Write images.npz, preview.png and dataset.json (last, so a half-written folder never looks complete)."""
     if not result.usable:
         raise ImageImportError(result.problem)
+    if (out / "dataset.json").is_file():  # an earlier import: never replaced without a word
+        raise ImageImportError(f"a dataset is already saved as '{out.name}' ({out}); choose another name")
     out.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     np.savez_compressed(buf, images=result.images, names=np.asarray(result.names))

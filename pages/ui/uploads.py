@@ -8,6 +8,7 @@ import streamlit as st
 
 from gan_core.data.import_limits import ImportLimits
 from gan_core.data.own_images import import_images, save_dataset_folder
+from gan_core.errors import ImageImportError
 from pages.ui.images import show_grid
 from pages.ui.resources import settings
 
@@ -26,7 +27,11 @@ def _import(key: str, uploads: list, title: str, size: int, min_images: int) -> 
     report = {"ok": result.usable, "summary": result.report.summary, "problem": result.problem,
               "lines": result.report.lines(), "note": result.training_note, "saved": "", "preview": None}  # fmt: skip
     if result.usable:
-        out = save_dataset_folder(result, settings().datasets_dir / folder_name, title=title, source="upload")
+        try:
+            out = save_dataset_folder(result, settings().datasets_dir / folder_name, title=title, source="upload")
+        except ImageImportError as exc:
+            st.error(str(exc))
+            return
         report.update(saved=f"Saved to {out}; it is now in the dataset lists as '{folder_name} (your images)'.",
                       preview=result.images[:32], folder=folder_name)  # fmt: skip
     st.session_state[f"{key}-report"] = report
