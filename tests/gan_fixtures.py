@@ -41,3 +41,18 @@ def synthetic_loader(config: RunConfig) -> ImageDataset:
 
 def run_dir(tmp_path: Path, name: str = "run") -> Path:
     return tmp_path / "runs" / name
+
+
+def random_png_uploads(n: int, side: int = 64, seed: int = 0) -> list[tuple[str, bytes]]:
+    """n noise pictures as (file name, PNG bytes), as a browser upload gives them."""
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    uploads = []
+    for i in range(n):
+        buf = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8)).save(buf, "PNG")
+        uploads.append((f"{i}.png", buf.getvalue()))
+    return uploads

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import subprocess
 import sys
 import urllib.error
 from pathlib import Path
 
-import numpy as np
 import pytest
 from conftest import REPO
-from gan_fixtures import synthetic_loader, tiny_run_config
+from gan_fixtures import random_png_uploads, synthetic_loader, tiny_run_config
 from PIL import Image
 
 from gan_core.cli import main as cli_main
@@ -29,12 +27,7 @@ from gan_core.settings import Settings
 @pytest.fixture
 def twenty_big_images(tmp_path: Path, sandbox: Path) -> Path:
     """20 imported images at 64 px: fewer than one batch of the 64 px default."""
-    rng = np.random.default_rng(0)
-    uploads = []
-    for i in range(20):
-        buf = io.BytesIO()
-        Image.fromarray(rng.integers(0, 256, (70, 70, 3), dtype=np.uint8)).save(buf, "PNG")
-        uploads.append((f"{i}.png", buf.getvalue()))
+    uploads = random_png_uploads(20, side=70)
     return save_dataset_folder(import_images(uploads=uploads, size=64), Settings.from_env().datasets_dir / "twenty")
 
 

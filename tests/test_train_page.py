@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import time
 
-import numpy as np
 import pytest
 import streamlit as st
 from conftest import REPO
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from gan_core.runs.state import RunState
@@ -212,16 +209,13 @@ def test_a_fork_says_its_epochs_are_a_total_and_opens_saying_it_is_not_trained_y
 
 def test_twenty_imported_images_get_a_batch_that_fits(train_page: AppTest) -> None:
     """13.4: 20 images at 64 px: the default batch (64 for 64 px) shrinks to 16, and no larger one is offered."""
+    from gan_fixtures import random_png_uploads
+
     from gan_core.data.own_images import import_images, save_dataset_folder
     from pages.ui.resources import settings
 
-    rng = np.random.default_rng(1)
-    uploads = []
-    for i in range(20):
-        buf = io.BytesIO()
-        Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(buf, "PNG")
-        uploads.append((f"{i}.png", buf.getvalue()))
-    save_dataset_folder(import_images(uploads=uploads, size=64), settings().datasets_dir / "twenty")
+    twenty = import_images(uploads=random_png_uploads(20, seed=1), size=64)
+    save_dataset_folder(twenty, settings().datasets_dir / "twenty")
     at = train_page
     at.run()
     at.selectbox[0].select("twenty").run()
