@@ -7,13 +7,8 @@ from gan_core.errors import PlaygroundError
 from gan_core.explore.choices import model_choices
 from gan_core.explore.classes import AmbiguousClassError, UnknownClassError
 from gan_core.explore.link import ExploreLink
-from gan_core.explore.pipeline import (
-    INTERPOLATION_MODES,
-    TRUNCATION_STRIP,
-    interpolation,
-    sample_grid,
-    truncation_strip,
-)
+from gan_core.explore.pipeline import INTERPOLATION_MODES, TRUNCATION_STRIP, truncation_strip
+from gan_core.explore.render_cache import cached_grid, cached_interpolation
 from gan_core.explore.samplers import TooManySamplesError
 from gan_core.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
 from gan_core.words import plural
@@ -21,7 +16,7 @@ from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles, show_fram
 from pages.ui.kept_state import keep_widget_state
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import image_cell_px, presenter_mode
-from pages.ui.resources import explorer_sampler, settings
+from pages.ui.resources import explorer_sampler, render_cache, settings
 
 ensure_app_navigation()
 keep_widget_state(KEPT)  # settings survive a model that failed to load, and a visit to another page
@@ -98,7 +93,7 @@ st.query_params.update(link.to_params())
 
 with picture or st.container():
     try:
-        images = sample_grid(sampler, shown, int(n), float(truncation), int(seed), limits.max_samples)
+        images = cached_grid(render_cache(), sampler, shown, int(n), float(truncation), int(seed), limits.max_samples)
     except TooManySamplesError as exc:
         st.error(f"{exc}. Lower the sample count.")
     except (PlaygroundError, ValueError) as exc:
@@ -147,8 +142,8 @@ mode = c2.radio("What moves", INTERPOLATION_MODES, horizontal=True,
 same_noise = c3.checkbox("Same noise at both ends", value=False)
 if st.button("Interpolate", type="primary") or state.pop("explore_autointerpolate", False):
     try:
-        frames = interpolation(sampler, class_a, class_b, int(steps), float(truncation), int(seed), mode, same_noise,
-                               limits.max_interpolation_steps)  # fmt: skip
+        frames = cached_interpolation(render_cache(), sampler, class_a, class_b, int(steps), float(truncation),
+                                      int(seed), mode, same_noise, limits.max_interpolation_steps)  # fmt: skip
     except (PlaygroundError, ValueError) as exc:
         st.warning(str(exc))
     else:

@@ -114,6 +114,23 @@ def test_a_shared_link_reproduces_the_same_images(sandbox) -> None:
     assert "seed 11 · truncation 0.4 · 4 samples" in captions(at)
 
 
+def test_the_next_visitor_with_the_same_link_costs_no_generator_call(sandbox) -> None:
+    from pages.ui.resources import render_cache  # the server-wide cache the page uses (st.cache_resource)
+
+    link = {"model": "mnist", "classes": "3", "seed": "21", "truncation": "0.6", "n": "9"}
+    first = open_page(link)
+    made = render_cache().stats()
+    assert made.misses >= 1 and "seed 21 · truncation 0.6 · 9 samples" in captions(first)
+    second = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)  # another session, same server
+    for k, v in link.items():
+        second.query_params[k] = v
+    second.run()
+    second.switch_page("pages/explore.py").run()
+    assert not second.exception and "seed 21 · truncation 0.6 · 9 samples" in captions(second)
+    after = render_cache().stats()
+    assert after.misses == made.misses and after.hits > made.hits  # the same grid, from memory
+
+
 def test_cli_sample_and_interpolate_by_class_name(sandbox, tmp_path, capsys) -> None:
     from PIL import Image
 

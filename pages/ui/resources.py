@@ -48,6 +48,15 @@ def explorer_sampler(key: str):
 
 
 @st.cache_resource(show_spinner=False)
+def render_cache():
+    """Rendered Explorer grids and interpolations, shared by every session: a link opened by a whole class
+    costs one generator call."""
+    from gan_core.explore.render_cache import RenderCache
+
+    return RenderCache()
+
+
+@st.cache_resource(show_spinner=False)
 def pin_board():
     """Which run the classroom projector shows (one per server, kept across restarts)."""
     from gan_core.classroom import PinBoard
