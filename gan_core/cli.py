@@ -47,6 +47,50 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ByteBar:
+    """A download's progress on the terminal: one line redrawn in place, or a line per tenth in a log."""
+
+    def __init__(self, title: str) -> None:
+        self.title, self.tty, self.shown = title, sys.stdout.isatty(), -1
+
+    def __call__(self, done: int, expected: int) -> None:
+        mb = done / 2**20
+        if expected:
+            tenth = min(10, int(10 * done / expected))
+            text = f"{self.title}: [{'#' * tenth}{'-' * (10 - tenth)}] {mb:,.0f} of about {expected / 2**20:,.0f} MB"
+        else:
+            tenth = int(mb // 25)  # a log line every 25 MB when the size is not known
+            text = f"{self.title}: {mb:,.0f} MB"
+        if self.tty:
+            print(f"\r{text}", end="", flush=True)
+        elif tenth != self.shown and done:
+            print(text, flush=True)
+        self.shown = tenth
+
+    def close(self) -> None:
+        if self.tty and self.shown >= 0:
+            print()
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    import keras
+
+    from gan_core.downloads import fetch_item, resolve_items
+
+    keras.config.disable_interactive_logging()  # one progress bar, ours, not Keras' as well
+    items = resolve_items(args.items)
+    failed = 0
+    for item in items:
+        bar = _ByteBar(item.title)
+        result = fetch_item(item, progress=bar)
+        bar.close()
+        print(result.message, file=sys.stdout if result.ok else sys.stderr, flush=True)
+        failed += not result.ok
+    if failed:
+        print(f"{plural(failed, 'item')} of {len(items)} not fetched", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _cmd_import_images(args: argparse.Namespace) -> int:
     from gan_core.data.import_limits import ImportLimits
     from gan_core.data.own_images import import_images, save_dataset_folder
@@ -252,7 +296,7 @@ def _cmd_fid(args: argparse.Namespace) -> int:
     return 0
 
 
-_TENSORFLOW_COMMANDS = frozenset({"train", "sample", "interpolate", "evaluate", "fid"})
+_TENSORFLOW_COMMANDS = frozenset({"train", "sample", "interpolate", "evaluate", "fid", "fetch"})
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
                 "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
@@ -266,6 +310,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("datasets", help="list the datasets and where each would be loaded from")
     p.set_defaults(func=_cmd_datasets)
+
+    p = sub.add_parser("fetch", help="download models and datasets once into the caches the app reads, to work "
+                       "offline afterwards")  # fmt: skip
+    p.add_argument("items", nargs="+", metavar="ITEM",
+                   help="biggan-deep-128, biggan-deep-256, biggan-deep-512, inception, mnist, fashion_mnist, "
+                        "cifar10, all, or a TF Hub / Kaggle handle")  # fmt: skip
+    p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("import-images", help="turn a folder or zip of your images into a dataset folder")
     p.add_argument("source", help="a folder of images or a .zip")

@@ -24,11 +24,33 @@ def cache_dir() -> Path:
     return Path(os.environ.get("TFHUB_CACHE_DIR") or Path(tempfile.gettempdir()) / "tfhub_modules")
 
 
+def module_dir(handle: str) -> Path:
+    """Where tensorflow_hub keeps (or will keep) a remote handle's files."""
+    return cache_dir() / hashlib.sha1(handle.encode("utf-8")).hexdigest()
+
+
 def cached_path(handle: str) -> Path | None:
     """The cached copy of a remote handle, when a complete one is there."""
-    folder = cache_dir() / hashlib.sha1(handle.encode("utf-8")).hexdigest()
+    folder = module_dir(handle)
     complete = folder.is_dir() and any(folder.glob("saved_model.pb*"))
     return folder if complete else None
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+def bytes_in_flight(handle: str) -> int:
+    """Bytes of a download in progress: tensorflow_hub extracts it into <module dir>.<id>.tmp as it arrives."""
+    folder = module_dir(handle)
+    return sum(folder_bytes(tmp) for tmp in folder.parent.glob(f"{folder.name}.*.tmp"))
+
+
+def download(handle: str) -> Path:
+    """The real path: tensorflow_hub.resolve fetches a handle once into the cache (and returns it from there)."""
+    import tensorflow_hub as hub
+
+    return Path(hub.resolve(handle))
 
 
 def load_hub_model(handle: str, offline: bool, what: str):

@@ -20,6 +20,7 @@ class Settings:
     offline: bool  # GAN_PLAYGROUND_OFFLINE=1: never try a download; say so instead
     hosted: bool = False  # GAN_PLAYGROUND_HOSTED=1: many visitors on a small box (a Space): the HOSTED limits
     limits: Limits = LOCAL  # GAN_PLAYGROUND_MAX_RUNS overrides the number of runs training at once
+    dataset_mirror: str | None = None  # GAN_PLAYGROUND_DATASET_MIRROR: a web folder with Keras' dataset files
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,6 +35,7 @@ class Settings:
             offline=_flag(env.get("GAN_PLAYGROUND_OFFLINE", "")),
             hosted=hosted,
             limits=limits,
+            dataset_mirror=env.get("GAN_PLAYGROUND_DATASET_MIRROR", "").strip() or None,
         )
 
     @property

@@ -56,3 +56,29 @@ def random_png_uploads(n: int, side: int = 64, seed: int = 0) -> list[tuple[str,
         Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8)).save(buf, "PNG")
         uploads.append((f"{i}.png", buf.getvalue()))
     return uploads
+
+
+def tiny_biggan(path: Path, noise_dim: int = 128, num_classes: int = 1000, size: int = 8) -> Path:
+    """A TF1 SavedModel with BigGAN-deep's TF Hub signature: 'default', inputs z [N, noise_dim], y [N, C]
+    and truncation [] (all float32), output 'default' [N, size, size, 3] in [-1, 1]."""
+    import tensorflow as tf
+
+    graph = tf.Graph()
+    with graph.as_default():
+        z = tf.compat.v1.placeholder(tf.float32, [None, noise_dim], name="z")
+        y = tf.compat.v1.placeholder(tf.float32, [None, num_classes], name="y")
+        truncation = tf.compat.v1.placeholder(tf.float32, [], name="truncation")
+        pixels = size * size * 3
+        w_z = tf.compat.v1.get_variable("w_z", [noise_dim, pixels], initializer=tf.random_normal_initializer(seed=1))
+        w_y = tf.compat.v1.get_variable("w_y", [num_classes, pixels], initializer=tf.random_normal_initializer(seed=2))
+        mixed = (tf.matmul(z, w_z) / truncation + tf.matmul(y, w_y)) * 0.1
+        image = tf.reshape(tf.tanh(mixed), [-1, size, size, 3])
+        with tf.compat.v1.Session(graph=graph) as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            builder = tf.compat.v1.saved_model.Builder(str(path))
+            signature = tf.compat.v1.saved_model.predict_signature_def(
+                inputs={"z": z, "y": y, "truncation": truncation}, outputs={"default": image}
+            )
+            builder.add_meta_graph_and_variables(session, [], signature_def_map={"default": signature})
+            builder.save()
+    return path

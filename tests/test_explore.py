@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import tensorflow as tf
+from gan_fixtures import tiny_biggan
 
 from gan_core.explore.classes import AmbiguousClassError, ClassCatalog, UnknownClassError
 from gan_core.explore.latent import interpolate, one_hot, slerp, truncated_noise
@@ -58,32 +58,8 @@ def test_imagenet_classes_by_name_part_id_and_wordnet_id() -> None:
         catalog.resolve("1000")
 
 
-def _tiny_biggan(path: Path, noise_dim: int = 128, num_classes: int = 1000, size: int = 8) -> Path:
-    """A TF1 SavedModel with BigGAN-deep's TF Hub signature: 'default', inputs z [N, noise_dim], y [N, C]
-    and truncation [] (all float32), output 'default' [N, size, size, 3] in [-1, 1]."""
-    graph = tf.Graph()
-    with graph.as_default():
-        z = tf.compat.v1.placeholder(tf.float32, [None, noise_dim], name="z")
-        y = tf.compat.v1.placeholder(tf.float32, [None, num_classes], name="y")
-        truncation = tf.compat.v1.placeholder(tf.float32, [], name="truncation")
-        pixels = size * size * 3
-        w_z = tf.compat.v1.get_variable("w_z", [noise_dim, pixels], initializer=tf.random_normal_initializer(seed=1))
-        w_y = tf.compat.v1.get_variable("w_y", [num_classes, pixels], initializer=tf.random_normal_initializer(seed=2))
-        mixed = (tf.matmul(z, w_z) / truncation + tf.matmul(y, w_y)) * 0.1
-        image = tf.reshape(tf.tanh(mixed), [-1, size, size, 3])
-        with tf.compat.v1.Session(graph=graph) as session:
-            session.run(tf.compat.v1.global_variables_initializer())
-            builder = tf.compat.v1.saved_model.Builder(str(path))
-            signature = tf.compat.v1.saved_model.predict_signature_def(
-                inputs={"z": z, "y": y, "truncation": truncation}, outputs={"default": image}
-            )
-            builder.add_meta_graph_and_variables(session, [], signature_def_map={"default": signature})
-            builder.save()
-    return path
-
-
 def test_a_model_with_biggans_hub_signature_loads_through_the_hub_path(tmp_path: Path) -> None:
-    sampler = HubBigGANSampler(str(_tiny_biggan(tmp_path / "biggan", noise_dim=120)), title="tiny")
+    sampler = HubBigGANSampler(str(tiny_biggan(tmp_path / "biggan", noise_dim=120)), title="tiny")
     info = sampler.info
     assert info.noise_dim == 120 and len(info.class_names) == 1000 and info.resolution == 8  # read from the model
     assert info.class_names[980] == "volcano" and sampler.catalog.resolve("volcano").index == 980
@@ -101,7 +77,7 @@ def test_a_model_with_biggans_hub_signature_loads_through_the_hub_path(tmp_path:
 def test_interpolation_ends_are_the_end_samples(tmp_path: Path) -> None:
     from gan_core.explore.pipeline import interpolation
 
-    sampler = HubBigGANSampler(str(_tiny_biggan(tmp_path / "biggan")), title="tiny")
+    sampler = HubBigGANSampler(str(tiny_biggan(tmp_path / "biggan")), title="tiny")
     frames = interpolation(sampler, 980, 1, 5, 0.5, seed=4)
     start = sampler.sample(truncated_noise(1, 128, 0.5, seed=4), np.array([980]), 0.5)
     end = sampler.sample(truncated_noise(1, 128, 0.5, seed=5), np.array([1]), 0.5)
@@ -114,7 +90,7 @@ def test_interpolation_ends_are_the_end_samples(tmp_path: Path) -> None:
 def test_the_truncation_strip_of_a_conditional_model_needs_a_class(tmp_path: Path) -> None:
     from gan_core.explore.pipeline import TRUNCATION_STRIP, truncation_strip
 
-    sampler = HubBigGANSampler(str(_tiny_biggan(tmp_path / "biggan")), title="tiny")
+    sampler = HubBigGANSampler(str(tiny_biggan(tmp_path / "biggan")), title="tiny")
     strip = truncation_strip(sampler, 980, seed=2)
     assert strip.shape == (len(TRUNCATION_STRIP), 8, 8, 3)
     with pytest.raises(ValueError, match="class-conditional: choose a class"):  # not a TypeError deep in numpy

@@ -99,7 +99,7 @@ def test_an_empty_or_cut_off_download_is_not_the_full_dataset(sandbox: Path) -> 
         _idx_gz(folder / f"{prefix}-labels-idx1-ubyte.gz", b"\0\0\x08\x01" + n.to_bytes(4, "big"), bytes(n))
         _idx_gz(folder / f"{prefix}-images-idx3-ubyte.gz",
                 b"\0\0\x08\x03" + b"".join(v.to_bytes(4, "big") for v in (n, 28, 28)), bytes(n * 784))  # fmt: skip
-    assert dataset_status("fashion_mnist").summary.startswith("full dataset, downloaded")
+    assert dataset_status("fashion_mnist").summary.startswith("full dataset, from cache")
     _idx_gz(folder / "train-images-idx3-ubyte.gz", b"\0\0\x08\x03" + b"".join(v.to_bytes(4, "big") for v in
                                                                            (n, 28, 28)), bytes(n * 784), cut=20)
     assert dataset_status("fashion_mnist").cached_path is None

@@ -171,6 +171,20 @@ def test_the_space_files_agree_with_each_other() -> None:
     assert str(HOSTED.upload_mb) in re.search(r"maxUploadSize=(\d+)", docker).group(1)
 
 
+def test_the_space_bakes_in_its_downloads_with_the_tested_fetch_command() -> None:
+    from gan_core.cli import build_parser
+    from gan_core.downloads import resolve_items
+
+    docker = (REPO / "Dockerfile").read_text()
+    step = re.search(r"^RUN python -m gan_core (fetch [^\\\n]+)", docker, re.M)
+    assert step, "the Dockerfile fetches at build time"
+    args = build_parser().parse_args(step.group(1).split())  # the CLI's own parser accepts it
+    kinds = {item.kind for item in resolve_items(args.items)}
+    names = {item.name for item in resolve_items(args.items)}
+    assert kinds == {"biggan", "inception", "dataset"} and {"biggan-deep-128", "inception", "cifar10"} <= names
+    assert "TFHUB_CACHE_DIR=/home/user/.cache/tfhub" in docker  # where the app will look for them
+
+
 def test_gallery_cards_carry_grid_curves_and_metrics(tmp_path: Path) -> None:
     folder = run_dir(tmp_path, "alice")
     run = TrainingRun(folder, tiny_run_config(epochs=2), data_loader=synthetic_loader)

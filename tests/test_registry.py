@@ -46,7 +46,7 @@ def test_auto_prefers_the_full_dataset_once_downloaded(sandbox: Path) -> None:
     _write_keras_mnist(sandbox / "keras")
     data = load_dataset("mnist")
     assert data.info.source.kind is SourceKind.CACHED
-    assert data.info.source.label == "full dataset, downloaded, 40 images"
+    assert data.info.source.label == "full dataset, from cache, 40 images"
     assert data.images.shape == (40, 28, 28, 1) and data.is_test.sum() == 10
     assert load_dataset("mnist", source="bundled").info.source.kind is SourceKind.BUNDLED
 

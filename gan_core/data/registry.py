@@ -93,7 +93,7 @@ class DatasetStatus:
     @property
     def summary(self) -> str:
         if self.cached_path is not None:
-            return f"full dataset, downloaded, {self.spec.full_count:,} images"
+            return f"full dataset, from cache, {self.spec.full_count:,} images"
         if self.bundled_count:
             whole = "" if self.spec.full_count else " (the whole dataset)"
             return f"bundled{' subset' if self.spec.full_count else ''}, {self.bundled_count:,} images{whole}"
@@ -140,12 +140,16 @@ def all_dataset_status(settings: Settings | None = None) -> list[DatasetStatus]:
     return [dataset_status(name, settings) for name in DATASETS]
 
 
-def download_with_keras(name: str) -> Arrays:
-    """The real path: `keras.datasets.<name>.load_data()` downloads once into $KERAS_HOME and reads it."""
-    import keras  # lazy: pulls in TensorFlow
+def download_with_keras(spec: DatasetSpec, settings: Settings) -> Arrays:
+    """The real path: Keras' own files fetched once into $KERAS_HOME (gan_core.data.downloads), then read."""
+    from gan_core.data.downloads import download_dataset_files
 
-    train, test = getattr(keras.datasets, name).load_data()
-    return disk_formats._join(train, test)
+    download_dataset_files(spec.name, settings)
+    cached = _cached_path(spec, settings)
+    if cached is None:
+        raise DatasetUnavailableError(f"{spec.title} was downloaded, but the files in {settings.keras_datasets_dir} "
+                                      "are incomplete; delete them and try again")  # fmt: skip
+    return spec.read_cache(cached)
 
 
 def _dataset(spec: DatasetSpec, arrays: Arrays, kind: SourceKind, detail: str) -> ImageDataset:
@@ -173,7 +177,9 @@ def _load_full(spec: DatasetSpec, settings: Settings, downloader: Downloader | N
             f"use a bundled dataset instead: {offer}."
         )
     try:
-        arrays = (downloader or download_with_keras)(spec.name)
+        arrays = downloader(spec.name) if downloader else download_with_keras(spec, settings)
+    except DatasetUnavailableError:
+        raise
     except Exception as exc:
         if is_network_failure(exc):
             raise DatasetUnavailableError(

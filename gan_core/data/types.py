@@ -28,7 +28,7 @@ class DataSource:
         """One phrase for the UI, e.g. 'bundled subset, 10,000 images'."""
         phrases = {
             SourceKind.BUNDLED: "bundled subset",
-            SourceKind.CACHED: "full dataset, downloaded",
+            SourceKind.CACHED: "full dataset, from cache",
             SourceKind.DOWNLOADED: "full dataset, downloaded",
             SourceKind.OWN: "your images",
         }

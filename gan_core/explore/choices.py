@@ -42,7 +42,7 @@ def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -
     shipped = sorted(bundled_runs(), key=lambda b: (not b.name.startswith("cgan-"), b.name))
     found = [ModelChoice(b.name.removeprefix("cgan-"), _title(b.card, b.name), "bundled", str(b.path), "shipped")
              for b in shipped]  # fmt: skip
-    found += [ModelChoice(key, title, "hub", handle, f"TF Hub, {size} on first use")
+    found += [ModelChoice(key, title, "hub", handle, f"TF Hub, about {size} MB on first use")
               for key, (handle, title, size) in BIGGAN_HANDLES.items()
               if heavy_hub_models or key in LIGHT_HUB_MODELS]  # fmt: skip
     if runs_dir is not None:

@@ -107,10 +107,10 @@ class RunModelSampler:
         return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
 
 
-BIGGAN_HANDLES = {  # TF Hub handles (TF1 Hub format); sizes of the download
-    "biggan-deep-128": ("https://tfhub.dev/deepmind/biggan-deep-128/1", "BigGAN-deep 128x128", "about 230 MB"),
-    "biggan-deep-256": ("https://tfhub.dev/deepmind/biggan-deep-256/1", "BigGAN-deep 256x256", "about 230 MB"),
-    "biggan-deep-512": ("https://tfhub.dev/deepmind/biggan-deep-512/1", "BigGAN-deep 512x512", "about 230 MB"),
+BIGGAN_HANDLES = {  # TF Hub handles (TF1 Hub format); about how many MB the download is
+    "biggan-deep-128": ("https://tfhub.dev/deepmind/biggan-deep-128/1", "BigGAN-deep 128x128", 230),
+    "biggan-deep-256": ("https://tfhub.dev/deepmind/biggan-deep-256/1", "BigGAN-deep 256x256", 230),
+    "biggan-deep-512": ("https://tfhub.dev/deepmind/biggan-deep-512/1", "BigGAN-deep 512x512", 230),
 }
 
 
@@ -123,9 +123,10 @@ class HubBigGANSampler:
     def __init__(self, handle: str, title: str | None = None, offline: bool = False) -> None:
         import tensorflow as tf
 
-        from gan_core.hub import load_hub_model
+        from gan_core.hub import cached_path, is_remote, load_hub_model
 
         self._tf = tf
+        from_cache = is_remote(handle) and cached_path(handle) is not None  # fetched before: no download now
         self._module = load_hub_model(handle, offline, title or "BigGAN")  # keep it alive with its function
         self._fn = self._module.signatures["default"]
         specs = self._fn.structured_input_signature[1]
@@ -138,7 +139,7 @@ class HubBigGANSampler:
             str(i) for i in range(num_classes))  # fmt: skip
         self.catalog = catalog if num_classes == len(catalog) else ClassCatalog.from_names(names)
         self.info = SamplerInfo(Path(handle).name, title or Path(handle).name, names, noise_dim, resolution,
-                                f"TF Hub: {handle}")  # fmt: skip
+                                f"TF Hub: {handle}" + (", from cache" if from_cache else ""))  # fmt: skip
 
     def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray:
         tf = self._tf
