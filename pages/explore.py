@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
-from gan_core.explore.choices import model_choices
+from gan_core.explore.choices import default_choice, model_choices
 from gan_core.explore.classes import AmbiguousClassError, UnknownClassError
 from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import INTERPOLATION_MODES, TRUNCATION_STRIP, truncation_strip
@@ -14,6 +14,7 @@ from gan_core.render import image_grid, labelled_grid, png_bytes, scale_for, ups
 from gan_core.words import plural
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles, show_frames
 from pages.ui.kept_state import keep_widget_state
+from pages.ui.model_download import download_offer
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import image_cell_px, presenter_mode
 from pages.ui.resources import explorer_sampler, render_cache, settings
@@ -27,15 +28,19 @@ limits = settings().limits
 present = presenter_mode()
 choices = {c.key: c for c in model_choices(settings().runs_dir, limits.heavy_hub_models)}
 state = st.session_state
+default = default_choice(list(choices.values()), settings().offline)
 if "explore_model" not in state:  # first visit: a shared link's settings win
     link = ExploreLink.from_params(st.query_params, list(choices), limits.max_samples, limits.max_interpolation_steps)
-    state.update(explore_model=link.model or next(iter(choices)), explore_seed=link.seed, explore_n=link.n,
+    state.update(explore_model=link.model or default.key, explore_seed=link.seed, explore_n=link.n,
                  explore_truncation=link.truncation, explore_steps=link.steps, explore_classes=list(link.classes),
                  explore_autointerpolate=link.interpolate)  # fmt: skip
 
 picture = st.container() if present else None  # on a projector the picture comes first
 key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label)
 choice = choices[key]
+if key == default.key:
+    st.caption(f"Opened on {default.reason}")
+download_offer(default.download if key == default.key else None, choices)
 try:
     with st.spinner(f"Loading {choice.title}…" + (" (first use downloads it)" if choice.kind == "hub" else "")):
         sampler = explorer_sampler(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -82,3 +83,12 @@ def tiny_biggan(path: Path, noise_dim: int = 128, num_classes: int = 1000, size:
             builder.add_meta_graph_and_variables(session, [], signature_def_map={"default": signature})
             builder.save()
     return path
+
+
+def biggan_tarball(tmp_path: Path, served_folder: Path) -> str:
+    """A stand-in BigGAN module (the hub signature, tiny weights) packed as a TF Hub compressed module."""
+    module = tiny_biggan(tmp_path / "module")
+    with tarfile.open(served_folder / "biggan-standin.tar.gz", "w:gz") as tar:
+        for path in sorted(module.rglob("*")):
+            tar.add(path, arcname=str(path.relative_to(module)), recursive=False)
+    return "biggan-standin.tar.gz"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 from conftest import REPO
-from gan_fixtures import tiny_run_config, two_class_dataset
+from gan_fixtures import biggan_tarball, tiny_biggan, tiny_run_config, two_class_dataset
 from streamlit.testing.v1 import AppTest
 
 from gan_core.explore.pipeline import sample_grid
@@ -77,6 +77,56 @@ def test_an_offline_hub_model_gets_one_sentence_and_a_way_back(sandbox) -> None:
     next(b for b in at.button if b.label.startswith("Use ")).click().run()
     assert not at.exception and not at.error
     assert at.selectbox[0].value != "biggan-deep-128"
+
+
+def test_opens_on_biggan_when_it_is_in_the_hub_cache(sandbox) -> None:
+    import hashlib
+    import shutil
+
+    from gan_core.explore.samplers import BIGGAN_HANDLES
+
+    handle = BIGGAN_HANDLES["biggan-deep-128"][0]
+    shutil.copytree(tiny_biggan(sandbox / "standin"), sandbox / "tfhub" / hashlib.sha1(handle.encode()).hexdigest())
+    at = open_page()
+    assert at.selectbox[0].value == "biggan-deep-128"
+    assert any("Opened on BigGAN-deep 128x128, from this machine's TF Hub cache." in c.value for c in at.caption)
+    assert f"TF Hub: {handle}, from cache" in captions(at) and "16 samples" in captions(at)
+    assert "in this machine's cache" in at.selectbox[0].format_func("biggan-deep-128")
+
+
+def test_without_biggan_it_opens_on_the_shipped_colour_model_and_says_why(sandbox) -> None:
+    at = open_page()
+    assert at.selectbox[0].value == "emoji"
+    reason = next(c.value for c in at.caption if c.value.startswith("Opened on"))
+    assert reason.startswith("Opened on Class-conditional Emoji")
+    assert "BigGAN-deep 128x128 is not on this machine" in reason
+    assert "python -m gan_core fetch biggan-deep-128" in reason  # offline: how to get it
+    assert not [b for b in at.button if b.label.startswith("Download BigGAN")]  # no download offered offline
+
+
+def test_online_biggan_is_a_one_click_download_with_progress_then_opens(sandbox, served, monkeypatch) -> None:
+    import time
+
+    from gan_core.explore import samplers
+
+    folder, address = served
+    handle = address + biggan_tarball(sandbox, folder)  # a stand-in module where TF Hub would be
+    monkeypatch.setitem(samplers.BIGGAN_HANDLES, "biggan-deep-128", (handle, "BigGAN-deep 128x128", 230))
+    monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "0")
+    at = open_page()
+    assert at.selectbox[0].value == "emoji" and "16 samples" in captions(at)  # nobody downloads 230 MB unasked
+    offer = next(b for b in at.button if b.label.startswith("Download BigGAN"))
+    assert offer.label == "Download BigGAN-deep 128x128 (about 230 MB)"
+    offer.click().run()
+    assert not at.exception and "16 samples" in captions(at)  # the page keeps working while it downloads
+    deadline = time.time() + 60
+    while not any(b.label == "Open BigGAN-deep 128x128" for b in at.button) and time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert any("It works offline from now on" in s.value for s in at.success), [w.value for w in at.warning]
+    next(b for b in at.button if b.label == "Open BigGAN-deep 128x128").click().run()
+    assert not at.exception and at.selectbox[0].value == "biggan-deep-128"
+    assert f"TF Hub: {handle}, from cache" in captions(at) and "16 samples" in captions(at)
 
 
 def test_classes_sliders_interpolation_and_exports_on_a_conditional_model(sandbox) -> None:

@@ -4,49 +4,17 @@ downloads off. Nothing here reaches beyond 127.0.0.1."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import tarfile
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
-from gan_fixtures import tiny_biggan
+from gan_fixtures import biggan_tarball
 
 from gan_core.cli import main
 from gan_core.data import load_dataset
 from gan_core.data.types import SourceKind
 from gan_core.downloads import UnknownFetchItemError, fetch_item, resolve_items
 from gan_core.hub import cached_path
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A folder and the http://127.0.0.1:PORT/ address that serves it, for the length of one test."""
-    folder = tmp_path / "served"
-    folder.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-def biggan_tarball(tmp_path: Path, served_folder: Path) -> str:
-    """A stand-in BigGAN module (the hub signature, tiny weights) packed as a TF Hub compressed module."""
-    module = tiny_biggan(tmp_path / "module")
-    with tarfile.open(served_folder / "biggan-standin.tar.gz", "w:gz") as tar:
-        for path in sorted(module.rglob("*")):
-            tar.add(path, arcname=str(path.relative_to(module)), recursive=False)
-    return "biggan-standin.tar.gz"
 
 
 def test_fetch_downloads_a_hub_module_then_the_app_uses_it_from_cache_offline(

@@ -42,7 +42,8 @@ def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -
     shipped = sorted(bundled_runs(), key=lambda b: (not b.name.startswith("cgan-"), b.name))
     found = [ModelChoice(b.name.removeprefix("cgan-"), _title(b.card, b.name), "bundled", str(b.path), "shipped")
              for b in shipped]  # fmt: skip
-    found += [ModelChoice(key, title, "hub", handle, f"TF Hub, about {size} MB on first use")
+    found += [ModelChoice(key, title, "hub", handle, "TF Hub, in this machine's cache" if cached_path(handle)
+                          else f"TF Hub, about {size} MB on first use")
               for key, (handle, title, size) in BIGGAN_HANDLES.items()
               if heavy_hub_models or key in LIGHT_HUB_MODELS]  # fmt: skip
     if runs_dir is not None:
@@ -50,6 +51,37 @@ def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -
         found += [ModelChoice(f"run:{r.name}", f"{r.name} (your run, step {r.step:,})", "run", str(r.path))
                   for r in trained]  # fmt: skip
     return found
+
+
+@dataclass(frozen=True)
+class DefaultChoice:
+    """The model the Explorer opens on when a link names none, and why, in one caption."""
+
+    key: str
+    reason: str
+    download: ModelChoice | None = None  # BigGAN to offer as a one-click download (online, not yet cached)
+
+
+FLAGSHIP_HUB_MODEL = "biggan-deep-128"
+FLAGSHIP_SHIPPED_MODEL = "emoji"  # in colour, by category: the offline stand-in for BigGAN
+
+
+def default_choice(choices: list[ModelChoice], offline: bool) -> DefaultChoice:
+    """BigGAN-deep 128 when this machine has it cached; else the shipped colour model; else the first shipped one."""
+    by_key = {c.key: c for c in choices}
+    flagship = by_key.get(FLAGSHIP_HUB_MODEL)
+    if flagship is not None and flagship.cached:
+        return DefaultChoice(flagship.key, f"{flagship.title}, from this machine's TF Hub cache.")
+    shipped = by_key.get(FLAGSHIP_SHIPPED_MODEL) or next((c for c in choices if c.kind == "bundled"), None)
+    fallback = shipped or choices[0]
+    if flagship is None:
+        return DefaultChoice(fallback.key, f"{fallback.title}, shipped with the app.")
+    if offline:
+        return DefaultChoice(fallback.key, f"{fallback.title}, shipped with the app: {flagship.title} is not on this "
+                             f"machine, and it is offline (`python -m gan_core fetch {flagship.key}` once online "
+                             "brings it here).")  # fmt: skip
+    return DefaultChoice(fallback.key, f"{fallback.title}, shipped with the app: {flagship.title} is not downloaded "
+                         "on this machine yet.", download=flagship)  # fmt: skip
 
 
 def open_choice(choice: ModelChoice, offline: bool) -> Sampler:

@@ -57,6 +57,14 @@ def render_cache():
 
 
 @st.cache_resource(show_spinner=False)
+def background_fetches():
+    """Downloads started from the app (one per item, whoever clicked), running while every session works on."""
+    from gan_core.downloads.background import BackgroundFetches
+
+    return BackgroundFetches(settings())
+
+
+@st.cache_resource(show_spinner=False)
 def pin_board():
     """Which run the classroom projector shows (one per server, kept across restarts)."""
     from gan_core.classroom import PinBoard
