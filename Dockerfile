@@ -28,6 +28,8 @@ EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
 # A Space shows the app in an iframe on huggingface.co: uploads work there only with XSRF protection off, so it
 # is turned off here, for the Space alone (.streamlit/config.toml keeps it on everywhere else). CORS likewise.
-CMD ["streamlit", "run", "app.py", \
+# scripts/serve.py loads the Explorer's default model and draws its first grid in the background, then runs
+# `streamlit run app.py` with these options: the first visitor does not wait for it.
+CMD ["python", "scripts/serve.py", \
      "--server.port=8501", "--server.address=0.0.0.0", "--server.headless=true", \
      "--server.enableXsrfProtection=false", "--server.enableCORS=false", "--server.maxUploadSize=20"]

@@ -43,6 +43,11 @@ def server_command(port: int, app: Path | None = None) -> list[str]:
     ]  # fmt: skip
 
 
+def launcher_command(port: int) -> list[str]:
+    """The hosted launcher (scripts/serve.py: warm-up, then `streamlit run app.py`) with the same options."""
+    return [sys.executable, str(REPO / "scripts" / "serve.py"), *server_command(port)[5:]]
+
+
 def pinned(command: list[str], cpus: str | None) -> list[str]:
     """The command run on the given CPUs only (`taskset -c`), so a benchmark's client cannot share them."""
     return ["taskset", "-c", cpus, *command] if cpus else command
@@ -50,13 +55,14 @@ def pinned(command: list[str], cpus: str | None) -> list[str]:
 
 def start_server(
     env: dict[str, str] | None = None, log: Path | None = None, timeout: float = 60, app: Path | None = None,
-    port: int | None = None, cpus: str | None = None,
+    port: int | None = None, cpus: str | None = None, launcher: bool = False,
 ) -> tuple[subprocess.Popen, str]:
-    """Start the app (default: app.py) and return the process and its URL once the health check answers."""
+    """Start the app (default: app.py; launcher: through scripts/serve.py) and return the process and its URL
+    once the health check answers."""
     port = port or free_port()
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
     proc = subprocess.Popen(
-        pinned(server_command(port, app), cpus), cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+        pinned(launcher_command(port) if launcher else server_command(port, app), cpus), cwd=REPO, env={**os.environ, **(env or {})}, stdout=out, stderr=out
     )
     if log:
         out.close()  # the child has its own descriptor

@@ -13,6 +13,7 @@ from gan_core.explore.samplers import TooManySamplesError
 from gan_core.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
 from gan_core.words import plural
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles, show_frames
+from pages.ui.explorer_warmup import warming_up
 from pages.ui.kept_state import keep_widget_state
 from pages.ui.model_download import download_offer
 from pages.ui.navigation import ensure_app_navigation
@@ -41,6 +42,8 @@ choice = choices[key]
 if key == default.key:
     st.caption(f"Opened on {default.reason}")
 download_offer(default.download if key == default.key else None, choices)
+if warming_up(key, choice.title):
+    st.stop()
 try:
     with st.spinner(f"Loading {choice.title}…" + (" (first use downloads it)" if choice.kind == "hub" else "")):
         sampler = explorer_sampler(key)

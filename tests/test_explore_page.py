@@ -129,6 +129,51 @@ def test_online_biggan_is_a_one_click_download_with_progress_then_opens(sandbox,
     assert f"TF Hub: {handle}, from cache" in captions(at) and "16 samples" in captions(at)
 
 
+def explore_without_clearing_caches() -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    return at
+
+
+def test_while_the_default_model_warms_up_the_page_says_so_instead_of_blocking(sandbox) -> None:
+    import threading
+    import time
+
+    from pages.ui.resources import model_warmup
+
+    st.cache_resource.clear()
+    release = threading.Event()
+    assert model_warmup().start("emoji", lambda: release.wait(60))  # a load that takes its time
+    at = explore_without_clearing_caches()
+    assert any(i.value.startswith("Warming up: Class-conditional Emoji generator") for i in at.info)
+    assert at.selectbox[0].value == "emoji" and "16 samples" not in captions(at)  # another model can be chosen
+    release.set()
+    while model_warmup().status().warming:
+        time.sleep(0.05)
+    at.run()
+    assert not at.info and "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+
+
+def test_a_warmed_up_server_draws_the_first_visitors_grid_from_memory(sandbox) -> None:
+    import time
+
+    from pages.ui.explorer_warmup import start_explorer_warmup
+    from pages.ui.resources import model_warmup, render_cache
+
+    st.cache_resource.clear()
+    assert start_explorer_warmup() and not start_explorer_warmup()  # once per server
+    while model_warmup().status().warming:
+        time.sleep(0.05)
+    assert model_warmup().status().state == "ready"
+    warmed = render_cache().stats()
+    assert warmed.misses == 1
+    at = explore_without_clearing_caches()  # the first visitor
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert render_cache().stats().misses == 1 and render_cache().stats().hits == warmed.hits + 1
+
+
 def test_classes_sliders_interpolation_and_exports_on_a_conditional_model(sandbox) -> None:
     key = conditional_run()
     at = open_page()

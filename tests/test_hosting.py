@@ -163,6 +163,7 @@ def test_the_space_files_agree_with_each_other() -> None:
     front = (REPO / "README.md").read_text().split("---", 2)[1]
     assert re.search(r"^sdk: docker$", front, re.M) and re.search(r"^app_port: 8501$", front, re.M)
     assert "--server.port=8501" in docker and "EXPOSE 8501" in docker
+    assert 'CMD ["python", "scripts/serve.py",' in docker  # the launcher that warms the default model up
     assert re.search(r"^USER user$", docker, re.M) and "--uid 1000" in docker  # not root
     assert "-r requirements.txt" in docker and "GAN_PLAYGROUND_HOSTED=1" in docker
     assert "--server.enableXsrfProtection=false" in docker  # the Space's iframe needs it for uploads...

@@ -57,6 +57,14 @@ def render_cache():
 
 
 @st.cache_resource(show_spinner=False)
+def model_warmup():
+    """The server's one warm-up of its default model (started at start-up by scripts/serve.py)."""
+    from gan_core.explore.warmup import ModelWarmup
+
+    return ModelWarmup(log=lambda line: print(line, flush=True))
+
+
+@st.cache_resource(show_spinner=False)
 def background_fetches():
     """Downloads started from the app (one per item, whoever clicked), running while every session works on."""
     from gan_core.downloads.background import BackgroundFetches
