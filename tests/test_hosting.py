@@ -45,7 +45,8 @@ def test_hosted_explorer_caps_samples_steps_and_heavy_models() -> None:
     with pytest.raises(TooManySamplesError, match=f"at most {HOSTED.max_samples} per request"):
         sample_grid(sampler, [1], HOSTED.max_samples + 1, 0.5, 0, HOSTED.max_samples)
     with pytest.raises(ValueError, match=f"between 2 and {HOSTED.max_interpolation_steps}"):
-        interpolation(sampler, 0, 1, HOSTED.max_interpolation_steps + 1, 0.5, 0, max_steps=16)
+        steps = HOSTED.max_interpolation_steps
+        interpolation(sampler, 0, 1, steps + 1, 0.5, 0, max_steps=steps)
 
 
 def _shipped_sampler():

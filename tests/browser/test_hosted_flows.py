@@ -27,7 +27,7 @@ def test_the_hosted_launcher_warms_the_default_model_before_the_first_visitor(pa
             time.sleep(0.5)
         assert "warm-up: emoji ready" in log.read_text()  # at start-up: no browser has connected yet
         page.goto(f"{url}/explore")
-        page.get_by_text(re.compile(r"seed 0 · truncation 0.5 · 16 samples")).wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"seed 0 · truncation 0.5 · 12 samples")).wait_for(timeout=60_000)
         wait_for_app_idle(page, timeout=60_000)
         assert_no_exception(page)
         body = page.inner_text("body")
