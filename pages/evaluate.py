@@ -9,13 +9,11 @@ from gan_core.bundled_runs import bundled_runs
 from gan_core.charts import class_histogram_figure, metric_figure, quality_figure
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
-from gan_core.evaluation.evaluate_run import (
-    FLOOR,
-    EvaluationRequest,
-    checkpoint_sweep,
-    evaluate_run,
-    evaluation_rows,
-)
+from gan_core.evaluation.evaluate_run import FLOOR, EvaluationRequest, checkpoint_sweep, evaluate_run
+from gan_core.evaluation.features import INCEPTION_HANDLE
+from gan_core.evaluation.results_table import results_csv, results_table
+from gan_core.evaluation.uploaded import images_for_scoring
+from gan_core.hub import cached_path
 from gan_core.runs.store import RunStore, list_runs
 from pages.ui.images import show_grid
 from pages.ui.navigation import ensure_app_navigation
@@ -24,12 +22,16 @@ from pages.ui.tables import markdown_table
 
 ensure_app_navigation()
 
-EVALUATED = ("mnist", "fashion_mnist")  # datasets with a shipped domain classifier (offline features)
+EVALUATED = ("mnist", "fashion_mnist", "emoji")  # datasets with a shipped domain classifier (offline features)
+UPLOAD = "upload"  # the generator choice that means "images a person uploads"
+inception_here = cached_path(INCEPTION_HANDLE) is not None  # fetched before: Inception works offline
 
 st.title("Evaluate a generator")
 st.caption(
-    "Scores are computed on this project's domain classifiers (offline). Numbers on different features, or at "
-    "different sample counts N, are not comparable: every result names both."
+    "Scores are computed on this project's domain classifiers (offline)"
+    + (" or on Inception (TF-GAN's FID network, in this machine's cache)" if inception_here else "")
+    + ". Numbers on different features, or at different sample counts N, are not comparable: every result names "
+    "both."
 )
 
 
@@ -41,11 +43,12 @@ def choices() -> dict[str, str]:
     found |= {f"{r.name} ({r.state}, step {r.step:,})": str(r.path) for r in list_runs(settings().runs_dir)
               if same.get(r.name) != r.step}  # fmt: skip
     found["Real test images (the floor)"] = FLOOR
+    found["Your generated images (upload files or a zip)"] = UPLOAD
     return found
 
 
 def run_dataset(folder: str) -> str:
-    if folder == FLOOR:
+    if folder in (FLOOR, UPLOAD):
         return "mnist"
     try:
         name = RunStore(Path(folder)).read_config().train.dataset
@@ -54,10 +57,10 @@ def run_dataset(folder: str) -> str:
     return name if name in EVALUATED else "mnist"
 
 
-def run_evaluation(request: EvaluationRequest):
+def run_evaluation(request: EvaluationRequest, images: np.ndarray | None = None):
     bar = st.progress(0.0, text="starting")
     try:
-        result = evaluate_run(request, lambda f, text: bar.progress(min(1.0, f), text=text))
+        result = evaluate_run(request, lambda f, text: bar.progress(min(1.0, f), text=text), images=images)
     except (PlaygroundError, FileNotFoundError, ValueError) as exc:
         bar.empty()
         st.error(str(exc))
@@ -71,6 +74,16 @@ labels = list(options)
 left, right = st.columns(2)
 first = left.selectbox("Generator", labels, key="eval_run")
 second = right.selectbox("Compare with (optional)", ["—", *labels], key="eval_compare")
+uploads = []
+if UPLOAD in (options[first], options.get(second)):
+    uploads = st.file_uploader("Generated images, from any tool: image files or a zip of them", key="eval_uploads",
+                               accept_multiple_files=True, type=["png", "jpg", "jpeg", "webp", "bmp", "gif", "zip"],
+                               help="Resized to the dataset's size; unreadable files are skipped and listed.") or []
+features = "domain"
+if inception_here:
+    features = st.radio("Features", ["domain", "inception"], horizontal=True, key="eval_features",
+                        format_func={"domain": "This project's domain classifier",
+                                     "inception": "Inception (the network behind published FIDs)"}.get)  # fmt: skip
 data_name = st.selectbox(
     "Dataset", EVALUATED, index=EVALUATED.index(run_dataset(options[first])), format_func=lambda n: DATASETS[n].title
 )
@@ -84,8 +97,18 @@ if n < 2000:
 if st.button("Evaluate", type="primary"):
     results = []
     for label in [first] + ([second] if second != "—" else []):
-        request = EvaluationRequest(options[label], data_name, int(n), int(seed))
-        result = run_evaluation(request)
+        images = None
+        if options[label] == UPLOAD:
+            scored = images_for_scoring([(f.name, f.getvalue()) for f in uploads], DATASETS[data_name].image_shape,
+                                        settings().limits.import_limits)  # fmt: skip
+            for line in scored.report.lines()[:20]:
+                st.caption(line)
+            if scored.problem:
+                st.error(scored.problem)
+                break
+            images, label = scored.images, f"your images ({len(scored.images):,})"
+        result = run_evaluation(EvaluationRequest(options[label] if images is None else label, data_name, int(n),
+                                                  int(seed), features=features), images)  # fmt: skip
         if result is None:
             break
         results.append((label, result))
@@ -97,13 +120,9 @@ if results:
     features = {r.report.features for _, r in results}
     st.subheader("Results")
     st.caption(f"Features: {' / '.join(sorted(features))} · N={results[0][1].report.n_fake:,} samples each")
-    table = {}
-    for label, result in results:
-        for name, value in evaluation_rows(result):
-            table.setdefault(name, {})[label] = value
-    rows = [{"metric": name, **{label: values.get(label, "—") for label, _ in results}}
-            for name, values in table.items() if name not in ("features", "samples")]  # fmt: skip
-    st.markdown(markdown_table(rows))
+    st.markdown(markdown_table(results_table(results)))
+    st.download_button("Download CSV", results_csv(results), "evaluation.csv", "text/csv", on_click="ignore",
+                       help="Every metric of every generator, with the features and N, for a spreadsheet.")
     for warning in {w for _, r in results for w in r.report.warnings}:
         st.warning(warning)
     real = dataset(data_name, "bundled").split("train")
@@ -121,7 +140,7 @@ if results:
                 show_grid(pairs, ncols=8, target_px=480)
 
 chosen = options[first]
-if chosen != FLOOR:
+if chosen not in (FLOOR, UPLOAD):
     store = RunStore(Path(chosen))
     evals = store.read_evals()
     with st.expander("Quality against training step", expanded=bool(evals)):

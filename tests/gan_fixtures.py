@@ -92,3 +92,24 @@ def biggan_tarball(tmp_path: Path, served_folder: Path) -> str:
         for path in sorted(module.rglob("*")):
             tar.add(path, arcname=str(path.relative_to(module)), recursive=False)
     return "biggan-standin.tar.gz"
+
+
+def tiny_inception(path: Path, dim: int = 8) -> Path:
+    """A SavedModel with the TF-GAN Inception module's interface: signature 'default', input `images`
+    [N, 299, 299, 3] in [-1, 1], outputs `pool_3` [N, 1, 1, dim] and `logits`."""
+    import tensorflow as tf
+
+    class TinyInception(tf.Module):
+        def __init__(self) -> None:
+            self.w = tf.Variable(tf.random.stateless_normal([3, dim], seed=[1, 2]))
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 299, 299, 3], tf.float32, name="images")])
+        def default(self, images):
+            pooled = tf.reduce_mean(images, axis=[1, 2]) @ self.w
+            extremes = tf.stack([tf.reduce_min(images), tf.reduce_max(images)])
+            logits = tf.tile(extremes[None], [tf.shape(images)[0], 1])
+            return {"pool_3": tf.reshape(pooled, [-1, 1, 1, dim]), "logits": logits}
+
+    module = TinyInception()
+    tf.saved_model.save(module, str(path), signatures={"default": module.default})
+    return path

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gan_fixtures import tiny_inception
 from PIL import Image
 
 from gan_core.evaluation.diversity import feature_diversity, nearest_training_images, ssim, ssim_diversity
@@ -102,31 +103,10 @@ def test_cli_fid_on_two_folders_names_features_and_n(tmp_path: Path, capsys: pyt
     assert "is not a folder" in capsys.readouterr().err
 
 
-def _tiny_inception(path: Path, dim: int = 8) -> Path:
-    """A SavedModel with the TF-GAN Inception module's interface: signature 'default', input `images`
-    [N, 299, 299, 3] in [-1, 1], outputs `pool_3` [N, 1, 1, dim] and `logits`."""
-    import tensorflow as tf
-
-    class TinyInception(tf.Module):
-        def __init__(self) -> None:
-            self.w = tf.Variable(tf.random.stateless_normal([3, dim], seed=[1, 2]))
-
-        @tf.function(input_signature=[tf.TensorSpec([None, 299, 299, 3], tf.float32, name="images")])
-        def default(self, images):
-            pooled = tf.reduce_mean(images, axis=[1, 2]) @ self.w
-            extremes = tf.stack([tf.reduce_min(images), tf.reduce_max(images)])
-            logits = tf.tile(extremes[None], [tf.shape(images)[0], 1])
-            return {"pool_3": tf.reshape(pooled, [-1, 1, 1, dim]), "logits": logits}
-
-    module = TinyInception()
-    tf.saved_model.save(module, str(path), signatures={"default": module.default})
-    return path
-
-
 def test_inception_extractor_loads_through_the_hub_path_and_preprocesses_like_tf_gan(tmp_path: Path) -> None:
     from gan_core.evaluation.features import InceptionExtractor
 
-    extractor = InceptionExtractor(str(_tiny_inception(tmp_path / "inception")))
+    extractor = InceptionExtractor(str(tiny_inception(tmp_path / "inception")))
     gray = _digits(3, 10)
     features = extractor.features(gray)
     assert features.shape == (3, 8) and features.dtype == np.float64 and extractor.dim == 8
@@ -148,7 +128,7 @@ def test_hub_models_offline_get_one_sentence_and_a_cache_is_used(tmp_path: Path,
     assert cached_path(INCEPTION_HANDLE) is None
     import hashlib
 
-    _tiny_inception(tmp_path / "hub" / hashlib.sha1(INCEPTION_HANDLE.encode()).hexdigest())
+    tiny_inception(tmp_path / "hub" / hashlib.sha1(INCEPTION_HANDLE.encode()).hexdigest())
     assert cached_path(INCEPTION_HANDLE) is not None  # a pre-fetched cache: the real handle loads offline
     assert InceptionExtractor(offline=True).features(_digits(2, 11)).shape == (2, 8)
     with pytest.raises(ModelUnavailableError, match="no SavedModel folder"):

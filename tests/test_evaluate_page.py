@@ -75,3 +75,41 @@ def test_an_opened_demo_is_listed_once_until_it_trains_on(sandbox) -> None:
     (copy / "status.json").write_text('{"state": "stopped", "step": 5700, "message": "stopped"}\n')
     at = open_page(sandbox)  # trained on: now it is a generator of its own
     assert len([o for o in at.selectbox[0].options if o.startswith("demo-mnist-dcgan")]) == 2
+
+
+def test_inception_is_offered_once_fetched_and_results_export_as_csv(sandbox) -> None:
+    import csv
+    import hashlib
+    import io
+    import shutil
+
+    from gan_fixtures import tiny_inception
+
+    from gan_core.evaluation.features import INCEPTION_HANDLE
+
+    at = open_page(sandbox)
+    assert not at.radio  # not fetched: domain classifiers only
+    assert "Emoji" in at.selectbox[2].options  # the colour world has its classifier too
+    shutil.copytree(tiny_inception(sandbox / "standin"),
+                    sandbox / "tfhub" / hashlib.sha1(INCEPTION_HANDLE.encode()).hexdigest())  # fmt: skip
+    at = open_page(sandbox)
+    at.radio(key="eval_features").set_value("inception").run()
+    at.selectbox[0].select("Real test images (the floor)").run()
+    at.select_slider[0].set_value(500).run()
+    next(b for b in at.button if b.label == "Evaluate").click().run()
+    assert not at.exception and not at.error
+    assert any("Inception pool_3" in c.value and "N=500" in c.value for c in at.caption)
+    assert [d for d in at.get("download_button") if d.proto.label == "Download CSV"]
+    from gan_core.evaluation.results_table import results_csv  # what the button hands out, rebuilt from the state
+
+    rows = list(csv.DictReader(io.StringIO(results_csv(at.session_state["eval_results"]))))
+    assert rows[0].keys() == {"metric", "Real test images (the floor)"}
+    assert any(r["metric"] == "features" and "Inception" in r["Real test images (the floor)"] for r in rows)
+
+
+def test_the_upload_choice_asks_for_files(sandbox) -> None:
+    at = open_page(sandbox)
+    at.selectbox[0].select("Your generated images (upload files or a zip)").run()
+    assert not at.exception
+    next(b for b in at.button if b.label == "Evaluate").click().run()
+    assert any("scoring needs at least 2" in e.value for e in at.error)  # nothing uploaded: one sentence

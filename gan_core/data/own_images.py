@@ -115,11 +115,13 @@ def import_images(
     folder: Path | None = None,
     size: int = 64,
     limits: ImportLimits | None = None,
+    sizes: tuple[int, ...] = IMAGE_SIZES,
 ) -> ImportResult:
-    """Decode every file from a folder and/or uploads (zips are opened in memory); keep the good ones."""
+    """Decode every file from a folder and/or uploads (zips are opened in memory); keep the good ones.
+    `sizes`: the sides allowed (a dataset folder's; scoring generated images passes its dataset's side)."""
     limits = limits or ImportLimits()
-    if size not in IMAGE_SIZES:
-        raise ValueError(f"size must be one of {IMAGE_SIZES}, not {size}")
+    if size not in sizes:
+        raise ValueError(f"size must be one of {sizes}, not {size}")
     items: list[ReportItem] = []
     refused: list[str] = []
     kept: list[np.ndarray] = []

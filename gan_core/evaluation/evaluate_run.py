@@ -28,6 +28,7 @@ class EvaluationRequest:
     seed: int = 0
     real_split: str = "train"
     checkpoint: str | None = None  # a checkpoint prefix of the run; None: the latest
+    features: str = "domain"  # "domain": the dataset's shipped classifier; "inception": TF-GAN's Inception (hub)
 
 
 @dataclass(frozen=True)
@@ -63,25 +64,45 @@ def domain_extractor(dataset: str):
     return DomainClassifier(folder)
 
 
+def extractor_for_request(request: EvaluationRequest, dataset: str, offline: bool):
+    if request.features == "inception":
+        from gan_core.evaluation.features import InceptionExtractor
+
+        return InceptionExtractor(offline=offline)
+    if request.features != "domain":
+        raise EvaluationSetupError(f"features must be 'domain' or 'inception', not {request.features!r}")
+    return domain_extractor(dataset)
+
+
 def generate(sampler, n: int, seed: int) -> np.ndarray:
     """n samples in batches, seeds seed, seed+1000, ... (the same images for the same n and seed)."""
     return np.concatenate([sampler.sample(min(SAMPLE_BATCH, n - i), seed=seed + i) for i in range(0, n, SAMPLE_BATCH)])
 
 
-def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, extractor=None) -> RunEvaluation:
+def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, extractor=None,
+                 images: np.ndarray | None = None) -> RunEvaluation:  # fmt: skip
+    """Score a run's samples, the real test split (FLOOR), or given `images` (uploaded; request.run names them)."""
     from gan_core.data import load_dataset
     from gan_core.run_sampler import RunSampler
+    from gan_core.settings import Settings
 
     say = progress or (lambda fraction, text: None)
+    if images is not None:
+        request = replace(request, n=len(images))
     if not 2 <= request.n <= MAX_SAMPLES:
         raise EvaluationSetupError(f"sample count must be between 2 and {MAX_SAMPLES:,}, got {request.n:,}")
     data = load_dataset(request.dataset, source="bundled" if request.real_split == "test" else "auto")
     train, test = data.split("train"), data.split("test")
     real = data.split(request.real_split)
-    extractor = extractor or domain_extractor(data.info.name)
+    extractor = extractor or extractor_for_request(request, data.info.name, Settings.from_env().offline)
     pick = np.random.default_rng(request.seed).permutation(len(real))[: request.n]  # splits are stored by class
     sampler, accuracy, step = None, None, None
-    if request.run == FLOOR:
+    if images is not None:
+        if images.shape[1:] != data.info.image_shape:
+            raise EvaluationSetupError(f"the images are {images.shape[1:]} but {data.info.title} has "
+                                       f"{data.info.image_shape}")  # fmt: skip
+        fake, label = images, request.run
+    elif request.run == FLOOR:
         if request.real_split == "test":
             raise EvaluationSetupError("the floor compares the test split with the training split: use real=train")
         order = np.random.default_rng(request.seed + 1).permutation(len(test))[: request.n]  # stored by class
