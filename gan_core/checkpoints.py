@@ -7,6 +7,7 @@ Restoring builds our own architecture from config.json and loads only weights in
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +50,22 @@ class RunCheckpoints:
         self.trainer = trainer
 
     def save(self) -> CheckpointInfo:
+        """Save at the current step. A full disk raises DiskFullError, with this step's partial files removed:
+        the checkpoint file still names the previous checkpoint, which loads as before."""
         step = int(self.trainer.step.numpy())
         if not self.trainer.weights_finite():
             raise ValueError(f"refusing to save non-finite weights at step {step}")
-        return CheckpointInfo(step, self.manager.save(checkpoint_number=step))
+        try:
+            return CheckpointInfo(step, self.manager.save(checkpoint_number=step))
+        except (OSError, tf.errors.OpError) as exc:
+            if not _is_disk_full(exc):
+                raise
+            for partial in self.directory.glob(f"ckpt-{step}.*"):
+                partial.unlink(missing_ok=True)
+            raise DiskFullError(
+                f"the disk is full (no space left on device) while saving the checkpoint of step {step:,} in "
+                f"{self.directory}; free some space, then continue training"
+            ) from exc
 
     def list(self) -> list[CheckpointInfo]:
         return [CheckpointInfo(_step_of(p), p) for p in self.manager.checkpoints]
@@ -80,6 +93,15 @@ def export_generator(trainer: GANTrainer, run_dir: Path) -> Path:
     trainer.sampling_generator.save_weights(str(tmp))
     tmp.replace(path)
     return path
+
+
+class DiskFullError(PlaygroundError):
+    """A checkpoint could not be written: no space left on the device."""
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    return getattr(exc, "errno", None) == errno.ENOSPC or isinstance(exc, tf.errors.ResourceExhaustedError) or (
+        "No space left on device" in str(exc))  # fmt: skip
 
 
 def _step_of(prefix: str) -> int:

@@ -23,6 +23,7 @@ from gan_core.errors import PlaygroundError
 from gan_core.run_config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
+from gan_core.runs.writer_lock import RunLockedError, describe_holder, is_being_trained
 
 RunFactory = Callable[..., TrainingRun]
 log = logging.getLogger(__name__)
@@ -82,6 +83,9 @@ class RunRegistry:
                         f"a saved run is already called '{name}'; choose another name, or open it from the saved "
                         "runs to train it on"
                     )
+                if is_being_trained(existing.parent):
+                    raise PlaygroundError(f"'{name}' is being trained by {describe_holder(existing.parent)}; "
+                                          "stop it there first")  # fmt: skip
                 old = RunConfig.read(existing.parent)
                 if (old.model, old.train.dataset) != (config.model, config.train.dataset):
                     raise PlaygroundError(
@@ -201,4 +205,7 @@ class RunRegistry:
             while self._queue and self._training_count() < self.max_concurrent:
                 nxt = self._runs[self._queue.pop(0)]
                 if nxt.state is RunState.QUEUED:
-                    nxt.start()
+                    try:
+                        nxt.start()
+                    except RunLockedError as exc:  # its turn came, but another writer has its folder now
+                        nxt.refuse(f"not started: {exc}")

@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from gan_core.data import ImageDataset, load_dataset
+from gan_core.errors import PlaygroundError
 from gan_core.run_config import RunConfig
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
+from gan_core.runs.writer_lock import RunWriterLock
 from gan_core.words import plural
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ class TrainingRun:
     ) -> None:
         """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint."""
         self.store = RunStore(run_dir)
+        self._writer = RunWriterLock(run_dir)  # held while this object trains the folder
         if config is None:
             config = self.store.read_config()  # resume: the folder says what to build
         else:
@@ -149,7 +152,11 @@ class TrainingRun:
         self._transition("queue", "waiting for a free training slot")
 
     def start(self) -> None:
-        """Begin training in a background thread (resuming from the latest checkpoint if there is one)."""
+        """Begin training in a background thread (resuming from the latest checkpoint if there is one).
+        Raises RunLockedError, before writing anything, when another writer trains the folder."""
+        with self._lock:
+            next_state(self._state, "start")  # a start this run cannot make says so first (already running, ...)
+        self._writer.acquire()
         self._transition("start", "preparing: loading data and building the model")
         self._stop.clear()
         self._unpaused.set()
@@ -233,7 +240,14 @@ class TrainingRun:
                 self._state = next_state(self._state, action)
             self._message = message
         self.store.write_status(self._state.value, self._step, message)
+        self._writer.release()  # the last write: from here another writer may take the folder
         self._notify_end()
+
+    def refuse(self, message: str) -> None:
+        """A queued run whose turn came while another writer holds its folder: stopped here, nothing written
+        (the folder is the other writer's)."""
+        with self._lock:
+            self._state, self._message = RunState.STOPPED, message
 
     def _notify_end(self) -> None:
         if self._on_end is not None:
@@ -250,10 +264,12 @@ class TrainingRun:
 
             kept = self.store.checkpoint_steps()
             where = f" The last good checkpoint (step {kept[-1]}) is kept; resume from it." if kept else ""
-            reason = str(exc) if isinstance(exc, DivergenceError) else f"{type(exc).__name__}: {exc}"
-            if not isinstance(exc, DivergenceError):
+            reason = str(exc) if isinstance(exc, DivergenceError | PlaygroundError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, DivergenceError | PlaygroundError):
                 log.exception("run %s failed", self.name)
             self._end("fail", f"failed: {reason.rstrip('.')}.{where}")
+        finally:
+            self._writer.release()  # however the thread ends (_end has let it go already when it ran)
 
     def _train(self) -> None:
         from gan_core.checkpoints import RunCheckpoints, export_generator

@@ -84,8 +84,13 @@ class RunStore:
 
     def _append(self, path: Path, rows: list[dict[str, Any]]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as f:
-            f.writelines(json.dumps(row) + "\n" for row in rows)
+        with open(path, "a+b") as f:
+            f.seek(0, 2)
+            if f.tell():  # a line torn by a killed writer: end it, so the next row starts on its own line
+                f.seek(-1, 2)
+                if f.read(1) != b"\n":
+                    f.write(b"\n")
+            f.write("".join(json.dumps(row) + "\n" for row in rows).encode("utf-8"))
 
     @staticmethod
     def _read(path: Path, up_to_step: int | None) -> list[dict[str, Any]]:
