@@ -19,6 +19,8 @@ names = list(DATASETS) + own_dataset_names()
 if st.session_state.get("dataset_name") not in names:  # first visit: a shared link's ?dataset= wins
     wanted = st.query_params.get("dataset", "mnist")
     st.session_state["dataset_name"] = wanted if wanted in names else names[0]
+    if wanted not in names:
+        st.caption(f"The link's dataset {wanted[:60]!r} is not on this server: showing {DATASETS[names[0]].title}.")
 name = st.selectbox(
     "Dataset",
     names,

@@ -35,6 +35,8 @@ if "explore_model" not in state:  # first visit: a shared link's settings win
     state.update(explore_model=link.model or default.key, explore_seed=link.seed, explore_n=link.n,
                  explore_truncation=link.truncation, explore_steps=link.steps, explore_classes=list(link.classes),
                  explore_autointerpolate=link.interpolate)  # fmt: skip
+    if link.ignored:
+        st.caption("From the link, changed or not used: " + "; ".join(link.ignored) + ".")
 
 picture = st.container() if present else None  # on a projector the picture comes first
 key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label)

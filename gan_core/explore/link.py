@@ -1,28 +1,43 @@
-"""An Explorer link's settings: read from a URL's query parameters (garbage falls back to defaults), written back."""
+"""An Explorer link's settings: read from a URL's query parameters (garbage falls back to defaults, and each
+fallback is noted so the page can say what it ignored), written back."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gan_core.explore.latent import TRUNCATION_RANGE
 
 MAX_SEED = 2**31 - 1
 
 
-def _int(text: str | None, default: int, low: int, high: int) -> int:
+def _clip(name: str, text: str | None, value: float, low: float, high: float, notes: list[str]) -> float:
+    if not low <= value <= high:
+        notes.append(f"{name} {str(text)[:20]!r} is outside {low:g} to {high:g}")
+    return min(high, max(low, value))
+
+
+def _int(name: str, text: str | None, default: int, low: int, high: int, notes: list[str]) -> int:
+    if text is None or not str(text).strip():
+        return default
     try:
-        return min(high, max(low, int(str(text).strip())))
-    except (TypeError, ValueError):
+        return int(_clip(name, text, int(str(text).strip()), low, high, notes))
+    except ValueError:
+        notes.append(f"{name} {str(text)[:20]!r} is not a whole number")
         return default
 
 
-def _float(text: str | None, default: float, low: float, high: float) -> float:
+def _float(name: str, text: str | None, default: float, low: float, high: float, notes: list[str]) -> float:
+    if text is None or not str(text).strip():
+        return default
     try:
         value = float(str(text).strip())
-    except (TypeError, ValueError):
+    except ValueError:
+        value = float("nan")
+    if value != value:  # NaN, or not a number at all
+        notes.append(f"{name} {str(text)[:20]!r} is not a number")
         return default
-    return min(high, max(low, value)) if value == value else default  # NaN: the default
+    return _clip(name, text, value, low, high, notes)
 
 
 @dataclass(frozen=True)
@@ -36,21 +51,30 @@ class ExploreLink:
     n: int = 16
     steps: int = 8  # interpolation steps
     interpolate: bool = False  # a demo moment's link: run the interpolation on arrival
+    ignored: tuple[str, ...] = field(default=(), compare=False)  # what the URL said that could not be used
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], models: list[str], max_samples: int, max_steps: int
                     ) -> ExploreLink:  # fmt: skip
-        """Read a URL's parameters: an unknown model, a bad number or an odd class list falls back quietly."""
+        """Read a URL's parameters: an unknown model, a bad number or an odd class list falls back to the default
+        (clamped into range where it is a number), and `ignored` says what was not used, in words."""
+        notes: list[str] = []
         model = params.get("model")
-        classes = tuple(int(c) for c in str(params.get("classes", "")).split(",") if c.strip().isdigit())
+        if model and model not in models:
+            notes.append(f"model {str(model)[:40]!r} is not on this server")
+        parts = [c.strip() for c in str(params.get("classes", "")).split(",") if c.strip()]
+        classes = tuple(int(c) for c in parts if c.isdigit() and len(c) < 7)
+        if len(classes) < len(parts):
+            notes.append(f"classes {str(params.get('classes'))[:40]!r} holds something other than class ids")
         return cls(
             model=model if model in models else None,
             classes=tuple(dict.fromkeys(classes)),
-            seed=_int(params.get("seed"), 0, 0, MAX_SEED),
-            truncation=_float(params.get("truncation"), cls.truncation, *TRUNCATION_RANGE),
-            n=_int(params.get("n"), min(cls.n, max_samples), 1, max_samples),
-            steps=_int(params.get("steps"), min(cls.steps, max_steps), 2, max_steps),
+            seed=_int("seed", params.get("seed"), 0, 0, MAX_SEED, notes),
+            truncation=_float("truncation", params.get("truncation"), cls.truncation, *TRUNCATION_RANGE, notes),
+            n=_int("n", params.get("n"), min(cls.n, max_samples), 1, max_samples, notes),
+            steps=_int("steps", params.get("steps"), min(cls.steps, max_steps), 2, max_steps, notes),
             interpolate=params.get("interpolate") == "1",
+            ignored=tuple(notes),
         )
 
     def to_params(self) -> dict[str, str]:

@@ -65,7 +65,12 @@ def current_run() -> TrainingRun | None:
     """The run this page shows: named in the URL (?run=NAME), so a reload finds it again, or else the one this
     session showed last (a visit to another page drops the URL's parameters)."""
     name = st.query_params.get("run") or st.session_state.get("train_run")
-    if not name or valid_run_name(name):
+    if not name:
+        return None
+    problem = valid_run_name(name)
+    if problem:
+        st.caption(f"The link's run {name[:60]!r} cannot be opened: {problem}.")
+        st.query_params.pop("run", None)
         return None
     st.session_state["train_run"] = name
     st.query_params["run"] = name
@@ -81,4 +86,6 @@ def current_run() -> TrainingRun | None:
             run = None
     if run is None:
         st.session_state.pop("train_run", None)
+        st.query_params.pop("run", None)
+        st.caption(f"No run called {name[:60]!r} on this server: start a new one below, or pick a saved one.")
     return run
