@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages.ui.keras_guard import keep_keras_state_across_reruns
 from pages.ui.presenter import apply_presenter_mode, presenter_mode
+from pages.ui.run_log import timed_script_run
 from pages.ui.sidebar import render_sidebar
 
 keep_keras_state_across_reruns()  # before any run ends: our training threads build Keras models
@@ -22,4 +23,5 @@ navigation = st.navigation(
         st.Page("pages/classroom.py", title="Classroom", icon=":material/school:", url_path="classroom"),
     ]
 )
-navigation.run()
+with timed_script_run(navigation.url_path or "home"):
+    navigation.run()

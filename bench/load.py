@@ -1,33 +1,46 @@
-"""Load test: many visitors on one hosted-mode server, each exploring, some starting training.
+"""Load bench: a class of visitors on one hosted-mode server while a run trains, measured on the server's clock.
 
-    python -m bench.load                    # 20 concurrent browser sessions, 5 of them also start a run
-    python -m bench.load --sessions 6 --trainers 2 --rounds 2     # a smoke run
+    python -m bench.load                                  # 30 visitors (3 of them in Chromium), 5 re-rolls each
+    python -m bench.load --visitors 8 --browsers 1 --rerolls 2 --train-seconds 20    # a smoke run
 
-A real server (`streamlit run app.py`, GAN_PLAYGROUND_HOSTED=1, offline, a fresh workspace) on a loopback port,
-and Debian's Chromium with one browser context per visitor. Each visitor opens the Explorer on the shipped
-Fashion-MNIST model and re-rolls the noise seed `--rounds` times; the time from the click to the new grid on
-screen is one sample. The same is measured first with a single visitor (the baseline, same server, same run).
-Trainers also open the Train page and press Start: the hosted cap (one run at a time) must hold, with every
-further run queued and its position shown. Prints p50/p95 under load against one visitor, session errors,
-and the server's peak memory (VmHWM of its process).
+Shape. The server runs on CPU 0 and every client on CPU 1 (`taskset`): the shape of a small Space, whose
+visitors' browsers run on their own laptops. Measuring 30 Chromium contexts on the server's own two cores
+measured Chromium (they used four times the server's CPU). So three visitors are real Chromium contexts (they
+render, run the front end and fetch images like a person's browser), and the rest are protocol clients: they
+speak Streamlit's websocket protocol (BackMsg / ForwardMsg protobufs) exactly as the front end does, send the
+same widget states a click sends, and fetch every image a run hands them, but draw nothing, so each costs the
+client core a few milliseconds per request and the server sees the same traffic.
+
+What a visitor does: open the teacher's shared Explorer link (the first grid), then re-roll the noise seed
+`--rerolls` times with a few seconds' thought between clicks (a new seed each time: the generator runs). A
+teacher's run trains MNIST with the Trainer's defaults throughout, its Train page open in a fourth Chromium tab
+(the projector): started before the visitors come, so its images/s alone is measured first (from the run's own metric log, stamped by the server), then while they visit.
+
+Server figures: the wall and thread-CPU time of every script run (GAN_PLAYGROUND_RUN_LOG, written by app.py
+around each run), the server process's CPU seconds (/proc), its peak memory (VmHWM). Visitor figures: time from
+sending a request to having the finished run and all its images. Goals (issue 16): server-side Explorer rerun
+p95 <= 0.5 s, first grid p95 <= 3 s, and the run keeps >= 70% of its images/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import re
+import json
+import os
+import random
 import statistics
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
-from bench.live_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from bench.live_server import launch_chromium, start_server, stop_server
+from bench.watching import _cpu_model, _cpu_seconds, _prepare_run, _steps_in
 
-CAPTION = re.compile(r"seed \d+ · truncation [\d.]+ · \d+ samples")
-CAPTION_JS = r"/seed \d+ · truncation [\d.]+ · \d+ samples/"
-STATE = re.compile(r"^(running|queued|paused|stopped|finished|failed|idle) · ")
+SERVER_CPUS, CLIENT_CPUS = "0", "1"
+LINK = "classes=3&n=12&seed=7"  # the teacher's shared link: food emoji on the default model
+RUN = "teacher"
 
 
 def peak_memory_mib(pid: int) -> float:
@@ -37,139 +50,217 @@ def peak_memory_mib(pid: int) -> float:
     return float("nan")
 
 
-async def exceptions(page) -> int:
-    return await page.locator('[data-testid="stException"]').count()
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-async def explore(page, url: str, seed: int, rounds: int, in_app: bool) -> tuple[float, list[float]]:
-    """Open the Explorer, then re-roll `rounds` times; returns first-load seconds and re-roll seconds.
+class ProtocolVisitor:
+    """A browser tab without the drawing: Streamlit's websocket protocol, the widget states a click sends, and
+    an HTTP fetch of every image the server hands over."""
 
-    in_app: through the sidebar, in the same browser session (a new URL would end the session, and on a hosted
-    server a run whose session has ended is stopped after the grace period)."""
-    start = time.perf_counter()
-    if in_app:
-        await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Explore").click()
-    else:
-        await page.goto(f"{url}/explore?model=fashion-mnist&classes=0,1,2,3,4,5,6,7,8,9&n=16&seed={seed}")
-    await page.get_by_text(CAPTION).first.wait_for()
-    first = time.perf_counter() - start
-    times = []
-    for _ in range(rounds):
-        before = await page.get_by_text(CAPTION).first.inner_text()
-        start = time.perf_counter()
-        await page.get_by_role("button", name="Re-roll").click()
-        await page.wait_for_function(
-            f"(b) => {{ const m = document.body.innerText.match({CAPTION_JS}); return m && m[0] !== b; }}", arg=before
-        )
-        times.append(time.perf_counter() - start)
-    return first, times
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.ws = None
+        self.seed_widget = ""
+        self.errors = 0
+
+    async def _run(self, query: str | None = None, widgets: dict[str, int] | None = None) -> list:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        back = BackMsg()
+        back.rerun_script.page_name = "explore"
+        back.rerun_script.query_string = query or ""
+        for widget_id, value in (widgets or {}).items():
+            state = back.rerun_script.widget_states.widgets.add()
+            state.id, state.int_value = widget_id, value
+        await self.ws.send(back.SerializeToString())
+        elements = []
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await self.ws.recv())
+            kind = msg.WhichOneof("type")
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                elements.append(msg.delta.new_element)
+            elif kind == "script_finished":
+                break
+        self.errors += sum(e.WhichOneof("type") == "exception" for e in elements)
+        urls = [img.url for e in elements if e.WhichOneof("type") == "imgs" for img in e.imgs.imgs]
+        await asyncio.gather(*(asyncio.to_thread(self._fetch, u) for u in urls))
+        return elements
+
+    def _fetch(self, path: str) -> None:
+        with urllib.request.urlopen(self.url + path if path.startswith("/") else path, timeout=120) as response:
+            response.read()
+
+    async def visit(self, k: int, rerolls: int, think_s: float) -> dict:
+        import websockets
+
+        rng = random.Random(k)
+        ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=120) as ws:
+            self.ws = ws
+            start = time.perf_counter()
+            elements = await self._run(query=LINK)
+            first = time.perf_counter() - start
+            self.seed_widget = next(e.number_input.id for e in elements
+                                    if e.WhichOneof("type") == "number_input" and e.number_input.label == "Noise seed")
+            times = []
+            for r in range(rerolls):
+                await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+                start = time.perf_counter()
+                await self._run(widgets={self.seed_widget: 10_000 + 100 * k + r})
+                times.append(time.perf_counter() - start)
+        return {"first": first, "times": times, "errors": self.errors, "kind": "protocol"}
 
 
-async def start_training(page, url: str, name: str) -> None:
-    """Press Start on the Train page (the visitor then moves on to the Explorer: the run trains on)."""
-    await page.goto(f"{url}/train")
-    await page.get_by_role("button", name="Start training").wait_for()
-    await page.get_by_label("Run name").fill(name)
-    await page.get_by_label("Run name").press("Enter")
-    await page.wait_for_timeout(500)
-    await page.get_by_role("button", name="Start training").click()
-    await page.get_by_text(STATE).first.wait_for()
-
-
-async def training_state(page, url: str, name: str) -> str:
-    """The run's status line, as its Train page shows it after the visitor comes back."""
-    await page.goto(f"{url}/train?run={name}")
-    return await page.get_by_text(STATE).first.inner_text()
-
-
-async def visitor(browser, url: str, k: int, rounds: int, trains: bool, stagger: float = 0.0) -> dict:
+async def browser_visit(browser, url: str, k: int, rerolls: int, think_s: float) -> dict:
+    """A real Chromium context: open the link, wait for the grid, click Re-roll and wait for the new grid."""
+    rng = random.Random(k)
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(600_000)  # 20 visitors and a training run share 2 cores: slow, but not an error
-    context.set_default_navigation_timeout(600_000)
-    await asyncio.sleep(stagger)  # visitors arrive over a few seconds, not in the same millisecond
+    context.set_default_timeout(300_000)
     page = await context.new_page()
+    caption = r"/seed \d+ · truncation [\d.]+ · \d+ samples/"
     try:
-        name = f"load-{k:02d}"
-        if trains:
-            await start_training(page, url, name)
-        first, times = await explore(page, url, 1000 + k, rounds, in_app=trains)
-        errors = await exceptions(page)
-        state = ""
-        if trains:
-            state = await training_state(page, url, name)
-            errors += await exceptions(page)
-        return {"first": first, "times": times, "errors": errors, "state": state}
-    except Exception as exc:  # say which visitor, and keep what its screen showed
-        shot = Path(tempfile.gettempdir()) / f"load-visitor-{k:02d}.png"
-        with contextlib.suppress(Exception):
-            await page.screenshot(path=str(shot), full_page=True)
-        role = "trainer" if trains else "explorer"
-        raise RuntimeError(f"visitor {k} ({role}) failed: {exc!r}; its screen: {shot}") from exc
+        start = time.perf_counter()
+        await page.goto(f"{url}/explore?{LINK}")
+        await page.get_by_text("12 samples").first.wait_for()
+        first = time.perf_counter() - start
+        times = []
+        for _ in range(rerolls):
+            await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+            before = await page.evaluate(f"() => (document.body.innerText.match({caption}) || [''])[0]")
+            start = time.perf_counter()
+            await page.get_by_role("button", name="Re-roll").click()
+            await page.wait_for_function(
+                f"(b) => {{ const m = document.body.innerText.match({caption}); return m && m[0] !== b; }}", arg=before
+            )
+            times.append(time.perf_counter() - start)
+        errors = await page.locator('[data-testid="stException"]').count()
+        return {"first": first, "times": times, "errors": errors, "kind": "browser"}
     finally:
         await context.close()
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+async def start_teacher_run(browser, url: str):
+    """The teacher continues the prepared run on the Train page and keeps that tab open (on a Space, a run whose
+    tab closed is stopped after two minutes); returns the tab."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    await page.goto(f"{url}/train?run={RUN}")
+    await page.get_by_role("button", name="Continue training").click()
+    await page.get_by_text("Losses").first.wait_for(timeout=300_000)
+    return page
+
+
+async def stop_teacher_run(page) -> None:
+    """The teacher stops the run: it saves a checkpoint and writes its metric log (kept in memory until then)."""
+    await page.get_by_role("button", name="Stop").click()
+    await page.get_by_text("checkpoint saved").first.wait_for(timeout=300_000)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip().endswith("}")]
 
 
 async def main_async(args: argparse.Namespace) -> None:
     from playwright.async_api import async_playwright
 
-    with tempfile.TemporaryDirectory() as home:
-        env = {"GAN_PLAYGROUND_HOSTED": "1", "GAN_PLAYGROUND_OFFLINE": "1", "GAN_PLAYGROUND_HOME": f"{home}/ws",
-               "KERAS_HOME": f"{home}/keras"}  # fmt: skip
-        proc, url = start_server(env, Path(home) / "streamlit.log")
-        try:
-            async with async_playwright() as p:
-                browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                await visitor(browser, url, 99, 1, False)  # warm-up: loads TensorFlow and the model once
-                alone = await visitor(browser, url, 98, args.rounds * 2, False)
-                started = time.perf_counter()
-                results = await asyncio.gather(
-                    *(visitor(browser, url, k, args.rounds, k < args.trainers, 0.25 * k) for k in range(args.sessions)),
-                    return_exceptions=True,
-                )
-                wall = time.perf_counter() - started
-                await browser.close()
-            peak = peak_memory_mib(proc.pid)
-        finally:
-            stop_server(proc)
+    os.sched_setaffinity(0, {int(CLIENT_CPUS)})  # this process (the protocol clients) on the clients' core
+    home = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    workspace, run_log = home / "workspace", home / "script-runs.jsonl"
+    batch = _prepare_run(workspace, RUN)
+    env = {"GAN_PLAYGROUND_HOSTED": "1", "GAN_PLAYGROUND_OFFLINE": "1", "GAN_PLAYGROUND_HOME": str(workspace),
+           "KERAS_HOME": str(home / "keras"), "GAN_PLAYGROUND_RUN_LOG": str(run_log),
+           "GAN_PLAYGROUND_MAX_RUNS": "1"} | dict(kv.split("=", 1) for kv in args.server_env)  # fmt: skip
+    proc, url = start_server(env, home / "streamlit.log", cpus=SERVER_CPUS)
+    try:
+        async with async_playwright() as p:
+            browser = await launch_chromium(p, cpus=CLIENT_CPUS)
+            teacher = await start_teacher_run(browser, url)
+            status_path = workspace / "runs" / RUN / "status.json"
+            deadline = time.monotonic() + 300
+            while '"step": 0,' in status_path.read_text() and time.monotonic() < deadline:  # until it steps
+                await asyncio.sleep(1)
+            await ProtocolVisitor(url).visit(999, 1, 0.1)  # warm-up: the model and its graph, as after a restart
+            await asyncio.sleep(5)
+            alone_start = time.time()
+            await asyncio.sleep(args.train_seconds)
+            alone_end = time.time()
+            visits = [browser_visit(browser, url, k, args.rerolls, args.think) if k < args.browsers
+                      else ProtocolVisitor(url).visit(k, args.rerolls, args.think) for k in range(args.visitors)]
+            visit_start, cpu_visit_start = time.time(), _cpu_seconds(proc.pid)
+
+            async def arrive(k: int, visit):
+                await asyncio.sleep(args.arrival_s * k / max(1, args.visitors))  # a class arrives over some seconds
+                return await visit
+
+            results = await asyncio.gather(*(arrive(k, v) for k, v in enumerate(visits)), return_exceptions=True)
+            visit_end, cpu_visit_end = time.time(), _cpu_seconds(proc.pid)
+            await stop_teacher_run(teacher)
+            await browser.close()
+        peak = peak_memory_mib(proc.pid)
+    finally:
+        stop_server(proc)
+    metrics = read_jsonl(workspace / "runs" / RUN / "metrics.jsonl")
+    runs = [r for r in read_jsonl(run_log) if visit_start <= r["start"] <= visit_end]
+    explore = [r for r in runs if r["page"] == "explore"]
     failures = [r for r in results if isinstance(r, BaseException)]
     done = [r for r in results if not isinstance(r, BaseException)]
-    loaded = [t for r in done for t in r["times"]]
-    states = [r["state"].split(" · ")[0] for r in done if r["state"]]
-    queued_with_position = sum("position" in r["state"] for r in done)
-    base = alone["times"]
-    print(f"{args.sessions} concurrent sessions ({args.trainers} also start training), {args.rounds} re-rolls each, "
-          f"hosted mode, {wall:.0f} s in all")  # fmt: skip
-    print("| Explorer grid (re-roll to new grid on screen) | p50 | p95 | samples |")
-    print("|---|---|---|---|")
-    print(f"| one session | {statistics.median(base):.2f} s | {percentile(base, 0.95):.2f} s | {len(base)} |")
-    if loaded:
-        print(f"| {args.sessions} sessions | {statistics.median(loaded):.2f} s | {percentile(loaded, 0.95):.2f} s "
-              f"| {len(loaded)} |")  # fmt: skip
-        print(f"ratio under load: p50 {statistics.median(loaded) / statistics.median(base):.1f}x, "
-              f"p95 {percentile(loaded, 0.95) / percentile(base, 0.95):.1f}x")  # fmt: skip
-    firsts = [r["first"] for r in done]
-    if firsts:
-        print(f"first Explorer grid of a new session under load: p50 {statistics.median(firsts):.1f} s, "
-              f"p95 {percentile(firsts, 0.95):.1f} s (one session: {alone['first']:.1f} s)")  # fmt: skip
-    print(f"training: {states.count('running')} running, {states.count('queued')} queued "
-          f"({queued_with_position} showing their queue position), cap 1")  # fmt: skip
-    print(f"session errors: {sum(r['errors'] for r in done)} exceptions shown, {len(failures)} sessions failed"
-          + (f" (first: {failures[0]!r})" if failures else ""))
+    firsts, rerolls = [r["first"] for r in done], [t for r in done for t in r["times"]]
+    if not metrics:
+        raise SystemExit(f"the teacher's run never trained: see {home}")
+    alone_ips = _steps_in(metrics, alone_start, alone_end) * batch / (alone_end - alone_start)
+    visit_ips = _steps_in(metrics, visit_start, visit_end) * batch / (visit_end - visit_start)
+    server_cpu = cpu_visit_end - cpu_visit_start
+
+    print(f"CPU: {_cpu_model()} · server on CPU {SERVER_CPUS}, all clients on CPU {CLIENT_CPUS}")
+    print(f"{args.visitors} visitors ({args.browsers} in Chromium, the rest protocol clients), {args.rerolls} re-rolls "
+          f"each, one MNIST run training; {visit_end - visit_start:.0f} s of visits")  # fmt: skip
+    print("\nserver's own clock (GAN_PLAYGROUND_RUN_LOG), Explorer script runs during the visits:")
+    walls, cpus = [r["wall_s"] for r in explore], [r["cpu_s"] for r in explore]
+    first_runs: dict[str, float] = {}
+    for r in explore:
+        first_runs.setdefault(r["session"], r["wall_s"])  # each session's first Explorer run: its first grid
+    server_firsts = list(first_runs.values())
+    print(f"  {len(explore)} runs · wall p50 {statistics.median(walls):.3f} s, p95 {percentile(walls, 0.95):.3f} s "
+          f"(goal <= 0.5 s) · thread CPU p50 {statistics.median(cpus) * 1000:.0f} ms, "
+          f"p95 {percentile(cpus, 0.95) * 1000:.0f} ms")  # fmt: skip
+    print(f"  first grid (each session's first Explorer run): p50 {statistics.median(server_firsts):.3f} s, "
+          f"p95 {percentile(server_firsts, 0.95):.3f} s (goal <= 3 s)")
+    busy = server_cpu / (visit_end - visit_start)
+    script_cpu = sum(r["cpu_s"] for r in runs)
+    print(f"  script runs on all pages: {len(runs)}, {script_cpu:.1f} s of thread CPU in all "
+          f"({script_cpu / max(1, len(runs)) * 1000:.0f} ms each); the server's core was busy {busy:.0%} of the visits "
+          f"(the run takes what the visitors leave)")  # fmt: skip
+    print("\nvisitors' side (request sent -> run finished and its images fetched):")
+    browsers = [r["first"] for r in done if r["kind"] == "browser"]
+    print(f"  first grid: p50 {statistics.median(firsts):.2f} s, p95 {percentile(firsts, 0.95):.2f} s; in Chromium "
+          f"(the page's scripts loaded and run on the client core too): {', '.join(f'{t:.1f}' for t in browsers)} s")
+    print(f"  re-roll:    p50 {statistics.median(rerolls):.2f} s, p95 {percentile(rerolls, 0.95):.2f} s "
+          f"({len(rerolls)} re-rolls)")  # fmt: skip
+    print(f"\ntraining: {alone_ips:.0f} img/s alone, {visit_ips:.0f} img/s with the visitors: keeps "
+          f"{visit_ips / alone_ips:.0%} (goal >= 70%)")  # fmt: skip
     print(f"server peak memory (VmHWM): {peak:,.0f} MiB")
-    ok = not failures and not any(r["errors"] for r in done) and states.count("running") <= 1
-    print("PASS" if ok else "FAIL")
+    errors = sum(r["errors"] for r in done)
+    print(f"errors: {errors} exceptions shown, {len(failures)} visitors failed"
+          + (f" (first: {failures[0]!r})" if failures else ""))
+    print(f"(raw logs in {home})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--trainers", type=int, default=5, help="sessions that also start a training run")
-    parser.add_argument("--rounds", type=int, default=2, help="re-rolls per session")
+    parser.add_argument("--visitors", type=int, default=30)
+    parser.add_argument("--browsers", type=int, default=3, help="visitors that are real Chromium contexts")
+    parser.add_argument("--rerolls", type=int, default=5)
+    parser.add_argument("--think", type=float, default=3.0, help="seconds between a visitor's clicks (mean)")
+    parser.add_argument("--arrival-s", type=float, default=20.0, help="the class arrives over this many seconds")
+    parser.add_argument("--server-env", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="extra environment for the server, e.g. TF_NUM_INTEROP_THREADS=4 (experiments)")
+    parser.add_argument("--train-seconds", type=float, default=30.0, help="the run's pace alone, before visitors")
     asyncio.run(main_async(parser.parse_args()))
 
 

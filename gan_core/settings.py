@@ -21,6 +21,7 @@ class Settings:
     hosted: bool = False  # GAN_PLAYGROUND_HOSTED=1: many visitors on a small box (a Space): the HOSTED limits
     limits: Limits = LOCAL  # GAN_PLAYGROUND_MAX_RUNS overrides the number of runs training at once
     dataset_mirror: str | None = None  # GAN_PLAYGROUND_DATASET_MIRROR: a web folder with Keras' dataset files
+    run_log: Path | None = None  # GAN_PLAYGROUND_RUN_LOG: a file that gets one line per script run (bench/load.py)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,6 +37,7 @@ class Settings:
             hosted=hosted,
             limits=limits,
             dataset_mirror=env.get("GAN_PLAYGROUND_DATASET_MIRROR", "").strip() or None,
+            run_log=Path(env["GAN_PLAYGROUND_RUN_LOG"]) if env.get("GAN_PLAYGROUND_RUN_LOG", "").strip() else None,
         )
 
     @property

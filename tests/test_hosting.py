@@ -199,3 +199,25 @@ def test_gallery_cards_carry_grid_curves_and_metrics(tmp_path: Path) -> None:
     assert card.history["step"] == tuple(range(1, card.step + 1))
     assert card.fid == 12.5 and card.classes_covered == "2 / 2"
     assert "FID 12.5" in card.headline
+
+
+def test_each_script_run_is_timed_on_the_servers_clock_when_asked(sandbox, monkeypatch) -> None:
+    """GAN_PLAYGROUND_RUN_LOG: a line per script run (bench/load.py reads the server's own figures from it)."""
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    log = sandbox / "runs.jsonl"
+    monkeypatch.setenv("GAN_PLAYGROUND_RUN_LOG", str(log))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["page"] for r in rows] == ["home", "explore"]
+    assert all(r["wall_s"] > 0 and r["cpu_s"] >= 0 and r["start"] > 1.7e9 for r in rows)
+    assert rows[1]["wall_s"] >= rows[1]["cpu_s"] * 0.5
+    monkeypatch.delenv("GAN_PLAYGROUND_RUN_LOG")
+    st.cache_resource.clear()
+    AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    assert len(log.read_text().splitlines()) == 2  # off unless asked
