@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from pages.ui.housekeeping import start_housekeeping
 from pages.ui.keras_guard import keep_keras_state_across_reruns
 from pages.ui.presenter import apply_presenter_mode, presenter_mode
 from pages.ui.run_log import timed_script_run
 from pages.ui.sidebar import render_sidebar
 
 keep_keras_state_across_reruns()  # before any run ends: our training threads build Keras models
+start_housekeeping()  # a full garbage collection every minute, in place of Streamlit's after every run
 present = presenter_mode()
 st.set_page_config(page_title="GAN Playground", page_icon=":material/palette:", layout="wide",
                    initial_sidebar_state="collapsed" if present else "auto")  # fmt: skip

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -64,17 +65,25 @@ class ProtocolVisitor:
         self.ws = None
         self.seed_widget = ""
         self.errors = 0
+        self.elements: list = []  # the last run's elements
 
-    async def _run(self, query: str | None = None, widgets: dict[str, int] | None = None) -> list:
+    async def _run(self, query: str | None = None, widgets: dict[str, int] | None = None, page: str = "explore",
+                   press: str | None = None) -> list:  # fmt: skip
+        """One script run of `page`, as the front end asks for it: the URL's query, changed widgets (int values),
+        or a pressed button (by label, from the last run's elements); returns the run's elements."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         back = BackMsg()
-        back.rerun_script.page_name = "explore"
+        back.rerun_script.page_name = page
         back.rerun_script.query_string = query or ""
         for widget_id, value in (widgets or {}).items():
             state = back.rerun_script.widget_states.widgets.add()
             state.id, state.int_value = widget_id, value
+        if press is not None:
+            button = next(e.button for e in self.elements if e.WhichOneof("type") == "button" and e.button.label == press)
+            state = back.rerun_script.widget_states.widgets.add()
+            state.id, state.trigger_value = button.id, True
         await self.ws.send(back.SerializeToString())
         elements = []
         while True:
@@ -88,19 +97,26 @@ class ProtocolVisitor:
         self.errors += sum(e.WhichOneof("type") == "exception" for e in elements)
         urls = [img.url for e in elements if e.WhichOneof("type") == "imgs" for img in e.imgs.imgs]
         await asyncio.gather(*(asyncio.to_thread(self._fetch, u) for u in urls))
+        self.elements = elements
         return elements
 
     def _fetch(self, path: str) -> None:
         with urllib.request.urlopen(self.url + path if path.startswith("/") else path, timeout=120) as response:
             response.read()
 
-    async def visit(self, k: int, rerolls: int, think_s: float) -> dict:
+    @contextlib.asynccontextmanager
+    async def connected(self):
+        """A browser session: open the websocket (a new session on the server), close it on leaving."""
         import websockets
 
-        rng = random.Random(k)
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=120) as ws:
             self.ws = ws
+            yield self
+
+    async def visit(self, k: int, rerolls: int, think_s: float) -> dict:
+        rng = random.Random(k)
+        async with self.connected():
             start = time.perf_counter()
             elements = await self._run(query=LINK)
             first = time.perf_counter() - start
