@@ -221,3 +221,19 @@ def test_each_script_run_is_timed_on_the_servers_clock_when_asked(sandbox, monke
     st.cache_resource.clear()
     AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
     assert len(log.read_text().splitlines()) == 2  # off unless asked
+
+
+def test_the_housekeeping_thread_collects_on_its_period_until_stopped() -> None:
+    """Streamlit's collection after every run is off (postScriptGC): this thread frees ended sessions instead."""
+    from pages.ui.housekeeping import Housekeeping, start_housekeeping
+
+    calls: list[float] = []
+    keeper = Housekeeping(period_s=0.05, collect=lambda: calls.append(time.monotonic())).start()
+    time.sleep(0.4)
+    keeper.stop()
+    assert len(calls) >= 3 and not keeper.alive
+    settled = len(calls)
+    time.sleep(0.15)
+    assert len(calls) == settled  # stopped means stopped
+    assert start_housekeeping() is start_housekeeping()  # one per server
+    assert start_housekeeping().alive

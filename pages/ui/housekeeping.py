@@ -11,21 +11,39 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 
 import streamlit as st
 
 PERIOD_S = 60.0
 
 
+class Housekeeping:
+    """A daemon thread that calls `collect` every `period_s` seconds until stop()."""
+
+    def __init__(self, period_s: float = PERIOD_S, collect: Callable[[], object] = gc.collect) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(period_s, collect), name="housekeeping-gc",
+                                        daemon=True)  # fmt: skip
+
+    def _loop(self, period_s: float, collect: Callable[[], object]) -> None:
+        while not self._stop.wait(period_s):
+            collect()
+
+    def start(self) -> Housekeeping:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+
 @st.cache_resource(show_spinner=False)
-def start_housekeeping(period_s: float = PERIOD_S) -> threading.Thread:
+def start_housekeeping() -> Housekeeping:
     """Start the one housekeeping thread of this server (idempotent: cached per process)."""
-    stop = threading.Event()
-
-    def collect() -> None:
-        while not stop.wait(period_s):
-            gc.collect()
-
-    thread = threading.Thread(target=collect, name="housekeeping-gc", daemon=True)
-    thread.start()
-    return thread
+    return Housekeeping().start()
