@@ -67,7 +67,7 @@ class ProtocolVisitor:
         self.errors = 0
         self.elements: list = []  # the last run's elements
 
-    async def _run(self, query: str | None = None, widgets: dict[str, int] | None = None, page: str = "explore",
+    async def run(self, query: str | None = None, widgets: dict[str, int] | None = None, page: str = "explore",
                    press: str | None = None) -> list:  # fmt: skip
         """One script run of `page`, as the front end asks for it: the URL's query, changed widgets (int values),
         or a pressed button (by label, from the last run's elements); returns the run's elements."""
@@ -118,7 +118,7 @@ class ProtocolVisitor:
         rng = random.Random(k)
         async with self.connected():
             start = time.perf_counter()
-            elements = await self._run(query=LINK)
+            elements = await self.run(query=LINK)
             first = time.perf_counter() - start
             self.seed_widget = next(e.number_input.id for e in elements
                                     if e.WhichOneof("type") == "number_input" and e.number_input.label == "Noise seed")
@@ -126,7 +126,7 @@ class ProtocolVisitor:
             for r in range(rerolls):
                 await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
                 start = time.perf_counter()
-                await self._run(widgets={self.seed_widget: 10_000 + 100 * k + r})
+                await self.run(widgets={self.seed_widget: 10_000 + 100 * k + r})
                 times.append(time.perf_counter() - start)
         return {"first": first, "times": times, "errors": self.errors, "kind": "protocol"}
 

@@ -57,16 +57,16 @@ async def lesson_visitor(url: str, k: int, think_s: float) -> int:
     rng = random.Random(k)
     visitor = ProtocolVisitor(url)
     async with visitor.connected():
-        elements = await visitor._run(query=LINK)
+        elements = await visitor.run(query=LINK)
         seed = next(e.number_input.id for e in elements
                     if e.WhichOneof("type") == "number_input" and e.number_input.label == "Noise seed")  # fmt: skip
         for r in range(3):
             await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
-            await visitor._run(widgets={seed: 50_000 + 10 * k + r})
-        await visitor._run(press="Interpolate")
+            await visitor.run(widgets={seed: 50_000 + 10 * k + r})
+        await visitor.run(press="Interpolate")
         for page in ("classroom", "train", "explore"):
             await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
-            await visitor._run(page=page)
+            await visitor.run(page=page)
     return visitor.errors
 
 
@@ -146,7 +146,7 @@ async def main_async(args: argparse.Namespace) -> None:
         # and a full collection (pages/ui/housekeeping.py, once a minute) frees what it held.
         await asyncio.sleep(args.reconnect_window)
         async with ProtocolVisitor(url).connected() as latecomer:
-            await latecomer._run(query=LINK)
+            await latecomer.run(query=LINK)
         end = await settle(proc.pid, args.settle + 60)
     finally:
         stop_server(proc)

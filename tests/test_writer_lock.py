@@ -108,3 +108,26 @@ def test_readers_never_need_the_lock(tmp_path) -> None:
         assert RunStore(folder).summary().step > 0
     finally:
         lock.release()
+
+
+def test_a_queued_run_whose_folder_another_writer_took_is_refused_when_its_turn_comes(tmp_path) -> None:
+    runs = tmp_path / "runs"
+    def factory(d, c, **kw):
+        return TrainingRun(d, c, data_loader=synthetic_loader, **kw)
+
+    registry = RunRegistry(runs, max_concurrent=1, run_factory=factory)
+    registry.open("a", tiny_run_config(epochs=1000))
+    registry.open("b", tiny_run_config(epochs=1))
+    registry.start("a")
+    registry.start("b")  # queued behind a
+    other = RunWriterLock(runs / "b")
+    other.acquire()  # meanwhile the CLI trains b
+    try:
+        status_before = (runs / "b" / "status.json").read_text()
+        registry.get("a").stop()
+        b = registry.get("b")
+        assert b.state.value == "stopped" and b.snapshot().message.startswith("not started:")
+        assert "is being trained by process" in b.snapshot().message
+        assert (runs / "b" / "status.json").read_text() == status_before  # the other writer's folder, untouched
+    finally:
+        other.release()
