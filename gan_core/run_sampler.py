@@ -29,6 +29,7 @@ class RunSampler:
 
         from gan_core.checkpoints import GENERATOR_WEIGHTS
         from gan_core.models.dcgan import build_generator
+        from gan_core.models.tracing import released_custom_gradients
         from gan_core.run_bundle import bundle_has, bundle_step, is_bundle
 
         self.run_dir = run_dir
@@ -53,6 +54,8 @@ class RunSampler:
             signature.append(tf.TensorSpec([None, model.num_classes], tf.float32))
         # One graph for every batch size and class mix: moving a slider never retraces (bench/explore_latency.py).
         self._forward = tf.function(self._inference, input_signature=signature, reduce_retracing=True)
+        with released_custom_gradients():  # traced now, so the graph goes with this sampler (models.tracing)
+            self._forward.get_concrete_function()
 
     def _inference(self, *inputs):
         return self.generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)

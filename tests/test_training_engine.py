@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -12,7 +13,10 @@ import tensorflow as tf
 from conftest import REPO
 from gan_fixtures import tiny_model, two_class_dataset
 
+from gan_core.bundled_runs import bundled_runs
 from gan_core.data.pipeline import PipelineConfig, make_pipeline
+from gan_core.models.tracing import custom_gradient_count
+from gan_core.run_sampler import RunSampler
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import DivergenceError, GANTrainer
 
@@ -111,3 +115,25 @@ def test_joint_discriminator_pass_gives_the_same_losses_as_two_passes() -> None:
     for a, b in zip(joint, separate, strict=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
     assert not GANTrainer(tiny_model(32, 3), TrainConfig()).joint_discriminator_pass  # D with batch norm
+
+
+def _graphs_alive() -> int:
+    gc.collect()
+    return sum(type(o).__name__ == "FuncGraph" for o in gc.get_objects())
+
+
+def test_finished_trainers_and_samplers_leave_no_graph_behind() -> None:
+    """Their traces call tf.custom_gradient (fast layers, Keras's all-reduce), whose registry would keep every
+    graph alive: ~55 MiB per finished run (tensorflow/tensorflow#62854, gan_core.models.tracing)."""
+    data = two_class_dataset()
+    graphs, gradients = _graphs_alive(), custom_gradient_count()
+    for loss in ("bce", "wgan-gp"):  # wgan-gp differentiates twice through the custom gradients while tracing
+        trainer = GANTrainer(tiny_model(), TrainConfig(batch_size=16, loss=loss))
+        assert np.isfinite(train(trainer, data, 2)[-1].g_loss)
+        del trainer
+    demo = next(b for b in bundled_runs() if b.name == "demo-mnist-dcgan")
+    sampler = RunSampler(demo.path)
+    assert sampler.sample(2, seed=0).shape == (2, 28, 28, 1)
+    del sampler
+    assert custom_gradient_count() == gradients
+    assert _graphs_alive() == graphs

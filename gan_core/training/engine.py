@@ -19,6 +19,7 @@ from gan_core import losses
 from gan_core.augment import diff_augment
 from gan_core.models.config import ModelConfig
 from gan_core.models.dcgan import build_discriminator, build_generator
+from gan_core.models.tracing import released_custom_gradients
 from gan_core.training.config import TrainConfig
 
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
@@ -80,6 +81,7 @@ class GANTrainer:
             isinstance(layer, keras.layers.BatchNormalization) for layer in self.discriminator.layers
         )
         self._compiled_step = tf.function(self._distributed_step, reduce_retracing=True)
+        self._traced = False  # the first call traces the step, under released_custom_gradients (no leak)
         self._replica_step = (
             tf.function(self._replica_update, jit_compile=train.xla) if train.xla else self._replica_update
         )
@@ -169,7 +171,13 @@ class GANTrainer:
 
     def train_step(self, batch) -> StepMetrics:
         """One update of D (d_steps times) and G; raises DivergenceError on a non-finite loss."""
-        values = {k: float(v) for k, v in self._compiled_step(batch).items()}
+        if self._traced:
+            outputs = self._compiled_step(batch)
+        else:
+            with released_custom_gradients():  # else the step's graph outlives this trainer (models.tracing)
+                outputs = self._compiled_step(batch)
+            self._traced = True
+        values = {k: float(v) for k, v in outputs.items()}
         step = int(self.step.numpy())
         for name, value in values.items():
             if not math.isfinite(value):
