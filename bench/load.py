@@ -65,18 +65,25 @@ class ProtocolVisitor:
         self.ws = None
         self.seed_widget = ""
         self.errors = 0
-        self.elements: list = []  # the last run's elements
+        self._shown: dict[str, list] = {}  # what the page shows: fragment id ("" outside any) -> its elements
+        self._fragment_of: dict[str, str] = {}  # widget id -> the fragment it sits in
+
+    @property
+    def elements(self) -> list:
+        return [e for elements in self._shown.values() for e in elements]
 
     async def run(self, query: str | None = None, widgets: dict[str, int] | None = None, page: str = "explore",
-                   press: str | None = None) -> list:  # fmt: skip
+                  press: str | None = None) -> list:  # fmt: skip
         """One script run of `page`, as the front end asks for it: the URL's query, changed widgets (int values),
-        or a pressed button (by label, from the last run's elements); returns the run's elements."""
+        or a pressed button (by label, from what the page shows); returns the run's elements. A widget inside a
+        fragment reruns only that fragment, as in the browser."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         back = BackMsg()
         back.rerun_script.page_name = page
         back.rerun_script.query_string = query or ""
+        changed = list(widgets or {})
         for widget_id, value in (widgets or {}).items():
             state = back.rerun_script.widget_states.widgets.add()
             state.id, state.int_value = widget_id, value
@@ -84,20 +91,30 @@ class ProtocolVisitor:
             button = next(e.button for e in self.elements if e.WhichOneof("type") == "button" and e.button.label == press)
             state = back.rerun_script.widget_states.widgets.add()
             state.id, state.trigger_value = button.id, True
+            changed.append(button.id)
+        fragments = {self._fragment_of.get(widget_id, "") for widget_id in changed}
+        fragment = fragments.pop() if len(fragments) == 1 else ""
+        back.rerun_script.fragment_id = fragment
         await self.ws.send(back.SerializeToString())
-        elements = []
+        shown: dict[str, list] = {}
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await self.ws.recv())
             kind = msg.WhichOneof("type")
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                elements.append(msg.delta.new_element)
+                element = msg.delta.new_element
+                shown.setdefault(msg.delta.fragment_id, []).append(element)
+                widget = getattr(element, element.WhichOneof("type") or "", None)
+                if getattr(widget, "id", ""):
+                    self._fragment_of[widget.id] = msg.delta.fragment_id
             elif kind == "script_finished":
                 break
+        elements = [e for group in shown.values() for e in group]
         self.errors += sum(e.WhichOneof("type") == "exception" for e in elements)
-        urls = [img.url for e in elements if e.WhichOneof("type") == "imgs" for img in e.imgs.imgs]
+        urls = [img.url for e in elements if e.WhichOneof("type") == "imgs" for img in e.imgs.imgs
+                if not img.url.startswith("data:")]  # embedded pictures come with the message  # fmt: skip
         await asyncio.gather(*(asyncio.to_thread(self._fetch, u) for u in urls))
-        self.elements = elements
+        self._shown = ({**self._shown, fragment: shown.get(fragment, [])} if fragment else shown)
         return elements
 
     def _fetch(self, path: str) -> None:

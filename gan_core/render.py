@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import numpy as np
@@ -39,6 +40,12 @@ def png_bytes(image: np.ndarray) -> bytes:
     buf = io.BytesIO()
     to_pil(image).save(buf, format="PNG", optimize=False, compress_level=3)
     return buf.getvalue()
+
+
+def png_data_uri(image: np.ndarray) -> str:
+    """A lossless PNG as a data: URI, for pages that embed a picture in the message that shows it (no file to
+    store, no second request to fetch it)."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode("ascii")
 
 
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}

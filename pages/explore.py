@@ -18,7 +18,8 @@ from pages.ui.kept_state import keep_widget_state
 from pages.ui.model_download import download_offer
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import image_cell_px, presenter_mode
-from pages.ui.resources import explorer_sampler, render_cache, settings
+from pages.ui.resources import explorer_sampler, interactive_priority, render_cache, settings
+from pages.ui.run_log import timed_fragment
 
 ensure_app_navigation()
 keep_widget_state(KEPT)  # settings survive a model that failed to load, and a visit to another page
@@ -89,50 +90,62 @@ if info.conditional:
         st.caption(f"No class chosen: the grid takes all {class_count:,} classes in turn.")
     shown = selected or list(range(class_count))
 
-left, mid, right, reroll = st.columns([3, 2, 2, 1])
-truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
-                         help="Low: typical, clean samples. High: more variety, more failures.")  # fmt: skip
-seed = mid.number_input("Noise seed", 0, 2**31 - 1, key="explore_seed")
-n = right.number_input("Samples", 1, 1000, key="explore_n",
-                       help=f"At most {limits.max_samples} per request on this server.")  # fmt: skip
-reroll.button("Re-roll", help="A new noise seed", on_click=lambda: state.update(
-    explore_seed=int(np.random.default_rng().integers(0, 2**31 - 1))))  # fmt: skip
-steps = int(state.get("explore_steps", 8))
-link = ExploreLink(key, tuple(selected), int(seed), float(truncation), int(n), steps)
-st.query_params.update(link.to_params())
+def grid_section() -> None:
+    """Sliders, the grid, its downloads, the opened sample and the truncation strip: a re-roll reruns only this
+    (a fragment), not the model, class and interpolation widgets above and below it."""
+    left, mid, right, reroll = st.columns([3, 2, 2, 1])
+    truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
+                             help="Low: typical, clean samples. High: more variety, more failures.")  # fmt: skip
+    seed = mid.number_input("Noise seed", 0, 2**31 - 1, key="explore_seed")
+    n = right.number_input("Samples", 1, 1000, key="explore_n",
+                           help=f"At most {limits.max_samples} per request on this server.")  # fmt: skip
+    reroll.button("Re-roll", help="A new noise seed", on_click=lambda: state.update(
+        explore_seed=int(np.random.default_rng().integers(0, 2**31 - 1))))  # fmt: skip
+    steps = int(state.get("explore_steps", 8))
+    link = ExploreLink(key, tuple(selected), int(seed), float(truncation), int(n), steps)
+    st.query_params.update(link.to_params())
 
-with picture or st.container():
-    try:
-        images = cached_grid(render_cache(), sampler, shown, int(n), float(truncation), int(seed), limits.max_samples)
-    except TooManySamplesError as exc:
-        st.error(f"{exc}. Lower the sample count.")
-    except (PlaygroundError, ValueError) as exc:
-        st.warning(str(exc))
-    else:
-        names = [info.class_names[c] for c in np.resize(shown, len(images))] if shown else []
-        caption = f"seed {seed} · truncation {truncation:g} · {plural(len(images), 'sample')}"
-        sample_tiles(images, names, caption, image_cell_px(present), link)
-        stem = f"{key.replace(':', '-')}-seed{seed}"
-        columns, factor = int(np.ceil(np.sqrt(len(images)))), scale_for(images.shape[1], 128)
+    with picture or st.container():
+        try:
+            images = cached_grid(render_cache(), sampler, shown, int(n), float(truncation), int(seed),
+                                 limits.max_samples)
+        except TooManySamplesError as exc:
+            st.error(f"{exc}. Lower the sample count.")
+        except (PlaygroundError, ValueError) as exc:
+            st.warning(str(exc))
+        else:
+            names = [info.class_names[c] for c in np.resize(shown, len(images))] if shown else []
+            caption = f"seed {seed} · truncation {truncation:g} · {plural(len(images), 'sample')}"
+            sample_tiles(images, names, caption, image_cell_px(present), link)
+            stem = f"{key.replace(':', '-')}-seed{seed}"
+            columns, factor = int(np.ceil(np.sqrt(len(images)))), scale_for(images.shape[1], 128)
 
-        def grid_png() -> bytes:  # encoded when clicked, not on every rerun of a shared server
-            grid = labelled_grid(images, names, columns, factor) if names else upscale(image_grid(images, columns),
-                                                                                      factor)  # fmt: skip
-            return png_bytes(grid)
+            def grid_png() -> bytes:  # encoded when clicked, not on every rerun of a shared server
+                grid = (labelled_grid(images, names, columns, factor) if names
+                        else upscale(image_grid(images, columns), factor))  # fmt: skip
+                return png_bytes(grid)
 
-        d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button("Download PNG", grid_png, f"{stem}.png", "image/png", on_click="ignore")
-        d2.download_button("Each sample (zip)", lambda: zip_of_pngs(images, names or ["sample"] * len(images)),
-                           f"{stem}.zip", "application/zip", on_click="ignore",
-                           help="Every sample as its own PNG at the model's resolution, for other tools.")  # fmt: skip
-        picked_sample_panel(sampler, images, shown, link, present)
+            d1, d2, _ = st.columns([1, 1, 3])
+            d1.download_button("Download PNG", grid_png, f"{stem}.png", "image/png", on_click="ignore")
+            d2.download_button("Each sample (zip)", lambda: zip_of_pngs(images, names or ["sample"] * len(images)),
+                               f"{stem}.zip", "application/zip", on_click="ignore",
+                               help="Every sample as its own PNG at the model's size, for other tools.")  # fmt: skip
+            picked_sample_panel(sampler, images, shown, link, present)
 
-# On demand: seven more generator calls on every rerun would slow every re-roll on a shared server.
-if st.toggle("Show what truncation does", key="explore_show_strip"):
-    strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))  # shown holds a class when needed
-    st.image(upscale(image_grid(strip, ncols=len(strip)), scale_for(strip.shape[1], 128)),
-             caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
-             + ": fidelity on the left, variety on the right.")  # fmt: skip
+    # On demand: seven more generator calls on every rerun would slow every re-roll on a shared server.
+    if st.toggle("Show what truncation does", key="explore_show_strip"):
+        with interactive_priority().serving():  # shown holds a class when the model needs one
+            strip = truncation_strip(sampler, shown[0] if shown else None, int(seed))
+        st.image(upscale(image_grid(strip, ncols=len(strip)), scale_for(strip.shape[1], 128)),
+                 caption="The same noise seed at truncation " + ", ".join(f"{v:g}" for v in TRUNCATION_STRIP)
+                 + ": fidelity on the left, variety on the right.")  # fmt: skip
+
+
+if present:  # the picture sits above the model choice, outside any fragment: the whole page reruns
+    grid_section()
+else:
+    st.fragment(timed_fragment("explore", grid_section))()
+truncation, seed = float(state["explore_truncation"]), int(state["explore_seed"])
 
 st.subheader("Interpolate")
 a, b = st.columns(2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,8 +33,11 @@ class RenderCache:
     """get_or_compute(key, compute): compute() runs once per key while the entry is kept, even when many
     threads ask at the same moment."""
 
-    def __init__(self, max_entries: int = 128, max_bytes: int = 256 * 2**20) -> None:
+    def __init__(self, max_entries: int = 128, max_bytes: int = 256 * 2**20,
+                 serving: Callable[[], AbstractContextManager] | None = None) -> None:  # fmt: skip
+        """`serving`: entered around each computation (the server's InteractivePriority: training waits)."""
         self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._serving = serving or nullcontext
         self._entries: OrderedDict[Hashable, np.ndarray] = OrderedDict()
         self._computing: dict[Hashable, threading.Lock] = {}  # one lock per key being computed
         self._lock = threading.Lock()  # guards the two dicts and the counters
@@ -56,7 +60,8 @@ class RenderCache:
                     pass
                 continue
             try:
-                value = np.asarray(compute())
+                with self._serving():
+                    value = np.asarray(compute())
                 value.setflags(write=False)
                 with self._lock:
                     self._misses += 1

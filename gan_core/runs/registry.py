@@ -21,6 +21,7 @@ from typing import Any
 
 from gan_core.errors import PlaygroundError
 from gan_core.run_config import RunConfig
+from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.runs.writer_lock import RunLockedError, describe_holder, is_being_trained
@@ -41,9 +42,11 @@ class RunRegistry:
         orphan_grace_s: float = 0.0,
         is_owner_alive: Callable[[str], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        priority: InteractivePriority | None = None,
     ) -> None:
         """`time_limit_s` (0: none) caps each start's training time, `max_epochs` (0: none) a run's length;
-        with `is_owner_alive`, a run whose owner has been gone `orphan_grace_s` seconds is stopped by `reap()`."""
+        with `is_owner_alive`, a run whose owner has been gone `orphan_grace_s` seconds is stopped by `reap()`;
+        `priority`: the server's gate every run's steps wait at while a visitor is served."""
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
         self.runs_dir = runs_dir
@@ -52,6 +55,8 @@ class RunRegistry:
         self.max_epochs = max_epochs
         self._factory = run_factory
         self._run_options: dict[str, Any] = {"time_limit_s": time_limit_s} if time_limit_s > 0 else {}
+        if priority is not None:
+            self._run_options["priority"] = priority
         self._is_owner_alive = is_owner_alive
         self._clock = clock
         self._lock = threading.RLock()

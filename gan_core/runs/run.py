@@ -21,6 +21,7 @@ import numpy as np
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import PlaygroundError
 from gan_core.run_config import RunConfig
+from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
 from gan_core.runs.writer_lock import RunWriterLock
@@ -96,8 +97,10 @@ class TrainingRun:
         strategy: Any = None,
         on_end: Callable[[TrainingRun], None] | None = None,
         time_limit_s: float = 0.0,
+        priority: InteractivePriority | None = None,
     ) -> None:
-        """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint."""
+        """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint;
+        `priority`: the server's gate, which holds each step while a visitor's picture is being drawn."""
         self.store = RunStore(run_dir)
         self._writer = RunWriterLock(run_dir)  # held while this object trains the folder
         if config is None:
@@ -110,6 +113,7 @@ class TrainingRun:
         self._data_loader, self._strategy, self._on_end = data_loader, strategy, on_end
         self._trainer_factory = trainer_factory  # default: gan_core.training.engine.GANTrainer
         self.time_limit_s = time_limit_s
+        self._priority = priority
         self._stop_reason = ""
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -332,6 +336,8 @@ class TrainingRun:
                 self._unpaused.wait(0.25)
                 tick = time.perf_counter()
                 continue
+            if self._priority is not None:
+                self._priority.wait_turn()  # visitors first (gan_core.runs.priority)
             metrics = trainer.train_step(next(batches))
             step = metrics.step
             now = time.perf_counter()

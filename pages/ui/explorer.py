@@ -8,7 +8,7 @@ import streamlit as st
 from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import grid_noise, interpolation, variations
 from gan_core.explore.samplers import Sampler
-from gan_core.render import gif_bytes, image_grid, mp4_bytes, scale_for, upscale
+from gan_core.render import gif_bytes, image_grid, mp4_bytes, png_data_uri, scale_for, upscale
 from gan_core.words import plural
 
 # The page's widget keys whose values outlive a failed model load or a visit to another page.
@@ -21,14 +21,29 @@ def _pick(index: int, link: ExploreLink) -> None:
     st.session_state.update(explore_picked=index, explore_picked_for=link)
 
 
+# The browser enlarges the tiles; this keeps their pixels square and sharp, as a nearest-neighbour upscale would.
+CRISP_TILES = "<style>.st-key-explore_tiles img { image-rendering: pixelated; }</style>"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def tile_sources(images: np.ndarray) -> list[str]:
+    """Each sample as a PNG data URI at the model's own size: encoded once per grid for every session that
+    shows it (a shared link), about 3 ms for twelve 32 px emoji where Streamlit would encode an enlarged JPEG
+    per tile, per session, and serve each over its own request."""
+    return [png_data_uri(image) for image in images]
+
+
 def sample_tiles(images: np.ndarray, names: list[str], caption: str, cell_px: int, link: ExploreLink) -> None:
     """Every sample large enough to see, each with a button that opens it."""
     per_row = min(WRAP, int(np.ceil(np.sqrt(len(images)))))
-    factor = scale_for(images.shape[1], cell_px)
+    width = images.shape[2] * scale_for(images.shape[1], cell_px)  # a whole-number enlargement: even pixels
+    sources = tile_sources(images)
+    st.html(CRISP_TILES)
+    tiles = st.container(key="explore_tiles")
     for start in range(0, len(images), per_row):
-        for i, column in enumerate(st.columns(per_row), start=start):
+        for i, column in enumerate(tiles.columns(per_row), start=start):
             if i < len(images):
-                column.image(upscale(images[i], factor), caption=names[i] if names else None, width="stretch")
+                column.image(sources[i], caption=names[i] if names else None, width=width)
                 column.button("Open", key=f"explore_open_{i}", type="tertiary", icon=":material/zoom_in:",
                               on_click=_pick, args=(i, link), help=f"Sample {i + 1}: see it large, vary it, "
                               "or interpolate from it")  # fmt: skip

@@ -48,12 +48,20 @@ def explorer_sampler(key: str):
 
 
 @st.cache_resource(show_spinner=False)
+def interactive_priority():
+    """The server's one gate: training steps wait while a visitor's picture is being drawn."""
+    from gan_core.runs.priority import InteractivePriority
+
+    return InteractivePriority()
+
+
+@st.cache_resource(show_spinner=False)
 def render_cache():
     """Rendered Explorer grids and interpolations, shared by every session: a link opened by a whole class
-    costs one generator call."""
+    costs one generator call, made ahead of any training step."""
     from gan_core.explore.render_cache import RenderCache
 
-    return RenderCache()
+    return RenderCache(serving=interactive_priority().serving)
 
 
 @st.cache_resource(show_spinner=False)

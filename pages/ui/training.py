@@ -10,7 +10,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
-from pages.ui.resources import settings
+from pages.ui.resources import interactive_priority, settings
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -30,6 +30,7 @@ def run_registry() -> RunRegistry:
     registry = RunRegistry(
         s.runs_dir, max_concurrent=limits.max_concurrent_runs, time_limit_s=limits.max_run_minutes * 60,
         max_epochs=limits.max_epochs, orphan_grace_s=limits.orphan_grace_s, is_owner_alive=_session_alive,
+        priority=interactive_priority(),
     )  # fmt: skip
     registry.start_watchdog()
     return registry
