@@ -8,8 +8,9 @@ visitors' browsers run on their own laptops. Measuring 30 Chromium contexts on t
 measured Chromium (they used four times the server's CPU). So three visitors are real Chromium contexts (they
 render, run the front end and fetch images like a person's browser), and the rest are protocol clients: they
 speak Streamlit's websocket protocol (BackMsg / ForwardMsg protobufs) exactly as the front end does, send the
-same widget states a click sends, and fetch every image a run hands them, but draw nothing, so each costs the
-client core a few milliseconds per request and the server sees the same traffic.
+same widget states a click sends (a widget inside a fragment reruns only that fragment, as the front end asks),
+and fetch every image a run hands them by URL (the Explorer's tiles come inside the message), but draw nothing,
+so each costs the client core a few milliseconds per request and the server sees the same traffic.
 
 What a visitor does: open the teacher's shared Explorer link (the first grid), then re-roll the noise seed
 `--rerolls` times with a few seconds' thought between clicks (a new seed each time: the generator runs). A
