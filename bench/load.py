@@ -12,10 +12,12 @@ same widget states a click sends (a widget inside a fragment reruns only that fr
 and fetch every image a run hands them by URL (the Explorer's tiles come inside the message), but draw nothing,
 so each costs the client core a few milliseconds per request and the server sees the same traffic.
 
-What a visitor does: open the teacher's shared Explorer link (the first grid), then re-roll the noise seed
-`--rerolls` times with a few seconds' thought between clicks (a new seed each time: the generator runs). A
-teacher's run trains MNIST with the Trainer's defaults throughout, its Train page open in a fourth Chromium tab
-(the projector): started before the visitors come, so its images/s alone is measured first (from the run's own metric log, stamped by the server), then while they visit.
+What a visitor does: open the teacher's shared Explorer link (the page and the front-end files it names, about
+100 ms of the server's CPU each time, then the first grid), then re-roll the noise seed `--rerolls` times with a
+few seconds' thought between clicks (a new seed each time: the generator runs). A teacher's run trains MNIST with
+the Trainer's defaults throughout, its Train page open in a fourth Chromium tab (the projector): started before
+the visitors come, so its images/s alone is measured first (from the run's own metric log, stamped by the
+server), then while they visit.
 
 Server figures: the wall and thread-CPU time of every script run (GAN_PLAYGROUND_RUN_LOG, written by app.py
 around each run), the server process's CPU seconds (/proc), its peak memory (VmHWM). Visitor figures: time from
@@ -118,6 +120,21 @@ class ProtocolVisitor:
         self._shown = ({**self._shown, fragment: shown.get(fragment, [])} if fragment else shown)
         return elements
 
+    def load_front_end(self) -> int:
+        """What a browser fetches before it connects: the page and the scripts, styles and font it names (the
+        server's gzip and file serving); returns the bytes read. The elements' own lazy chunks are left out."""
+        import re
+
+        with urllib.request.urlopen(self.url + "/", timeout=120) as response:
+            html = response.read().decode()
+        assets = re.findall(r'(?:src|href)="\.?/?(static/[^"]+)"', html)
+        total = len(html)
+        for asset in assets:
+            request = urllib.request.Request(f"{self.url}/{asset}", headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=120) as response:
+                total += len(response.read())
+        return total
+
     def _fetch(self, path: str) -> None:
         with urllib.request.urlopen(self.url + path if path.startswith("/") else path, timeout=120) as response:
             response.read()
@@ -134,8 +151,9 @@ class ProtocolVisitor:
 
     async def visit(self, k: int, rerolls: int, think_s: float) -> dict:
         rng = random.Random(k)
+        start = time.perf_counter()
+        await asyncio.to_thread(self.load_front_end)  # as a browser does before its websocket opens
         async with self.connected():
-            start = time.perf_counter()
             elements = await self.run(query=LINK)
             first = time.perf_counter() - start
             self.seed_widget = next(e.number_input.id for e in elements
