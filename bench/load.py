@@ -232,6 +232,10 @@ async def main_async(args: argparse.Namespace) -> None:
     try:
         async with async_playwright() as p:
             browser = await launch_chromium(p, cpus=CLIENT_CPUS)
+            # The baseline, in this run on this CPU: one visitor's re-rolls on an idle server (nothing training).
+            baseline_start = time.time()
+            await ProtocolVisitor(url).visit(998, 10, 0.3)
+            baseline_end = time.time()
             teacher = await start_teacher_run(browser, url)
             status_path = workspace / "runs" / RUN / "status.json"
             deadline = time.monotonic() + 300
@@ -258,7 +262,9 @@ async def main_async(args: argparse.Namespace) -> None:
     finally:
         stop_server(proc)
     metrics = read_jsonl(workspace / "runs" / RUN / "metrics.jsonl")
-    runs = [r for r in read_jsonl(run_log) if visit_start <= r["start"] <= visit_end]
+    logged = read_jsonl(run_log)
+    runs = [r for r in logged if visit_start <= r["start"] <= visit_end]
+    idle = [r["wall_s"] for r in logged if baseline_start <= r["start"] <= baseline_end and r["fragment"]]
     explore = [r for r in runs if r["page"] == "explore"]
     failures = [r for r in results if isinstance(r, BaseException)]
     done = [r for r in results if not isinstance(r, BaseException)]
@@ -281,6 +287,9 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"  {len(explore)} runs · wall p50 {statistics.median(walls):.3f} s, p95 {percentile(walls, 0.95):.3f} s "
           f"(goal <= 0.5 s) · thread CPU p50 {statistics.median(cpus) * 1000:.0f} ms, "
           f"p95 {percentile(cpus, 0.95) * 1000:.0f} ms")  # fmt: skip
+    print(f"  baseline, one visitor on the idle server: re-roll wall p50 {statistics.median(idle):.3f} s; under load "
+          f"p50 {statistics.median(walls) / statistics.median(idle):.1f}x and p95 "
+          f"{percentile(walls, 0.95) / statistics.median(idle):.1f}x that")  # fmt: skip
     print(f"  first grid (each session's first Explorer run): p50 {statistics.median(server_firsts):.3f} s, "
           f"p95 {percentile(server_firsts, 0.95):.3f} s (goal <= 3 s)")
     busy = server_cpu / (visit_end - visit_start)
