@@ -33,6 +33,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -120,20 +121,15 @@ class ProtocolVisitor:
         self._shown = ({**self._shown, fragment: shown.get(fragment, [])} if fragment else shown)
         return elements
 
-    def load_front_end(self) -> int:
+    def load_front_end(self) -> None:
         """What a browser fetches before it connects: the page and the scripts, styles and font it names (the
-        server's gzip and file serving); returns the bytes read. The elements' own lazy chunks are left out."""
-        import re
-
+        server's gzip and file serving). The elements' own lazy chunks are left out."""
         with urllib.request.urlopen(self.url + "/", timeout=120) as response:
             html = response.read().decode()
-        assets = re.findall(r'(?:src|href)="\.?/?(static/[^"]+)"', html)
-        total = len(html)
-        for asset in assets:
+        for asset in re.findall(r'(?:src|href)="\.?/?(static/[^"]+)"', html):
             request = urllib.request.Request(f"{self.url}/{asset}", headers={"Accept-Encoding": "gzip"})
             with urllib.request.urlopen(request, timeout=120) as response:
-                total += len(response.read())
-        return total
+                response.read()
 
     def _fetch(self, path: str) -> None:
         with urllib.request.urlopen(self.url + path if path.startswith("/") else path, timeout=120) as response:

@@ -81,7 +81,6 @@ class GANTrainer:
             isinstance(layer, keras.layers.BatchNormalization) for layer in self.discriminator.layers
         )
         self._compiled_step = tf.function(self._distributed_step, reduce_retracing=True)
-        self._traced = False  # the first call traces the step, under released_custom_gradients (no leak)
         self._replica_step = (
             tf.function(self._replica_update, jit_compile=train.xla) if train.xla else self._replica_update
         )
@@ -171,12 +170,11 @@ class GANTrainer:
 
     def train_step(self, batch) -> StepMetrics:
         """One update of D (d_steps times) and G; raises DivergenceError on a non-finite loss."""
-        if self._traced:
+        if self._compiled_step.experimental_get_tracing_count():
             outputs = self._compiled_step(batch)
-        else:
-            with released_custom_gradients():  # else the step's graph outlives this trainer (models.tracing)
+        else:  # the first call traces: else the step's graph would outlive this trainer (models.tracing)
+            with released_custom_gradients():
                 outputs = self._compiled_step(batch)
-            self._traced = True
         values = {k: float(v) for k, v in outputs.items()}
         step = int(self.step.numpy())
         for name, value in values.items():
