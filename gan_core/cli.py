@@ -12,6 +12,7 @@ import numpy as np
 
 from gan_core import __version__
 from gan_core.errors import PlaygroundError
+from gan_core.training.config import LOSSES
 from gan_core.words import plural
 
 
@@ -333,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="run folder, e.g. runs/mnist-1")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
-    p.add_argument("--loss", choices=("bce", "hinge", "wgan-gp"))
+    p.add_argument("--loss", choices=LOSSES)
     p.add_argument("--lr-g", type=float)
     p.add_argument("--lr-d", type=float)
     p.add_argument("--beta1", type=float)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-LOSSES = ("bce", "hinge", "wgan-gp")
+LOSSES = ("bce", "hinge", "wgan-gp", "lsgan")
 
 
 def _bce(labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
@@ -50,20 +50,35 @@ def wasserstein_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
     return -tf.reduce_mean(fake_logits)
 
 
+def least_squares_discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Mao et al. 2017 (LSGAN, targets 1 and 0): E[(D(x) - 1)^2] / 2 + E[D(G(z))^2] / 2."""
+    return 0.5 * tf.reduce_mean(tf.square(real_logits - 1.0)), 0.5 * tf.reduce_mean(tf.square(fake_logits))
+
+
+def least_squares_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """E[(D(G(z)) - 1)^2] / 2."""
+    return 0.5 * tf.reduce_mean(tf.square(fake_logits - 1.0))
+
+
 def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None) -> tf.Tensor:
     """Gulrajani et al. 2017: E[(||grad D(x_hat)||_2 - 1)^2] on random interpolates x_hat of real and fake."""
-    alpha = tf.random.uniform([tf.shape(real)[0], 1, 1, 1])
+    spread = tf.concat([tf.shape(real)[:1], tf.ones([tf.rank(real) - 1], tf.int32)], 0)  # [N, 1, ...]
+    alpha = tf.random.uniform(spread)
     mixed = real + alpha * (fake - real)
     with tf.GradientTape() as tape:
         tape.watch(mixed)
         scores = critic([mixed, labels] if labels is not None else mixed, training=True)
     grads = tape.gradient(scores, mixed)
-    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + 1e-12)
+    norms = tf.sqrt(tf.reduce_sum(tf.reshape(tf.square(grads), [tf.shape(grads)[0], -1]), axis=1) + 1e-12)
     return tf.reduce_mean(tf.square(norms - 1.0))
 
 
-def discriminator_accuracy(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-    """Share of real images D calls real (logit > 0) and of fakes it calls fake (logit < 0)."""
-    real = tf.reduce_mean(tf.cast(real_logits > 0, tf.float32))
-    fake = tf.reduce_mean(tf.cast(fake_logits < 0, tf.float32))
+def discriminator_accuracy(
+    real_logits: tf.Tensor, fake_logits: tf.Tensor, loss: str = "bce"
+) -> tuple[tf.Tensor, tf.Tensor]:
+    """Share of real images D calls real and of fakes it calls fake: its output above or below 0, or 0.5 for
+    least squares (whose targets are 1 and 0)."""
+    middle = 0.5 if loss == "lsgan" else 0.0
+    real = tf.reduce_mean(tf.cast(real_logits > middle, tf.float32))
+    fake = tf.reduce_mean(tf.cast(fake_logits < middle, tf.float32))
     return real, fake

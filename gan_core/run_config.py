@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gan_core.models.config import ModelConfig
+from gan_core.toy.config import TOY_KIND, ToyModelConfig
 from gan_core.training.config import TrainConfig
 
 RUN_FORMAT = "gan-playground/run-v1"
@@ -28,10 +29,14 @@ def library_versions() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RunConfig:
-    model: ModelConfig
+    model: ModelConfig | ToyModelConfig  # an image GAN's networks, or a 2-D toy GAN's (gan_core.toy)
     train: TrainConfig
     parent: str | None = None  # the run (and checkpoint step) this one was forked from, "NAME@STEP"
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def is_toy(self) -> bool:
+        return isinstance(self.model, ToyModelConfig)
 
     def to_json(self) -> str:
         data = {
@@ -56,7 +61,7 @@ class RunConfig:
             raise ValueError(f"{where} is not a GAN Playground run (format {found!r})")
         try:
             return cls(
-                ModelConfig.from_dict(data["model"]),
+                (ToyModelConfig if data["model"].get("kind") == TOY_KIND else ModelConfig).from_dict(data["model"]),
                 TrainConfig.from_dict(data["train"]),
                 data.get("parent"),
                 data.get("created", ""),

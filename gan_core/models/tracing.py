@@ -59,3 +59,11 @@ def custom_gradient_count() -> int:
 def released_custom_gradients():
     """``with released_custom_gradients(): <the call that traces>`` -- afterwards its graph can be freed."""
     return _GUARD.released()
+
+
+def call_releasing_first_trace(function, *args):
+    """Call a tf.function; its first call (the one that traces) runs inside `released_custom_gradients`."""
+    if function.experimental_get_tracing_count():
+        return function(*args)
+    with released_custom_gradients():
+        return function(*args)

@@ -69,8 +69,9 @@ class RunRegistry:
     def open(self, name: str, config: RunConfig | None = None, owner: str = "", overwrite: bool = False
              ) -> TrainingRun:  # fmt: skip
         """The run called `name`: the live one if this server has it, else a new one (config) or one from disk.
-        A new run never takes a saved run's name; `overwrite` replaces a saved run's config (more epochs)."""
-        if config is not None and 0 < self.max_epochs < config.train.epochs:
+        A new run never takes a saved run's name; `overwrite` replaces a saved run's config (more epochs). The cap on
+        epochs is for image runs (a toy run's epochs are seconds); the time limit holds for all."""
+        if config is not None and not config.is_toy and 0 < self.max_epochs < config.train.epochs:
             raise PlaygroundError(
                 f"{config.train.epochs} epochs is more than this server allows ({self.max_epochs}); "
                 "train longer on your own machine"

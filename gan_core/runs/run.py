@@ -11,6 +11,7 @@ import logging
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +26,14 @@ from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
 from gan_core.runs.writer_lock import RunWriterLock
+from gan_core.training.recipe import ImageRecipe, TrainingRecipe
 from gan_core.words import plural
 
 log = logging.getLogger(__name__)
 
 DataLoader = Callable[[RunConfig], ImageDataset]
 HISTORY_KEYS = tuple(c for c in HISTORY_COLUMNS if c != "seconds")  # what the charts and the snapshot carry
+OBSERVE_EVERY_S = 0.1  # how often a trainer that shows itself (a toy run) publishes what the views draw
 
 
 def load_training_data(config: RunConfig) -> ImageDataset:
@@ -59,6 +62,7 @@ class RunSnapshot:
     frame_changes: tuple[float, ...] = ()  # mean pixel change between the last few sample grids
     best: dict[str, Any] | None = None  # the step with the lowest live FID, whose generator the run kept
     logged_epoch: float = 0.0  # the epoch of the last logged step (a run read from disk, not started here)
+    observation: Any = None  # what the trainer shows of itself now (a toy run: gan_core.toy.trainer.ToyObservation)
 
     @property
     def epoch(self) -> float:
@@ -143,6 +147,8 @@ class TrainingRun:
         self._frame_changes: list[float] = self.store.frame_changes()
         self._best = self.store.read_best()
         self._last_preview: np.ndarray | None = None
+        self._observation: Any = None
+        self._single_updates: deque[str] = deque()
 
     # -- control (any thread) ---------------------------------------------------------------------------------
     def _transition(self, action: str, message: str | None = None) -> None:
@@ -228,6 +234,7 @@ class TrainingRun:
                 frame_changes=tuple(self._frame_changes[-4:]),
                 best=self._best,
                 logged_epoch=float(self._history["epoch"][-1]) if self._history["epoch"] else 0.0,
+                observation=self._observation,
             )
 
     # -- the training thread ----------------------------------------------------------------------------------
@@ -275,16 +282,23 @@ class TrainingRun:
         finally:
             self._writer.release()  # however the thread ends (_end has let it go already when it ran)
 
+    def _recipe(self) -> TrainingRecipe:
+        if self.config.is_toy:
+            from gan_core.toy.recipe import ToyRecipe
+
+            return ToyRecipe(self.config, self.store.dir)
+        return ImageRecipe(self.config, self._data_loader)
+
     def _train(self) -> None:
         from gan_core.checkpoints import RunCheckpoints, export_generator
-        from gan_core.data.pipeline import PipelineConfig, make_pipeline
-        from gan_core.evaluation.live import live_evaluator_for
         from gan_core.run_bundle import is_bundle, restore_bundle
-        from gan_core.training.engine import GANTrainer
 
         cfg = self.config.train
-        data = self._data_loader(self.config)
-        trainer = (self._trainer_factory or GANTrainer)(self.config.model, cfg, self._strategy)
+        recipe = self._recipe()
+        if self._trainer_factory is not None:
+            trainer = self._trainer_factory(self.config.model, cfg, self._strategy)
+        else:
+            trainer = recipe.trainer(self._strategy)
         checkpoints = RunCheckpoints(self.store.dir, trainer, keep=cfg.keep_checkpoints)
         start = checkpoints.restore()
         note = "training"
@@ -295,14 +309,16 @@ class TrainingRun:
         trainer.g_optimizer.learning_rate.assign(cfg.lr_g)  # config.json decides, also after a fork with new rates
         trainer.d_optimizer.learning_rate.assign(cfg.lr_d)
         rows = self.store.trim_to(start)
-        evaluator = live_evaluator_for(data, cfg, self.config.model.noise_dim, self.config.model.num_classes)
+        evaluator = recipe.evaluator()
         self._publish(
             evals=self.store.read_evals(), best=self.store.read_best(),
             eval_features=f"{evaluator.features_name}, N={evaluator.n}" if evaluator else "",
         )  # fmt: skip
-        steps_per_epoch = len(data) // cfg.batch_size
+        steps_per_epoch = recipe.examples // cfg.batch_size
         if steps_per_epoch == 0:
-            raise ValueError(f"{len(data)} images are fewer than one batch of {cfg.batch_size}; lower the batch size")
+            raise ValueError(
+                f"{recipe.examples} images are fewer than one batch of {cfg.batch_size}; lower the batch size"
+            )
         self._publish(
             step=start,
             total_steps=cfg.epochs * steps_per_epoch,
@@ -310,12 +326,7 @@ class TrainingRun:
             history={k: [r[k] for r in rows if k in r] for k in HISTORY_KEYS},
             message=note,
         )
-        pipeline = make_pipeline(
-            data.images,
-            data.labels,
-            PipelineConfig(cfg.batch_size, shuffle_seed=cfg.seed + start, with_labels=cfg.conditional),
-        )
-        batches = iter(trainer.distribute(pipeline.repeat()))
+        batches = iter(trainer.distribute(recipe.batches(shuffle_seed=cfg.seed + start).repeat()))
         if start == 0:
             self._save_frame(trainer, 0)
         pending: list[dict[str, Any]] = []
@@ -324,6 +335,8 @@ class TrainingRun:
         ips = 0.0
         seconds = float(rows[-1].get("seconds", 0.0)) if rows else 0.0  # training time so far, pauses excluded
         tick = time.perf_counter()
+        observe = getattr(trainer, "observe", None)  # what a toy run's live views draw
+        observed_at = -math.inf
         limit_at = seconds + self.time_limit_s if self.time_limit_s > 0 else math.inf
         while step < self._total_steps and not self._stop.is_set():
             if seconds >= limit_at:  # this start's share of a hosted server's CPU is used up
@@ -333,7 +346,9 @@ class TrainingRun:
                 self._stop.set()
                 break
             if not self._unpaused.is_set():
-                self._unpaused.wait(0.25)
+                self._unpaused.wait(0.05)
+                if self._single_updates:
+                    self._single_update(trainer, batches)
                 tick = time.perf_counter()
                 continue
             if self._priority is not None:
@@ -357,6 +372,9 @@ class TrainingRun:
                 self._step, self._ips = step, ips
                 for key in HISTORY_KEYS:
                     self._history[key].append(row[key])
+            if observe is not None and now - observed_at >= OBSERVE_EVERY_S:
+                self._publish(observation=observe())
+                observed_at = now
             if step % cfg.sample_every == 0:
                 self._save_frame(trainer, step)
             if evaluator is not None and step % cfg.eval_every == 0:
@@ -380,6 +398,24 @@ class TrainingRun:
         else:
             self._end("finish", f"finished {plural(cfg.epochs, 'epoch')} ({plural(step, 'step')})")
 
+    def single_update(self, part: str) -> None:
+        """While paused: one update of D ("d") or of G ("g"), as slow motion; the views show its effect."""
+        if part not in ("d", "g"):
+            raise ValueError(f"a single update is of 'd' or 'g', not {part!r}")
+        if self._state is not RunState.PAUSED:
+            raise PlaygroundError("pause the run first: single updates are taken while it is paused")
+        self._single_updates.append(part)  # the paused thread looks for one every 50 ms
+
+    def _single_update(self, trainer: Any, batches: Any) -> None:
+        part = self._single_updates.popleft()
+        if not hasattr(trainer, "single_update"):
+            return
+        loss = trainer.single_update(part, next(batches))
+        which = "D" if part == "d" else "G"
+        observation = trainer.observe() if hasattr(trainer, "observe") else None
+        self._publish(step=int(trainer.step.numpy()), observation=observation,
+                      message=f"paused; one {which} update taken ({which} loss {loss:.3f})")  # fmt: skip
+
     def _save_frame(self, trainer: Any, step: int) -> None:
         preview = trainer.preview()
         grid = self.store.save_frame(step, preview)
@@ -395,6 +431,9 @@ class TrainingRun:
 
         row = evaluator.evaluate(trainer, step).as_dict()
         self.store.append_eval(row)
+        if "fid" not in row:  # a measure with no "best" to keep (a toy run's modes covered)
+            self._publish(evals=[*self._evals, row])
+            return
         best = self._best
         if best is None or row["fid"] < best["fid"]:
             tmp = self.store.dir / f".{BEST_GENERATOR_WEIGHTS}.tmp.weights.h5"

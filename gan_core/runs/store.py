@@ -41,6 +41,7 @@ class RunSummary:
     step: int
     message: str
     checkpoint_steps: tuple[int, ...]
+    toy: bool = False  # a 2-D toy GAN (gan_core.toy), listed on its own page only
 
 
 class RunStore:
@@ -181,18 +182,21 @@ class RunStore:
     def summary(self) -> RunSummary:
         status = self.read_status()
         try:
-            dataset = self.read_config().train.dataset
+            config = self.read_config()
+            dataset, toy = config.train.dataset, config.is_toy
         except (OSError, ValueError):
-            dataset = "?"
+            dataset, toy = "?", False
         return RunSummary(
             self.dir.name, self.dir, dataset, status.get("state", "unknown"), int(status.get("step", 0)),
-            status.get("message", ""), self.checkpoint_steps(),
+            status.get("message", ""), self.checkpoint_steps(), toy,
         )  # fmt: skip
 
 
-def list_runs(runs_dir: Path) -> list[RunSummary]:
-    """Every run folder under runs_dir (newest first), as found on disk: this survives a server restart."""
+def list_runs(runs_dir: Path, toy: bool = False) -> list[RunSummary]:
+    """Every image-GAN run folder under runs_dir (newest first; `toy`: the 2-D toy runs instead), as found on
+    disk: this survives a server restart."""
     if not runs_dir.is_dir():
         return []
     folders = [p for p in runs_dir.iterdir() if (p / "config.json").is_file()]
-    return [RunStore(p).summary() for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]
+    found = [RunStore(p).summary() for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]
+    return [summary for summary in found if summary.toy == toy]

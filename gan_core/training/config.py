@@ -7,7 +7,7 @@ from typing import Any
 
 from gan_core.config_dict import config_from_dict
 
-LOSSES = ("bce", "hinge", "wgan-gp")
+LOSSES = ("bce", "hinge", "wgan-gp", "lsgan")
 AUGMENTATIONS = ("color", "translation", "cutout")
 
 
@@ -17,7 +17,7 @@ class TrainConfig:
     source: str = "auto"  # "auto", "bundled" or "full" (see gan_core.data.load_dataset)
     epochs: int = 5  # passes over the training split
     batch_size: int = 128  # images per step (the TF tutorial uses 256)
-    loss: str = "bce"  # "bce" (non-saturating, the tutorial's), "hinge" or "wgan-gp"
+    loss: str = "bce"  # "bce" (non-saturating, the tutorial's), "hinge", "wgan-gp" or "lsgan" (least squares)
     lr_g: float = 2e-4  # generator learning rate (Radford et al.; the tutorial uses 1e-4)
     lr_d: float = 2e-4  # discriminator learning rate
     beta1: float = 0.5  # Adam's first-moment decay (0.5 is the DCGAN choice; Keras's default is 0.9)

@@ -19,7 +19,7 @@ from gan_core import losses
 from gan_core.augment import diff_augment
 from gan_core.models.config import ModelConfig
 from gan_core.models.dcgan import build_discriminator, build_generator
-from gan_core.models.tracing import released_custom_gradients
+from gan_core.models.tracing import call_releasing_first_trace
 from gan_core.training.config import TrainConfig
 
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
@@ -58,8 +58,8 @@ class GANTrainer:
         self.strategy = strategy or default_strategy()
         sync = self.strategy.num_replicas_in_sync > 1
         with self.strategy.scope():
-            self.generator = build_generator(model, sync_batchnorm=sync)
-            self.discriminator = build_discriminator(model, sync_batchnorm=sync)
+            self.generator = self._build_generator(sync)
+            self.discriminator = self._build_discriminator(sync)
             self.g_optimizer = keras.optimizers.Adam(train.lr_g, beta_1=train.beta1, beta_2=train.beta2)
             self.d_optimizer = keras.optimizers.Adam(train.lr_d, beta_1=train.beta1, beta_2=train.beta2)
             # Built here, inside the scope and before the first step, so their slots are mirrored too.
@@ -67,7 +67,7 @@ class GANTrainer:
             self.d_optimizer.build(self.discriminator.trainable_variables)
             self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
             # An exponential moving average of G's weights (Yazici et al. 2019), used for every sample shown.
-            self.ema_generator = build_generator(model, sync_batchnorm=sync) if train.ema_decay > 0 else None
+            self.ema_generator = self._build_generator(sync) if train.ema_decay > 0 else None
             if self.ema_generator is not None:
                 self.ema_generator.set_weights(self.generator.get_weights())
             preview = tf.random.stateless_normal([train.preview_count, model.noise_dim], seed=[train.seed, -1])
@@ -88,7 +88,14 @@ class GANTrainer:
             "bce": (lambda r, f: losses.bce_discriminator_loss(r, f, train.label_smoothing), losses.bce_generator_loss),
             "hinge": (losses.hinge_discriminator_loss, losses.hinge_generator_loss),
             "wgan-gp": (losses.wasserstein_discriminator_loss, losses.wasserstein_generator_loss),
+            "lsgan": (losses.least_squares_discriminator_loss, losses.least_squares_generator_loss),
         }[train.loss]
+
+    def _build_generator(self, sync_batchnorm: bool) -> keras.Model:
+        return build_generator(self.model_config, sync_batchnorm=sync_batchnorm)
+
+    def _build_discriminator(self, sync_batchnorm: bool) -> keras.Model:
+        return build_discriminator(self.model_config, sync_batchnorm=sync_batchnorm)
 
     # -- the step ---------------------------------------------------------------------------------------------
     def _noise(self, n: tf.Tensor, k: int) -> tf.Tensor:
@@ -145,7 +152,7 @@ class GANTrainer:
         d_grads = d_tape.gradient(d_scaled, d_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
         self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
-        acc_real, acc_fake = losses.discriminator_accuracy(real_logits, fake_logits)
+        acc_real, acc_fake = losses.discriminator_accuracy(real_logits, fake_logits, self.train_config.loss)
         return {
             "d_loss_real": d_real,
             "d_loss_fake": d_fake,
@@ -170,11 +177,8 @@ class GANTrainer:
 
     def train_step(self, batch) -> StepMetrics:
         """One update of D (d_steps times) and G; raises DivergenceError on a non-finite loss."""
-        if self._compiled_step.experimental_get_tracing_count():
-            outputs = self._compiled_step(batch)
-        else:  # the first call traces: else the step's graph would outlive this trainer (models.tracing)
-            with released_custom_gradients():
-                outputs = self._compiled_step(batch)
+        # The first call traces: released, else the step's graph would outlive this trainer (models.tracing).
+        outputs = call_releasing_first_trace(self._compiled_step, batch)
         values = {k: float(v) for k, v in outputs.items()}
         step = int(self.step.numpy())
         for name, value in values.items():

@@ -1,0 +1,96 @@
+"""Plotly figures of a toy run: the plane (D's verdict, real and fake points, G's push, G's noise grid) and the
+modes covered over training. Numpy in, figures out: no TensorFlow, cheap enough to redraw five times a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gan_core.toy.picture import FAKE_COLOUR, FIELD_FAKE, FIELD_REAL, REAL_COLOUR, field_shares
+from gan_core.toy.trainer import FIELD_SIZE, ToyObservation
+
+ARROWS = 120  # fake points that get an arrow (more hides the picture)
+
+
+def _rgb(colour: Sequence[float]) -> str:
+    return f"rgb({int(colour[0])}, {int(colour[1])}, {int(colour[2])})"
+
+
+@dataclass(frozen=True)
+class PlaneLayers:
+    """What the plane shows besides the points."""
+
+    verdict: bool = True  # D's output as the background
+    push: bool = True  # an arrow on each of some fake points: where G's next update moves it
+    manifold: bool = False  # G's image of a regular grid (2-d noise) or line (1-d noise)
+
+
+def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y for one line trace of many segments (NaN separates them)."""
+    gap = np.full((len(starts), 1), np.nan)
+    xs = np.hstack([starts[:, :1], ends[:, :1], gap]).ravel()
+    ys = np.hstack([starts[:, 1:], ends[:, 1:], gap]).ravel()
+    return xs, ys
+
+
+def plane_figure(observation: ToyObservation, layers: PlaneLayers = PlaneLayers(), title: str = "",
+                 height: int = 480) -> go.Figure:  # fmt: skip
+    """Real points (green) and G's points (purple) over D's verdict, with G's push and its noise grid."""
+    e = observation.extent
+    fig = go.Figure()
+    if layers.verdict:
+        axis = np.linspace(-e, e, FIELD_SIZE)
+        fig.add_trace(go.Heatmap(
+            x=axis, y=axis, z=field_shares(observation), zmin=0, zmax=1, showscale=False, hoverinfo="skip",
+            colorscale=[[0, _rgb(FIELD_FAKE)], [1, _rgb(FIELD_REAL)]], name="D's verdict",
+        ))  # fmt: skip
+    if layers.manifold:
+        lines = observation.manifold
+        gap = np.full((len(lines), 1, 2), np.nan)
+        flat = np.concatenate([lines, gap], axis=1).reshape(-1, 2)
+        fig.add_trace(go.Scattergl(x=flat[:, 0], y=flat[:, 1], mode="lines", name="G's noise grid",
+                                   line=dict(color="rgba(90, 90, 90, 0.55)", width=1), hoverinfo="skip"))  # fmt: skip
+    fig.add_trace(go.Scattergl(x=observation.real[:, 0], y=observation.real[:, 1], mode="markers", name="real",
+                               marker=dict(color=_rgb(REAL_COLOUR), size=4)))  # fmt: skip
+    fig.add_trace(go.Scattergl(x=observation.fake[:, 0], y=observation.fake[:, 1], mode="markers", name="fake (G)",
+                               marker=dict(color=_rgb(FAKE_COLOUR), size=4)))  # fmt: skip
+    if layers.push and len(observation.fake):
+        picks = np.linspace(0, len(observation.fake) - 1, min(ARROWS, len(observation.fake))).astype(int)
+        starts, push = observation.fake[picks], observation.push[picks]
+        longest = float(np.percentile(np.linalg.norm(push, axis=1), 95)) or 1.0
+        ends = starts + push / longest * (0.12 * e)  # the longest arrows an eighth of the view's half-width
+        xs, ys = _segments(starts, ends)
+        fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", name="G's push", hoverinfo="skip",
+                                   line=dict(color="rgba(60, 20, 90, 0.8)", width=1.5)))  # fmt: skip
+        fig.add_trace(go.Scattergl(x=ends[:, 0], y=ends[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
+                                   marker=dict(color="rgba(60, 20, 90, 0.8)", size=3)))  # fmt: skip
+    fig.update_layout(
+        title=title or f"step {observation.step:,}", height=height, margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=-0.12), plot_bgcolor="white", uirevision="plane",
+    )  # fmt: skip
+    fig.update_xaxes(range=[-e, e], showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[-e, e], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def coverage_figure(evals: Sequence[dict[str, Any]], height: int = 260) -> go.Figure:
+    """Modes covered (left axis) and the high-quality share (right axis) over the steps."""
+    steps = [e["step"] for e in evals]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=steps, y=[e["modes_covered"] for e in evals], name="modes covered",
+                             mode="lines+markers", line=dict(color=_rgb(REAL_COLOUR))))  # fmt: skip
+    fig.add_trace(go.Scatter(x=steps, y=[100 * e["high_quality"] for e in evals], name="high quality (%)",
+                             yaxis="y2", mode="lines", line=dict(color=_rgb(FAKE_COLOUR), dash="dot")))  # fmt: skip
+    modes = evals[-1]["modes"] if evals else 8
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), title="Modes covered and sample quality",
+        yaxis=dict(range=[0, modes + 0.5], title="modes", dtick=max(1, modes // 8)),
+        yaxis2=dict(range=[0, 101], overlaying="y", side="right", title="%", showgrid=False),
+        xaxis=dict(title="step"), legend=dict(orientation="h", yanchor="bottom", y=1.0),
+    )  # fmt: skip
+    return fig

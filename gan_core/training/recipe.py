@@ -1,0 +1,53 @@
+"""What a run trains on and with: the part of a run that differs between image GANs and the 2-D toy GANs.
+
+A recipe loads the run's data, builds its trainer, its live evaluator (or none) and its batches; the run
+(gan_core.runs.run) does the rest the same way for both: the thread, pause and stop, metrics, frames, checkpoints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+    from gan_core.data.types import ImageDataset
+    from gan_core.run_config import RunConfig
+
+
+class TrainingRecipe(Protocol):
+    examples: int  # items in one epoch
+
+    def trainer(self, strategy: Any) -> Any: ...
+
+    def evaluator(self) -> Any | None: ...
+
+    def batches(self, shuffle_seed: int) -> tf.data.Dataset: ...
+
+
+class ImageRecipe:
+    """An image GAN: a dataset from the registry (or the loader a test passes), GANTrainer, the live FID."""
+
+    def __init__(self, config: RunConfig, data_loader: Callable[[RunConfig], ImageDataset]) -> None:
+        self.config = config
+        self.data = data_loader(config)
+        self.examples = len(self.data)
+
+    def trainer(self, strategy: Any) -> Any:
+        from gan_core.training.engine import GANTrainer
+
+        return GANTrainer(self.config.model, self.config.train, strategy)
+
+    def evaluator(self) -> Any | None:
+        from gan_core.evaluation.live import live_evaluator_for
+
+        model = self.config.model
+        return live_evaluator_for(self.data, self.config.train, model.noise_dim, model.num_classes)
+
+    def batches(self, shuffle_seed: int) -> tf.data.Dataset:
+        from gan_core.data.pipeline import PipelineConfig, make_pipeline
+
+        cfg = self.config.train
+        pipeline = PipelineConfig(cfg.batch_size, shuffle_seed=shuffle_seed, with_labels=cfg.conditional)
+        return make_pipeline(self.data.images, self.data.labels, pipeline)

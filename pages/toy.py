@@ -1,0 +1,125 @@
+"""Inside a GAN: a 2-D toy GAN a class can watch, D's verdict behind the points and G's push on each fake."""
+
+import streamlit as st
+
+from gan_core.charts import loss_figure
+from gan_core.errors import PlaygroundError
+from gan_core.runs.state import RunState
+from gan_core.runs.store import list_runs
+from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
+from gan_core.training.config import LOSSES
+from pages.ui.navigation import ensure_app_navigation
+from pages.ui.presenter import presenter_mode
+from pages.ui.resources import settings
+from pages.ui.toy import (
+    DATA_CHOICES,
+    current_toy_run,
+    open_toy_run,
+    read_uploaded_points,
+    show_toy_run,
+    start_toy_run,
+    status_line,
+)
+from pages.ui.training import run_registry, session_id
+
+ensure_app_navigation()
+present = presenter_mode()
+st.title("Inside a GAN")
+st.caption("Real points are green, G's points purple. The background is D's verdict (green: real), each arrow is "
+           "where G's next update pushes a fake point. Watch G chase D until the purple covers the green.")
+run = current_toy_run()
+
+with st.expander("New toy run", expanded=run is None):
+    a, b, c, d = st.columns(4)
+    data = a.selectbox("Data", list(DATA_CHOICES), format_func=DATA_CHOICES.get, key="toy_data")
+    loss = b.selectbox("Loss", LOSSES, index=LOSSES.index("lsgan"), key="toy_loss",
+                       help="lsgan covers the ring fastest here; bce often collapses onto a few modes")  # fmt: skip
+    noise_dim = c.radio("G's noise", (2, 1), format_func=lambda k: f"{k}-d ({'plane' if k == 2 else 'curve'})",
+                        horizontal=True, key="toy_noise")  # fmt: skip
+    seed = d.number_input("Seed", 0, 10_000, 0, key="toy_seed")
+    points = None
+    if data == "own":
+        points = read_uploaded_points(st.file_uploader("Points (CSV: x, y per row)", type=["csv"], key="toy_csv"))
+    if st.button("Train", type="primary", key="toy_train", disabled=data == "own" and points is None):
+        start_toy_run(data, loss, int(noise_dim), int(seed), points)
+        st.rerun()
+
+saved = [r.name for r in list_runs(settings().runs_dir, toy=True)]
+if run is None:
+    if saved:
+        pick = st.selectbox("Or open a saved toy run", ["", *saved], key="toy_open")
+        if pick:
+            show_toy_run(pick)
+            st.rerun()
+    st.stop()
+
+registry = run_registry()
+st.subheader(run.name)
+t1, t2, t3, t4 = st.columns([1, 1, 1, 2])
+layers = PlaneLayers(
+    verdict=t1.toggle("D's verdict", value=True, key="toy_verdict"),
+    push=t2.toggle("G's push", value=True, key="toy_push"),
+    manifold=t3.toggle("G's noise grid", value=False, key="toy_manifold", help="Where G sends a grid of its noise"),
+)
+others = [n for n in saved if n != run.name]
+pick = "" if present else t4.selectbox("Side by side with", ["", *others], key="toy_compare")
+twin = open_toy_run(pick) if pick else None
+
+
+def controls() -> None:
+    state = run.state
+    cols = st.columns(6)
+    actions = {"Pause": (run.pause, state is RunState.RUNNING), "Resume": (run.resume, state is RunState.PAUSED),
+               "Stop": (run.stop, state.active), "D step": (lambda: run.single_update("d"), state is RunState.PAUSED),
+               "G step": (lambda: run.single_update("g"), state is RunState.PAUSED)}  # fmt: skip
+    for col, (label, (action, enabled)) in zip(cols, actions.items(), strict=False):
+        if col.button(label, disabled=not enabled, key=f"toy-{label}",
+                      help="Slow motion: one update of this network" if "step" in label else None):  # fmt: skip
+            try:
+                action()
+            except PlaygroundError as exc:
+                st.warning(str(exc))
+            else:
+                st.rerun()  # the buttons again, for the state the click made
+    if cols[5].button("Train on", disabled=state.active, key="toy-continue", help="From its latest checkpoint"):
+        try:
+            registry.continue_run(run.name, owner=session_id())
+        except (PlaygroundError, ValueError, OSError) as exc:
+            st.warning(str(exc))
+
+
+@st.fragment(run_every=0.2)
+def live_view() -> None:
+    """The plane and the measures, five times a second while the run trains."""
+    controls()
+    snap = run.snapshot()
+    st.markdown(status_line(snap))
+    columns = st.columns(2) if twin is not None else [st.container()]
+    for column, shown in zip(columns, [run, twin], strict=False):
+        plane(column, shown, snap if shown is run else shown.snapshot(with_history=False))
+    if not present:
+        left, right = st.columns(2)
+        if snap.evals:
+            left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
+        if snap.history.get("step"):
+            right.plotly_chart(loss_figure(snap.history), key="toy-losses")
+
+
+def plane(where, shown, snap) -> None:
+    height = 640 if present else (420 if twin is not None else 480)
+    if snap.observation is not None:
+        where.plotly_chart(plane_figure(snap.observation, layers, title=f"{shown.name} · step {snap.step:,}",
+                                        height=height), key=f"toy-plane-{shown is run}")  # fmt: skip
+    elif snap.frame is not None:
+        where.image(snap.frame, caption=f"{shown.name} at step {snap.frame_step:,} (Train on to see it live)")
+    else:
+        where.caption("Preparing the run: the first picture appears within seconds.")
+
+
+live_view()
+if not present:
+    g1, g2, _ = st.columns([1, 1, 3])
+    g1.download_button("Training as GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif",
+                       on_click="ignore", disabled=not run.store.frames(), key="toy-gif")  # fmt: skip
+    g2.download_button("Training as MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4",
+                       on_click="ignore", disabled=not run.store.frames(), key="toy-mp4")  # fmt: skip

@@ -1,0 +1,93 @@
+"""The Inside-a-GAN page's pieces: starting a toy run, the run a session shows, a person's points."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import streamlit as st
+
+from gan_core.errors import PlaygroundError
+from gan_core.runs.run import RunSnapshot, TrainingRun
+from gan_core.runs.state import RunState
+from gan_core.toy.distributions import DISTRIBUTIONS, own_points, points_from_csv
+from gan_core.toy.presets import save_own_points, toy_run_config
+from pages.ui.training import run_registry, session_id, valid_run_name
+
+KEY = "toy"  # the URL's query parameter naming the run shown
+DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your points (CSV)"}
+
+
+def show_toy_run(name: str | None) -> None:
+    st.session_state["toy_run"] = name
+    if name:
+        st.query_params[KEY] = name
+    else:
+        st.query_params.pop(KEY, None)
+
+
+def current_toy_run() -> TrainingRun | None:
+    """The toy run named in the URL (?toy=NAME) or shown last in this session; garbage gets one caption."""
+    name = st.query_params.get(KEY) or st.session_state.get("toy_run")
+    if not name:
+        return None
+    return open_toy_run(name)
+
+
+def open_toy_run(name: str) -> TrainingRun | None:
+    problem = valid_run_name(name)
+    registry = run_registry()
+    if problem is None and registry.get(name) is None and not (registry.runs_dir / name / "config.json").is_file():
+        problem = "there is no run of that name on this server"
+    run = None
+    if problem is None:
+        try:
+            run = registry.get(name) or registry.open(name, owner=session_id())
+        except (OSError, ValueError, PlaygroundError) as exc:
+            problem = str(exc)
+    if run is not None and not run.config.is_toy:
+        run, problem = None, "it is an image GAN: open it on the Train page"
+    if run is None:
+        st.caption(f"The toy run {name[:60]!r} cannot be opened: {problem}.")
+        show_toy_run(None)
+    return run
+
+
+def read_uploaded_points(upload) -> np.ndarray | None:
+    """x, y from an uploaded CSV, checked; None (with one sentence shown) when unusable."""
+    if upload is None:
+        return None
+    try:
+        points = points_from_csv(upload.getvalue())
+        own_points(points)  # the same checks a run makes
+    except PlaygroundError as exc:
+        st.warning(str(exc))
+        return None
+    return points
+
+
+def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.ndarray | None) -> None:
+    """Create and start a toy run (queued when the server's training slots are taken) and show it."""
+    name = f"toy-{data}-{loss}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    registry = run_registry()
+    try:
+        if data == "own":
+            save_own_points(registry.runs_dir / name, points)
+        registry.open(name, toy_run_config(data, loss, seed, noise_dim), owner=session_id())
+        registry.start(name)
+    except (PlaygroundError, ValueError, OSError) as exc:
+        st.warning(str(exc))
+        return
+    show_toy_run(name)
+
+
+def status_line(snap: RunSnapshot) -> str:
+    """State, step, steps per second while training, the latest modes covered, the run's message."""
+    parts = [f"**{snap.state.value}**", f"step {snap.step:,}"]
+    if snap.state is RunState.RUNNING and snap.images_per_sec:
+        parts.append(f"{snap.images_per_sec / snap.batch_size:.0f} steps/s")
+    if snap.evals:
+        last = snap.evals[-1]
+        parts.append(f"**{last['modes_covered']} of {last['modes']} modes** covered, "
+                     f"{last['high_quality']:.0%} of samples high quality")  # fmt: skip
+    return " · ".join([*parts, snap.message])

@@ -1,0 +1,116 @@
+"""The Inside-a-GAN page through AppTest: train a toy run, watch it, slow motion, side by side, bad links and CSVs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import numpy as np
+import pytest
+import streamlit as st
+from conftest import REPO
+from streamlit.testing.v1 import AppTest
+
+from gan_core.runs.state import RunState
+from gan_core.toy.presets import toy_run_config
+from pages.ui.training import run_registry
+
+
+@pytest.fixture
+def toy_page(sandbox) -> AppTest:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/toy.py").run()
+    assert not at.exception
+    return at
+
+
+def wait(condition, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def plane_of(at: AppTest) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if "toy-plane" in c.proto.id or "real" in c.proto.spec)
+    return json.loads(chart.proto.spec)
+
+
+def values(array) -> np.ndarray:
+    """A Plotly trace's array, plain or binary-encoded ({"dtype": "f4", "bdata": base64})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
+
+
+def test_train_a_ring_watch_the_plane_step_in_slow_motion_and_stop(toy_page: AppTest) -> None:
+    at = toy_page
+    assert at.title[0].value == "Inside a GAN"
+    at.selectbox(key="toy_loss").set_value("hinge").run()
+    at.button(key="toy_train").click().run()
+    assert not at.exception
+    name = at.query_params["toy"]
+    name = name[0] if isinstance(name, list) else name
+    assert name.startswith("toy-ring-hinge-")
+    run = run_registry().get(name)
+    wait(lambda: run.snapshot(with_history=False).observation is not None and run.snapshot().step > 20)
+    at.run()
+    spec = plane_of(at)
+    names = [trace.get("name") for trace in spec["data"]]
+    assert {"D's verdict", "real", "fake (G)", "G's push"} <= set(names)
+    real = next(t for t in spec["data"] if t.get("name") == "real")
+    assert len(values(real["x"])) == 512
+    assert any("steps/s" in m.value for m in at.markdown)
+
+    at.button(key="toy-Pause").click().run()
+    wait(lambda: run.state is RunState.PAUSED)
+    step = run.snapshot().step
+    at.button(key="toy-G step").click().run()
+    wait(lambda: run.snapshot().step == step + 1)
+    at.run()
+    assert any("one G update" in m.value for m in at.markdown)
+    at.toggle(key="toy_manifold").set_value(True).run()
+    assert "G's noise grid" in [t.get("name") for t in plane_of(at)["data"]]
+    at.button(key="toy-Stop").click().run()
+    wait(lambda: run.state is RunState.STOPPED)
+    assert run.store.checkpoint_steps()
+
+
+def test_a_saved_toy_run_opens_side_by_side_and_garbage_links_get_a_sentence(toy_page: AppTest) -> None:
+    registry = run_registry()
+    for name, loss in (("toy-a", "bce"), ("toy-b", "lsgan")):
+        registry.open(name, toy_run_config("ring", loss, steps=250, checkpoint_every=250))
+        registry.start(name)
+        wait(lambda name=name: registry.get(name).state is RunState.FINISHED)
+    at = toy_page
+    at.query_params["toy"] = "toy-a"
+    at.run()
+    at.selectbox(key="toy_compare").set_value("toy-b").run()
+    assert not at.exception
+    titles = {json.loads(c.proto.spec)["layout"]["title"]["text"].split(" ·")[0] for c in at.get("plotly_chart")
+              if "title" in json.loads(c.proto.spec)["layout"]}  # fmt: skip
+    assert {"toy-a", "toy-b"} <= titles
+    for garbage, says in (("../etc", "cannot be opened: use letters"), ("nope", "no run of that name")):
+        fresh = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+        fresh.switch_page("pages/toy.py")
+        fresh.query_params["toy"] = garbage
+        fresh.run()
+        assert not fresh.exception
+        assert any(says in c.value for c in fresh.caption)
+
+
+def test_an_image_run_is_not_opened_here_and_a_bad_csv_is_refused(toy_page: AppTest) -> None:
+    from gan_core.data import load_dataset
+    from gan_core.training.presets import default_run_config
+
+    info = load_dataset("mnist").info
+    run_registry().open("images", default_run_config(info))
+    at = toy_page
+    at.query_params["toy"] = "images"
+    at.run()
+    assert any("image GAN: open it on the Train page" in c.value for c in at.caption)
+    at.selectbox(key="toy_data").set_value("own").run()
+    assert at.button(key="toy_train").disabled

@@ -1,0 +1,108 @@
+"""Toy GANs on the run machinery: a real short run that learns modes, the gradient field, slow motion, resume."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gan_core.run_config import RunConfig
+from gan_core.runs.run import TrainingRun
+from gan_core.runs.state import RunState
+from gan_core.toy.config import ToyModelConfig
+from gan_core.toy.picture import field_shares
+from gan_core.toy.presets import save_own_points, toy_run_config
+
+
+def wait_for(run: TrainingRun, condition, timeout: float = 90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        snap = run.snapshot(with_history=False)
+        if condition(snap):
+            return snap
+        assert snap.state is not RunState.FAILED, snap.message
+        time.sleep(0.1)
+    raise AssertionError(f"timed out; last: {run.snapshot(with_history=False).message}")
+
+
+def test_a_short_real_toy_run_covers_more_modes_than_it_started_with(tmp_path: Path) -> None:
+    run = TrainingRun(tmp_path / "ring", toy_run_config("ring", "lsgan", steps=2000))
+    run.start()
+    snap = wait_for(run, lambda s: s.state is RunState.FINISHED)
+    first, last = snap.evals[0], snap.evals[-1]
+    assert first["step"] == 250 and first["modes_covered"] < last["modes_covered"]
+    assert last["high_quality"] > first["high_quality"]
+    observation = snap.observation
+    assert observation.real.shape == (512, 2) and observation.fake.shape == (512, 2)
+    shares = field_shares(observation)  # lsgan's D gives a score, drawn squashed into [0, 1]
+    assert observation.field.shape == (48, 48) and not observation.field_is_probability
+    assert 0 <= shares.min() < 0.3 and 0.7 < shares.max() <= 1
+    assert observation.manifold.shape == (22, 41, 2) and np.isfinite(observation.push).all()
+    # Its folder is a run like any other: config, metrics, frames (the scatter pictures), a checkpoint.
+    saved = RunConfig.read(tmp_path / "ring")
+    assert saved.is_toy and saved.model == ToyModelConfig()
+    assert run.store.read_metrics() and run.store.checkpoint_steps()
+    frame = run.store.frame_image(run.store.frames()[-1][0])
+    assert frame.shape[2] == 3 and 256 <= frame.shape[0] <= 264 and len(np.unique(frame.reshape(-1, 3), axis=0)) > 20
+
+
+def test_slow_motion_updates_one_network_at_a_time_then_the_run_resumes_on(tmp_path: Path) -> None:
+    run = TrainingRun(tmp_path / "slow", toy_run_config("moons", steps=400, checkpoint_every=100))
+    run.start()
+    wait_for(run, lambda s: s.step >= 50)
+    run.pause()
+    wait_for(run, lambda s: s.state is RunState.PAUSED)
+    time.sleep(0.3)  # the thread is between steps, waiting
+    before = run.snapshot(with_history=False)
+    run.single_update("d")
+    after_d = wait_for(run, lambda s: "one D update" in s.message)
+    assert after_d.step == before.step  # D's update is not a step
+    np.testing.assert_array_equal(after_d.observation.fake, wait_for(run, lambda s: True).observation.fake)
+    run.single_update("g")
+    after_g = wait_for(run, lambda s: "one G update" in s.message)
+    assert after_g.step == before.step + 1
+    assert np.abs(after_g.observation.fake - after_d.observation.fake).max() > 0  # G moved its points
+    np.testing.assert_array_equal(after_g.observation.field, after_d.observation.field)  # D did not change
+    run.resume()
+    wait_for(run, lambda s: s.state is RunState.FINISHED)
+    with pytest.raises(Exception, match="pause the run first"):
+        run.single_update("g")
+    assert run.store.checkpoint_steps()[-1] == run.snapshot().total_steps  # the last step's checkpoint
+
+
+@pytest.mark.parametrize("loss", ["bce", "hinge", "wgan-gp", "lsgan"])
+def test_the_push_on_each_fake_point_is_minus_the_gradient_of_gs_loss(loss: str) -> None:
+    import tensorflow as tf
+
+    from gan_core.toy.trainer import ToyTrainer
+
+    config = toy_run_config("ring", loss=loss)
+    trainer = ToyTrainer(ToyModelConfig(d_width=4, d_depth=1), config.train)
+    points = np.random.default_rng(0).normal(0, 1.5, (6, 2)).astype(np.float64)
+    push = trainer.generator_push(points).numpy()
+
+    def point_loss(p: np.ndarray) -> float:
+        logit = trainer.discriminator(tf.constant(p[None], tf.float32), training=False)
+        return float(trainer._g_loss(logit))
+
+    h = 1e-2
+    for p, arrow in zip(points, push, strict=True):
+        numeric = -np.array([(point_loss(p + h * e) - point_loss(p - h * e)) / (2 * h) for e in np.eye(2)])
+        assert np.linalg.norm(arrow) > 1e-6
+        cosine = arrow @ numeric / (np.linalg.norm(arrow) * np.linalg.norm(numeric))
+        assert cosine > 0.999 and np.linalg.norm(arrow) == pytest.approx(np.linalg.norm(numeric), rel=0.02)
+
+
+def test_a_run_on_a_persons_points_trains_on_them_and_reopens(tmp_path: Path) -> None:
+    angle = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    heart = np.stack([16 * np.sin(angle) ** 3, 13 * np.cos(angle) - 5 * np.cos(2 * angle)], 1)
+    save_own_points(tmp_path / "heart", heart)
+    run = TrainingRun(tmp_path / "heart", toy_run_config("own", steps=300, checkpoint_every=100, eval_every=100))
+    run.start()
+    snap = wait_for(run, lambda s: s.state is RunState.FINISHED)
+    assert snap.evals == ()  # drawn points have no modes to count
+    assert np.abs(snap.observation.real).max() <= 2.2  # rescaled into the view
+    reopened = TrainingRun(tmp_path / "heart")
+    assert reopened.config.train.dataset == "own" and reopened.snapshot().step == snap.total_steps >= 300
