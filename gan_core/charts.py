@@ -133,3 +133,21 @@ def class_histogram_figure(counts: tuple[int, ...], class_names: tuple[str, ...]
                       legend=dict(orientation="h", y=-0.3),
                       xaxis=dict(type="category", tickmode="linear"))  # every class named, '0'..'9' too # fmt: skip
     return fig
+
+
+def d_output_figure(view, height: int = 260) -> go.Figure:
+    """D's output on real images and on G's samples as two histograms, with the line where its verdict flips.
+    `view` is a gan_core.training.engine.DiscriminatorView (numpy arrays; no TensorFlow here)."""
+    fig = go.Figure()
+    low = float(min(view.real.min(), view.fake.min(), view.threshold))
+    high = float(max(view.real.max(), view.fake.max(), view.threshold))
+    bins = dict(start=low, end=high + 1e-6, size=max((high - low) / 30, 1e-6))
+    for values, name, colour in ((view.real, "on real images", COLOURS[0]), (view.fake, "on G's samples", COLOURS[2])):
+        fig.add_trace(go.Histogram(x=values, name=name, xbins=bins, marker_color=colour, opacity=0.6))
+    fig.add_vline(x=view.threshold, line=dict(color="#555", dash="dot"))
+    fig.update_layout(
+        barmode="overlay", height=height, margin=dict(l=10, r=10, t=40, b=10), legend=LEGEND_ON_TOP,
+        title=f"What D says (step {view.step:,})", yaxis_title="images",
+        xaxis_title="D's probability of 'real'" if view.as_probability else "D's score (right of the line: 'real')",
+    )  # fmt: skip
+    return fig

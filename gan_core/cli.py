@@ -181,6 +181,34 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0 if snap.state in (RunState.FINISHED, RunState.STOPPED) else 1
 
 
+def _cmd_toy(args: argparse.Namespace) -> int:
+    from gan_core.run_config import RunConfig
+    from gan_core.runs.state import RunState
+    from gan_core.toy.distributions import own_points, points_from_csv
+    from gan_core.toy.headless import train_toy
+    from gan_core.toy.presets import save_own_points, toy_run_config
+
+    if not 0 <= args.seconds < 1e9:
+        print("error: --seconds must be 0 (no limit) or a positive number of seconds", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    config = None
+    if (out / "config.json").is_file():
+        if not RunConfig.read(out).is_toy:
+            print(f"error: {out} is an image GAN run; train it with `train`", file=sys.stderr)
+            return 2
+        print(f"resuming {out} from its latest checkpoint")
+    else:
+        data = "own" if args.points else args.data
+        config = toy_run_config(data, args.loss, args.seed, args.noise_dim, args.steps)
+        if args.points:
+            points = points_from_csv(Path(args.points).read_bytes())
+            own_points(points)  # refuse unusable points before a folder is made
+            save_own_points(out, points)
+    state = train_toy(out, config, args.seconds)
+    return 0 if state in (RunState.FINISHED, RunState.STOPPED) else 1
+
+
 def _open_model(args: argparse.Namespace):
     from gan_core.explore.choices import resolve_model
     from gan_core.settings import Settings
@@ -297,7 +325,7 @@ def _cmd_fid(args: argparse.Namespace) -> int:
     return 0
 
 
-_TENSORFLOW_COMMANDS = frozenset({"train", "sample", "interpolate", "evaluate", "fid", "fetch"})
+_TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "evaluate", "fid", "fetch"})
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
                 "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
@@ -348,6 +376,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--conditional", action="store_true", help="class-conditional G and D (labelled data)")
     p.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps")
     p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("toy", help="train a 2-D toy GAN and print the modes it covers (same --out resumes)")
+    p.add_argument("--data", default="ring", help="ring, grid, spiral or moons (default ring)")
+    p.add_argument("--points", help="a CSV of your own x, y points instead of --data")
+    p.add_argument("--loss", choices=LOSSES, default="hinge")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--noise-dim", type=int, choices=(1, 2), default=2, help="2: G warps a plane; 1: a curve")
+    p.add_argument("--steps", type=int, default=20_000, help="the run's length in steps (default 20,000)")
+    p.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds of training; 0: none")
+    p.add_argument("--out", required=True, help="run folder, e.g. runs/toy-ring")
+    p.set_defaults(func=_cmd_toy)
 
     p = sub.add_parser("sample", help="write a grid of samples from a model (shipped, a run, or TF Hub)")
     model = p.add_mutually_exclusive_group(required=True)

@@ -6,11 +6,13 @@ from gan_core.charts import loss_figure
 from gan_core.errors import PlaygroundError
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
+from gan_core.toy.presets import DEFAULT_LOSS
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode
 from pages.ui.resources import settings
+from pages.ui.tables import show_networks
 from pages.ui.toy import (
     DATA_CHOICES,
     current_toy_run,
@@ -32,8 +34,8 @@ run = current_toy_run()
 with st.expander("New toy run", expanded=run is None):
     a, b, c, d = st.columns(4)
     data = a.selectbox("Data", list(DATA_CHOICES), format_func=DATA_CHOICES.get, key="toy_data")
-    loss = b.selectbox("Loss", LOSSES, index=LOSSES.index("lsgan"), key="toy_loss",
-                       help="lsgan covers the ring fastest here; bce often collapses onto a few modes")  # fmt: skip
+    loss = b.selectbox("Loss", LOSSES, index=LOSSES.index(DEFAULT_LOSS), key="toy_loss",
+                       help="hinge covers the ring fastest here; bce can collapse onto a few modes")  # fmt: skip
     noise_dim = c.radio("G's noise", (2, 1), format_func=lambda k: f"{k}-d ({'plane' if k == 2 else 'curve'})",
                         horizontal=True, key="toy_noise")  # fmt: skip
     seed = d.number_input("Seed", 0, 10_000, 0, key="toy_seed")
@@ -118,6 +120,8 @@ def plane(where, shown, snap) -> None:
 
 live_view()
 if not present:
+    with st.expander("The model: layers, output shapes, parameters"):
+        show_networks(run.store.read_networks())
     g1, g2, _ = st.columns([1, 1, 3])
     g1.download_button("Training as GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif",
                        on_click="ignore", disabled=not run.store.frames(), key="toy-gif")  # fmt: skip

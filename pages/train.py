@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gan_core.bundled_runs import BundledRun, bundled_runs, open_bundled_run
-from gan_core.charts import accuracy_figure, loss_figure, quality_figure
+from gan_core.charts import accuracy_figure, d_output_figure, loss_figure, quality_figure
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.evaluation.coach import LiveEval, diagnose
@@ -15,6 +15,7 @@ from gan_core.training.config import AUGMENTATIONS, LOSSES
 from gan_core.training.presets import BATCH_SIZES, batch_problem, default_run_config
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names, settings
+from pages.ui.tables import show_networks
 from pages.ui.training import current_run, default_run_name, run_registry, session_id, show_run, valid_run_name
 from pages.ui.uploads import upload_panel
 
@@ -180,6 +181,8 @@ def live_charts() -> None:
         if snap.frame is not None:
             shown = snap.frame[..., 0] if snap.frame.shape[-1] == 1 else snap.frame
             st.image(shown, caption=f"fixed noise, step {snap.frame_step}", width="stretch")
+        if snap.observation is not None:
+            st.plotly_chart(d_output_figure(snap.observation), key="d-output")
         if snap.evals:
             best = snap.best["step"] if snap.best else None
             st.plotly_chart(quality_figure(snap.evals, snap.eval_features, best), key="quality")
@@ -227,6 +230,9 @@ controls()
 # charts every two.
 st.fragment(live_status, run_every=1.0 if run.state.active else None)()
 st.fragment(live_charts, run_every=2.0 if run.state.active else None)()
+
+with st.expander("The model: layers, output shapes, parameters"):
+    show_networks(run.store.read_networks())
 
 frames = run.store.frames()
 if len(frames) > 1:

@@ -15,12 +15,14 @@ GARBAGE = ("-1", "99999999999999999999999", "abc", "nan", "inf", "../../etc/pass
 PAGE_PARAMS = {
     "pages/explore.py": ("model", "classes", "seed", "truncation", "n", "steps", "interpolate"),
     "pages/train.py": ("run",),
+    "pages/toy.py": ("toy",),
     "pages/datasets.py": ("dataset",),
     "pages/classroom.py": ("present",),
     "pages/evaluate.py": ("present",),
 }
 SAYS = {"pages/explore.py": ("From the link, changed or not used:",),
-        "pages/train.py": ("The link's run", "No run called"), "pages/datasets.py": ("The link's dataset",)}
+        "pages/train.py": ("The link's run", "No run called"), "pages/datasets.py": ("The link's dataset",),
+        "pages/toy.py": ("The toy run",)}
 
 
 @pytest.mark.parametrize("page", list(PAGE_PARAMS))
@@ -61,6 +63,7 @@ def _cli_cases() -> list[list[str]]:
         "sample": ["--n", "--seed", "--truncation", "--model", "--class"],
         "interpolate": ["--steps", "--seed", "--truncation", "--from", "--model"],
         "evaluate": ["--n", "--seed", "--run", "--dataset"],
+        "toy": ["--data", "--points", "--loss", "--seed", "--noise-dim", "--steps", "--seconds", "--out"],
         "fetch": [],
     }.items():  # fmt: skip
         for flag in flags:
@@ -75,6 +78,7 @@ def _cli_cases() -> list[list[str]]:
 def test_garbage_in_every_cli_flag_gets_one_sentence(sandbox, tmp_path, argv, capsys) -> None:
     argv = list(argv)
     needs_out = {"train": ["--out", str(tmp_path / "r")], "sample": ["--out", str(tmp_path / "x.png")],
+                 "toy": ["--out", str(tmp_path / "t")] if "--out" not in argv else [],
                  "interpolate": ["--out", str(tmp_path / "x.gif")]}  # fmt: skip
     argv += needs_out.get(argv[0], [])
     if argv[0] in ("sample", "interpolate") and "--model" not in argv:
@@ -83,6 +87,8 @@ def test_garbage_in_every_cli_flag_gets_one_sentence(sandbox, tmp_path, argv, ca
         argv += ["--run", "test-split"]
     if argv[0] == "train":
         argv += ["--epochs", "0"] if "--epochs" not in argv else []  # never a long run: validation answers first
+    if argv[0] == "toy":
+        argv += ["--steps", "0"] if "--steps" not in argv else []
     try:
         code = main(argv)
     except SystemExit as exit_:  # argparse: a usage line and one sentence

@@ -49,12 +49,12 @@ def values(array) -> np.ndarray:
 def test_train_a_ring_watch_the_plane_step_in_slow_motion_and_stop(toy_page: AppTest) -> None:
     at = toy_page
     assert at.title[0].value == "Inside a GAN"
-    at.selectbox(key="toy_loss").set_value("hinge").run()
+    at.selectbox(key="toy_loss").set_value("lsgan").run()
     at.button(key="toy_train").click().run()
     assert not at.exception
     name = at.query_params["toy"]
     name = name[0] if isinstance(name, list) else name
-    assert name.startswith("toy-ring-hinge-")
+    assert name.startswith("toy-ring-lsgan-")
     run = run_registry().get(name)
     wait(lambda: run.snapshot(with_history=False).observation is not None and run.snapshot().step > 20)
     at.run()

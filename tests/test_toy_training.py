@@ -106,3 +106,20 @@ def test_a_run_on_a_persons_points_trains_on_them_and_reopens(tmp_path: Path) ->
     assert np.abs(snap.observation.real).max() <= 2.2  # rescaled into the view
     reopened = TrainingRun(tmp_path / "heart")
     assert reopened.config.train.dataset == "own" and reopened.snapshot().step == snap.total_steps >= 300
+
+
+def test_the_cli_trains_a_toy_run_headless_and_prints_the_modes_it_covers(tmp_path: Path, capsys) -> None:
+    from gan_core.cli import main
+
+    out = tmp_path / "cli-ring"
+    assert main(["toy", "--data", "ring", "--loss", "lsgan", "--steps", "1000", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    lines = [line for line in printed if "modes " in line]
+    assert len(lines) == 4 and lines[0].lstrip().startswith("step    250")  # one line per measurement
+    covered = [int(line.split("modes ")[1].split("/")[0]) for line in lines]
+    assert covered[-1] > covered[0] and all(line.split("modes ")[1].split()[0].endswith("/8") for line in lines)
+    assert "finished" in printed[-1] and "steps/s" in printed[-1]
+    assert main(["toy", "--out", str(out), "--seconds", "1"]) == 0  # the same folder again: resumed
+    assert "resuming" in capsys.readouterr().out
+    assert main(["toy", "--points", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "p")]) == 1
+    assert "missing.csv" in capsys.readouterr().err

@@ -58,8 +58,12 @@ def test_start_pause_resume_stop_from_the_page(train_page: AppTest) -> None:
     assert run.state is RunState.STOPPED
     snap = run.snapshot()
     assert snap.checkpoint_steps[-1] == snap.step
+    # Inside the GAN: what D says about real and fake, and the networks as summary() lists them.
+    at.run()
+    assert any("What D says" in chart.proto.spec for chart in at.get("plotly_chart"))
+    assert any(m.value.startswith("**Generator**") and "| Parameters |" in m.value for m in at.markdown)
     assert any(m.value.startswith("**stopped**") for m in at.markdown)
-    assert len(at.get("plotly_chart")) == 2  # the loss and accuracy charts
+    assert len(at.get("plotly_chart")) == 3  # the loss and accuracy charts, what D says
     assert not at.button(key="ctl-continue").disabled
 
 

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 DataLoader = Callable[[RunConfig], ImageDataset]
 HISTORY_KEYS = tuple(c for c in HISTORY_COLUMNS if c != "seconds")  # what the charts and the snapshot carry
-OBSERVE_EVERY_S = 0.1  # how often a trainer that shows itself (a toy run) publishes what the views draw
+OBSERVE_EVERY_S = 2.0  # how often a trainer that shows itself publishes what the views draw, unless it says
 
 
 def load_training_data(config: RunConfig) -> ImageDataset:
@@ -62,7 +62,8 @@ class RunSnapshot:
     frame_changes: tuple[float, ...] = ()  # mean pixel change between the last few sample grids
     best: dict[str, Any] | None = None  # the step with the lowest live FID, whose generator the run kept
     logged_epoch: float = 0.0  # the epoch of the last logged step (a run read from disk, not started here)
-    observation: Any = None  # what the trainer shows of itself now (a toy run: gan_core.toy.trainer.ToyObservation)
+    observation: Any = None  # what the trainer shows of itself now: D's view of real and fake (training.engine),
+    # or a toy run's plane (gan_core.toy.trainer.ToyObservation)
 
     @property
     def epoch(self) -> float:
@@ -291,6 +292,7 @@ class TrainingRun:
 
     def _train(self) -> None:
         from gan_core.checkpoints import RunCheckpoints, export_generator
+        from gan_core.models.summary import network_tables
         from gan_core.run_bundle import is_bundle, restore_bundle
 
         cfg = self.config.train
@@ -299,6 +301,7 @@ class TrainingRun:
             trainer = self._trainer_factory(self.config.model, cfg, self._strategy)
         else:
             trainer = recipe.trainer(self._strategy)
+        self.store.write_networks(network_tables(trainer.generator, trainer.discriminator))
         checkpoints = RunCheckpoints(self.store.dir, trainer, keep=cfg.keep_checkpoints)
         start = checkpoints.restore()
         note = "training"
@@ -335,7 +338,8 @@ class TrainingRun:
         ips = 0.0
         seconds = float(rows[-1].get("seconds", 0.0)) if rows else 0.0  # training time so far, pauses excluded
         tick = time.perf_counter()
-        observe = getattr(trainer, "observe", None)  # what a toy run's live views draw
+        observe = getattr(trainer, "observe", None)  # what the live views draw besides the curves
+        observe_every_s = getattr(trainer, "observe_every_s", OBSERVE_EVERY_S)
         observed_at = -math.inf
         limit_at = seconds + self.time_limit_s if self.time_limit_s > 0 else math.inf
         while step < self._total_steps and not self._stop.is_set():
@@ -372,7 +376,7 @@ class TrainingRun:
                 self._step, self._ips = step, ips
                 for key in HISTORY_KEYS:
                     self._history[key].append(row[key])
-            if observe is not None and now - observed_at >= OBSERVE_EVERY_S:
+            if observe is not None and now - observed_at >= observe_every_s:
                 self._publish(observation=observe())
                 observed_at = now
             if step % cfg.sample_every == 0:

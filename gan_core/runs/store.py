@@ -26,6 +26,7 @@ from gan_core.run_config import RunConfig
 
 BEST_GENERATOR_WEIGHTS = "generator-best.weights.h5"
 _FRAME = re.compile(r"^(\d{7})\.png$")
+NETWORKS_FILE = "networks.json"  # each network's layers, shapes and parameter counts
 HISTORY_COLUMNS = ("step", "epoch", "seconds", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
                    "images_per_sec")  # fmt: skip
 
@@ -160,6 +161,17 @@ class RunStore:
             return []
         found = [(int(m.group(1)), p) for p in self.samples_dir.iterdir() if (m := _FRAME.match(p.name))]
         return sorted(found)
+
+    # -- the networks' layers (gan_core.models.summary) --------------------------------------------------------
+    def write_networks(self, tables: dict[str, list[dict[str, str]]]) -> None:
+        atomic_write_text(self.dir / NETWORKS_FILE, json.dumps(tables, indent=1) + "\n")
+
+    def read_networks(self) -> dict[str, list[dict[str, str]]] | None:
+        try:
+            tables = json.loads((self.dir / NETWORKS_FILE).read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+        return tables if isinstance(tables, dict) else None
 
     # -- status -----------------------------------------------------------------------------------------------
     def write_status(self, state: str, step: int, message: str = "") -> None:

@@ -37,6 +37,8 @@ class ToyObservation:
 class ToyTrainer(GANTrainer):
     """GANTrainer with MLPs on points; `real_view` is set by whoever supplies the data (gan_core.toy.recipe)."""
 
+    observe_every_s = 0.1  # the Inside-a-GAN page redraws five times a second
+
     def __init__(self, model: ToyModelConfig, train: TrainConfig, strategy: tf.distribute.Strategy | None = None,
                  extent: float = 3.0) -> None:  # fmt: skip
         super().__init__(model, train, strategy)  # type: ignore[arg-type]
@@ -99,7 +101,7 @@ class ToyTrainer(GANTrainer):
         manifold = tf.reshape(generator(flat, training=False), [lines[0], lines[1], 2])
         return {"fake": fake, "push": self.generator_push(fake), "field": field, "manifold": manifold}
 
-    def observe(self) -> ToyObservation:
+    def observe(self) -> ToyObservation:  # type: ignore[override]
         values = {k: v.numpy() for k, v in call_releasing_first_trace(self._observe_graph).items()}
         return ToyObservation(
             step=int(self.step.numpy()), extent=self.extent, real=self.real_view, fake=values["fake"],

@@ -48,8 +48,22 @@ class StepMetrics:
         return {name: getattr(self, name) for name in ("step", *METRIC_NAMES)}
 
 
+@dataclass(frozen=True, eq=False)
+class DiscriminatorView:
+    """What D says now about a fixed batch of real images and about G's preview samples (the picture behind
+    "D accuracy": two histograms that move apart when D wins and together when G catches up)."""
+
+    step: int
+    real: np.ndarray  # D's output on each real image
+    fake: np.ndarray  # D's output on each generated image
+    as_probability: bool  # bce: sigmoid(logit), the probability "real"; otherwise the raw score
+    threshold: float  # where D's verdict flips from fake to real
+
+
 class GANTrainer:
     """Owns the generator, the discriminator, both optimizers, the step counter and the fixed preview noise."""
+
+    observe_every_s = 2.0  # how often the run publishes `observe()` (the Train page redraws every two seconds)
 
     def __init__(self, model: ModelConfig, train: TrainConfig, strategy: tf.distribute.Strategy | None = None):
         if train.conditional != model.conditional:
@@ -75,6 +89,8 @@ class GANTrainer:
         self.preview_labels = (
             np.arange(train.preview_count, dtype=np.int32) % model.num_classes if model.conditional else None
         )
+        self.real_view: np.ndarray | None = None  # a fixed batch of real images in [-1, 1], set by the recipe
+        self.real_view_labels: np.ndarray | None = None
         # D sees real and fake in one batch when nothing in it mixes examples (no batch norm): the results are
         # those of two passes, the kernels run on twice the batch (measured in bench/train_throughput.py).
         self.joint_discriminator_pass = not any(
@@ -206,6 +222,22 @@ class GANTrainer:
     def preview(self) -> np.ndarray:
         """The fixed-noise (and fixed-label) sample batch, comparable across steps."""
         return self.generate(self.preview_noise.numpy(), self.preview_labels)
+
+    def observe(self) -> DiscriminatorView | None:
+        """D's output on the fixed real batch and on G's preview samples (None until a real batch is set)."""
+        if self.real_view is None:
+            return None
+        labels = None if self.preview_labels is None else tf.constant(self.preview_labels)  # class ids, as D takes
+        fake = self._g(self.preview_noise, labels, training=False)
+        real = tf.convert_to_tensor(self.real_view, tf.float32)
+        real_labels = None if self.real_view_labels is None else tf.constant(self.real_view_labels)
+        outputs = []
+        for images, y in ((real, real_labels), (fake, labels)):
+            logits = self.discriminator([images, y] if y is not None else images, training=False)
+            outputs.append(tf.sigmoid(logits) if self.train_config.loss == "bce" else logits)
+        return DiscriminatorView(int(self.step.numpy()), outputs[0].numpy().ravel(), outputs[1].numpy().ravel(),
+                                 self.train_config.loss == "bce",
+                                 0.5 if self.train_config.loss in ("bce", "lsgan") else 0.0)  # fmt: skip
 
     def weights_finite(self) -> bool:
         variables = self.generator.weights + self.discriminator.weights

@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+
 if TYPE_CHECKING:
     import tensorflow as tf
 
     from gan_core.data.types import ImageDataset
     from gan_core.run_config import RunConfig
+
+
+REAL_VIEW_IMAGES = 128  # real images in D's histogram on the Train page
 
 
 class TrainingRecipe(Protocol):
@@ -37,7 +42,12 @@ class ImageRecipe:
     def trainer(self, strategy: Any) -> Any:
         from gan_core.training.engine import GANTrainer
 
-        return GANTrainer(self.config.model, self.config.train, strategy)
+        trainer = GANTrainer(self.config.model, self.config.train, strategy)
+        picks = np.random.default_rng(self.config.train.seed).permutation(self.examples)[:REAL_VIEW_IMAGES]
+        trainer.real_view = self.data.images[picks].astype(np.float32) / 127.5 - 1.0  # what D sees of real data
+        if self.config.model.conditional and self.data.labels is not None:
+            trainer.real_view_labels = self.data.labels[picks].astype(np.int32)
+        return trainer
 
     def evaluator(self) -> Any | None:
         from gan_core.evaluation.live import live_evaluator_for

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import streamlit as st
+
 
 def markdown_table(rows: Sequence[dict[str, object]]) -> str:
     """A GitHub-style Markdown table from rows of equal keys ('|' in cells escaped)."""
@@ -17,3 +19,14 @@ def markdown_table(rows: Sequence[dict[str, object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(row[h]) for h in headers) + " |" for row in rows]
     return "\n".join(lines)
+
+
+
+def show_networks(tables: dict[str, list[dict[str, str]]] | None) -> None:
+    """The generator and the discriminator side by side, as `model.summary()` prints them."""
+    if not tables:
+        st.caption("The layers are listed once the run has built its networks (at its next start).")
+        return
+    left, right = st.columns(2)
+    for column, (name, rows) in zip((left, right), tables.items(), strict=False):
+        column.markdown(f"**{name}**\n\n{markdown_table(rows)}")
