@@ -20,7 +20,7 @@ navigation = st.navigation(
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/explore.py", title="Explore", icon=":material/explore:", url_path="explore"),
         st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
-        st.Page("pages/toy.py", title="Inside a GAN", icon=":material/scatter_plot:", url_path="inside"),
+        st.Page("pages/inside.py", title="Inside a GAN", icon=":material/scatter_plot:", url_path="inside"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:", url_path="evaluate"),
         st.Page("pages/datasets.py", title="Datasets", icon=":material/dataset:", url_path="datasets"),
         st.Page("pages/classroom.py", title="Classroom", icon=":material/school:", url_path="classroom"),

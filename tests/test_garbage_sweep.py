@@ -15,14 +15,14 @@ GARBAGE = ("-1", "99999999999999999999999", "abc", "nan", "inf", "../../etc/pass
 PAGE_PARAMS = {
     "pages/explore.py": ("model", "classes", "seed", "truncation", "n", "steps", "interpolate"),
     "pages/train.py": ("run",),
-    "pages/toy.py": ("toy",),
+    "pages/inside.py": ("toy",),
     "pages/datasets.py": ("dataset",),
     "pages/classroom.py": ("present",),
     "pages/evaluate.py": ("present",),
 }
 SAYS = {"pages/explore.py": ("From the link, changed or not used:",),
         "pages/train.py": ("The link's run", "No run called"), "pages/datasets.py": ("The link's dataset",),
-        "pages/toy.py": ("The toy run",)}
+        "pages/inside.py": ("The toy run",)}
 
 
 @pytest.mark.parametrize("page", list(PAGE_PARAMS))

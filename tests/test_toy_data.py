@@ -93,3 +93,20 @@ def test_modes_covered_on_hand_made_point_sets() -> None:
     assert mode_coverage(stray, ring).covered == 1
     with pytest.raises(ValueError, match="no modes"):
         mode_coverage(every_mode, distribution("spiral"))
+
+
+def test_lasso_selections_paint_canvas_cells_and_add_up() -> None:
+    from gan_core.toy.views import paint_figure, paint_grid
+    from pages.ui.toy import add_painted
+
+    grid = paint_grid()
+    stroke = {"points": [{"curve_number": 0, "point_index": i} for i in (3, 4, 5)]
+              + [{"curve_number": 1, "point_index": 0}]}  # fmt: skip  # trace 1: already painted, not the canvas
+    painted = add_painted(stroke, set())
+    assert painted == {3, 4, 5}
+    painted = add_painted({"points": [{"curve_number": 0, "point_index": 40}]}, painted)
+    assert painted == {3, 4, 5, 40}
+    assert add_painted(None, painted) == painted and add_painted({"garbage": 1}, painted) == painted
+    fig = paint_figure(grid, sorted(painted))
+    np.testing.assert_allclose(np.c_[fig.data[1].x, fig.data[1].y], grid[[3, 4, 5, 40]])
+    assert fig.layout.dragmode == "lasso"

@@ -22,7 +22,7 @@ def toy_page(sandbox) -> AppTest:
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/toy.py").run()
+    at.switch_page("pages/inside.py").run()
     assert not at.exception
     return at
 
@@ -95,7 +95,7 @@ def test_a_saved_toy_run_opens_side_by_side_and_garbage_links_get_a_sentence(toy
     assert {"toy-a", "toy-b"} <= titles
     for garbage, says in (("../etc", "cannot be opened: use letters"), ("nope", "no run of that name")):
         fresh = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-        fresh.switch_page("pages/toy.py")
+        fresh.switch_page("pages/inside.py")
         fresh.query_params["toy"] = garbage
         fresh.run()
         assert not fresh.exception

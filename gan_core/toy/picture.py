@@ -12,8 +12,8 @@ from gan_core.toy.trainer import ToyObservation
 
 REAL_COLOUR = (27, 127, 59)
 FAKE_COLOUR = (123, 63, 181)
-FIELD_FAKE = np.array([233, 221, 245], np.float32)  # where D says "fake"
-FIELD_REAL = np.array([217, 242, 221], np.float32)  # where D says "real"
+FIELD_FAKE = np.array([214, 190, 236], np.float32)  # where D says "fake"
+FIELD_REAL = np.array([176, 226, 186], np.float32)  # where D says "real"
 PICTURE_SIZE = 256
 
 

@@ -70,6 +70,7 @@ class ToyTrainer(GANTrainer):
         return self.sampling_generator(tf.convert_to_tensor(noise, tf.float32), training=False).numpy()
 
     def sample(self, n: int, seed: int) -> np.ndarray:
+        """`n` points of the sampling generator (G's weight average when the run keeps one) for the measures."""
         noise = np.random.default_rng(seed).standard_normal((n, self.model_config.noise_dim)).astype(np.float32)
         return self.generate(noise)
 
@@ -91,7 +92,7 @@ class ToyTrainer(GANTrainer):
         return -tape.gradient(loss, points)
 
     def _observe_tensors(self) -> dict[str, tf.Tensor]:
-        generator = self.sampling_generator
+        generator = self.generator  # G itself, whose points D's gradient pushes (the measures use its average)
         fake = generator(self.preview_noise, training=False)
         field = self.discriminator(self._field_points, training=False)[:, 0]
         if self.train_config.loss == "bce":

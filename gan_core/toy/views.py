@@ -1,5 +1,7 @@
 """Plotly figures of a toy run: the plane (D's verdict, real and fake points, G's push, G's noise grid) and the
 modes covered over training. Numpy in, figures out: no TensorFlow, cheap enough to redraw five times a second.
+SVG traces, not WebGL: a page may show several planes, and browsers cap WebGL contexts (and headless ones draw
+them blank in screenshots).
 """
 
 from __future__ import annotations
@@ -53,11 +55,11 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = PlaneLayers(
         lines = observation.manifold
         gap = np.full((len(lines), 1, 2), np.nan)
         flat = np.concatenate([lines, gap], axis=1).reshape(-1, 2)
-        fig.add_trace(go.Scattergl(x=flat[:, 0], y=flat[:, 1], mode="lines", name="G's noise grid",
+        fig.add_trace(go.Scatter(x=flat[:, 0], y=flat[:, 1], mode="lines", name="G's noise grid",
                                    line=dict(color="rgba(90, 90, 90, 0.55)", width=1), hoverinfo="skip"))  # fmt: skip
-    fig.add_trace(go.Scattergl(x=observation.real[:, 0], y=observation.real[:, 1], mode="markers", name="real",
+    fig.add_trace(go.Scatter(x=observation.real[:, 0], y=observation.real[:, 1], mode="markers", name="real",
                                marker=dict(color=_rgb(REAL_COLOUR), size=4)))  # fmt: skip
-    fig.add_trace(go.Scattergl(x=observation.fake[:, 0], y=observation.fake[:, 1], mode="markers", name="fake (G)",
+    fig.add_trace(go.Scatter(x=observation.fake[:, 0], y=observation.fake[:, 1], mode="markers", name="fake (G)",
                                marker=dict(color=_rgb(FAKE_COLOUR), size=4)))  # fmt: skip
     if layers.push and len(observation.fake):
         picks = np.linspace(0, len(observation.fake) - 1, min(ARROWS, len(observation.fake))).astype(int)
@@ -65,9 +67,9 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = PlaneLayers(
         longest = float(np.percentile(np.linalg.norm(push, axis=1), 95)) or 1.0
         ends = starts + push / longest * (0.12 * e)  # the longest arrows an eighth of the view's half-width
         xs, ys = _segments(starts, ends)
-        fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", name="G's push", hoverinfo="skip",
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="G's push", hoverinfo="skip",
                                    line=dict(color="rgba(60, 20, 90, 0.8)", width=1.5)))  # fmt: skip
-        fig.add_trace(go.Scattergl(x=ends[:, 0], y=ends[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
+        fig.add_trace(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
                                    marker=dict(color="rgba(60, 20, 90, 0.8)", size=3)))  # fmt: skip
     fig.update_layout(
         title=title or f"step {observation.step:,}", height=height, margin=dict(l=10, r=10, t=40, b=10),
@@ -90,7 +92,29 @@ def coverage_figure(evals: Sequence[dict[str, Any]], height: int = 260) -> go.Fi
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=30, b=10), title="Modes covered and sample quality",
         yaxis=dict(range=[0, modes + 0.5], title="modes", dtick=max(1, modes // 8)),
-        yaxis2=dict(range=[0, 101], overlaying="y", side="right", title="%", showgrid=False),
-        xaxis=dict(title="step"), legend=dict(orientation="h", yanchor="bottom", y=1.0),
+        yaxis2=dict(range=[0, 101], overlaying="y", side="right", title="%", showgrid=False, dtick=20),
+        xaxis=dict(title="step"), legend=dict(orientation="h", yanchor="top", y=-0.3),
     )  # fmt: skip
+    return fig
+
+
+def paint_grid(side: int = 41, extent: float = 2.5) -> np.ndarray:
+    """The cells a person paints on: [side * side, 2] centres over [-extent, extent]."""
+    axis = np.linspace(-extent, extent, side)
+    return np.stack(np.meshgrid(axis, axis), -1).reshape(-1, 2)
+
+
+def paint_figure(grid: np.ndarray, painted: Sequence[int], height: int = 420) -> go.Figure:
+    """Faint cells to select with the lasso or box tool (trace 0); the painted ones in the real points' green."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=grid[:, 0], y=grid[:, 1], mode="markers", name="canvas", hoverinfo="none",
+                             marker=dict(color="rgba(150, 150, 150, 0.25)", size=5)))  # fmt: skip
+    chosen = grid[list(painted)] if len(painted) else np.zeros((0, 2))
+    fig.add_trace(go.Scatter(x=chosen[:, 0], y=chosen[:, 1], mode="markers", name="your points", hoverinfo="none",
+                             marker=dict(color=_rgb(REAL_COLOUR), size=7)))  # fmt: skip
+    e = float(np.abs(grid).max()) + 0.2
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), dragmode="lasso", showlegend=False,
+                      title="Lasso (or box) round the cells of your shape; each stroke adds", plot_bgcolor="white")
+    fig.update_xaxes(range=[-e, e], showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[-e, e], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
     return fig

@@ -10,12 +10,13 @@ import streamlit as st
 from gan_core.errors import PlaygroundError
 from gan_core.runs.run import RunSnapshot, TrainingRun
 from gan_core.runs.state import RunState
-from gan_core.toy.distributions import DISTRIBUTIONS, own_points, points_from_csv
+from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points, points_from_csv
 from gan_core.toy.presets import save_own_points, toy_run_config
+from gan_core.toy.views import paint_figure, paint_grid
 from pages.ui.training import run_registry, session_id, valid_run_name
 
 KEY = "toy"  # the URL's query parameter naming the run shown
-DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your points (CSV)"}
+DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your points (paint or CSV)"}
 
 
 def show_toy_run(name: str | None) -> None:
@@ -64,6 +65,31 @@ def read_uploaded_points(upload) -> np.ndarray | None:
         st.warning(str(exc))
         return None
     return points
+
+
+def add_painted(selection: dict | None, painted: set[int]) -> set[int]:
+    """The canvas cells a lasso or box selection picked (trace 0), added to those painted before."""
+    points = (selection or {}).get("points", []) if isinstance(selection, dict) else []
+    picked = {int(p["point_index"]) for p in points if p.get("curve_number") == 0 and "point_index" in p}
+    return painted | picked
+
+
+def paint_panel() -> np.ndarray | None:
+    """A canvas to paint points on with Plotly's lasso; None until enough cells are painted."""
+    grid = paint_grid()
+    painted: set[int] = st.session_state.setdefault("toy_painted", set())
+    event = st.plotly_chart(paint_figure(grid, sorted(painted)), on_select="rerun", selection_mode=("lasso", "box"),
+                            key="toy_paint")  # fmt: skip
+    now = add_painted(event.get("selection") if event else None, painted)
+    if now != painted:
+        st.session_state["toy_painted"] = now
+        st.rerun()
+    if st.button("Clear the canvas", key="toy_paint_clear", disabled=not painted):
+        st.session_state["toy_painted"] = set()
+        st.rerun()
+    st.caption(f"{len(painted)} cells painted" + ("" if len(painted) >= MIN_OWN_POINTS else
+               f"; paint at least {MIN_OWN_POINTS}"))  # fmt: skip
+    return grid[sorted(painted)] if len(painted) >= MIN_OWN_POINTS else None
 
 
 def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.ndarray | None) -> None:

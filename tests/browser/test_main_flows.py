@@ -13,6 +13,7 @@ PAGES = {
     "Home": "Available right now",
     "Explore": "Interpolate",
     "Train": "Start training",
+    "Inside a GAN": "New toy run",
     "Evaluate": "Evaluate a generator",
     "Datasets": "Mean pixel",
 }

@@ -17,6 +17,7 @@ from pages.ui.toy import (
     DATA_CHOICES,
     current_toy_run,
     open_toy_run,
+    paint_panel,
     read_uploaded_points,
     show_toy_run,
     start_toy_run,
@@ -41,7 +42,11 @@ with st.expander("New toy run", expanded=run is None):
     seed = d.number_input("Seed", 0, 10_000, 0, key="toy_seed")
     points = None
     if data == "own":
-        points = read_uploaded_points(st.file_uploader("Points (CSV: x, y per row)", type=["csv"], key="toy_csv"))
+        how = st.radio("Your points", ("Paint", "Upload a CSV"), horizontal=True, key="toy_own_how")
+        if how == "Paint":
+            points = paint_panel()
+        else:
+            points = read_uploaded_points(st.file_uploader("Points (CSV: x, y per row)", type=["csv"], key="toy_csv"))
     if st.button("Train", type="primary", key="toy_train", disabled=data == "own" and points is None):
         start_toy_run(data, loss, int(noise_dim), int(seed), points)
         st.rerun()
@@ -122,8 +127,9 @@ live_view()
 if not present:
     with st.expander("The model: layers, output shapes, parameters"):
         show_networks(run.store.read_networks())
+    films = run.state.active or bool(run.store.frames())  # a frame is saved at the first step
     g1, g2, _ = st.columns([1, 1, 3])
     g1.download_button("Training as GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif",
-                       on_click="ignore", disabled=not run.store.frames(), key="toy-gif")  # fmt: skip
+                       on_click="ignore", disabled=not films, key="toy-gif")  # fmt: skip
     g2.download_button("Training as MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4",
-                       on_click="ignore", disabled=not run.store.frames(), key="toy-mp4")  # fmt: skip
+                       on_click="ignore", disabled=not films, key="toy-mp4")  # fmt: skip
