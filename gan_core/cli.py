@@ -200,7 +200,9 @@ def _cmd_toy(args: argparse.Namespace) -> int:
         print(f"resuming {out} from its latest checkpoint")
     else:
         data = "own" if args.points else args.data
-        config = toy_run_config(data, args.loss, args.seed, args.noise_dim, args.steps)
+        rates = {} if args.lr is None else {"lr_g": args.lr, "lr_d": args.lr}
+        config = toy_run_config(data, args.loss, args.seed, args.noise_dim, args.steps, **rates,
+                                **({"ema_decay": 0.0} if args.no_average else {}))  # fmt: skip
         if args.points:
             points = points_from_csv(Path(args.points).read_bytes())
             own_points(points)  # refuse unusable points before a folder is made
@@ -384,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--noise-dim", type=int, choices=(1, 2), default=2, help="2: G warps a plane; 1: a curve")
     p.add_argument("--steps", type=int, default=20_000, help="the run's length in steps (default 20,000)")
+    p.add_argument("--lr", type=float, help="learning rate of G and D (default 5e-4)")
+    p.add_argument("--no-average", action="store_true", help="count modes on G itself, not its weight average")
     p.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds of training; 0: none")
     p.add_argument("--out", required=True, help="run folder, e.g. runs/toy-ring")
     p.set_defaults(func=_cmd_toy)

@@ -6,7 +6,7 @@ from gan_core.charts import loss_figure
 from gan_core.errors import PlaygroundError
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
-from gan_core.toy.presets import DEFAULT_LOSS
+from gan_core.toy.presets import DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
 from pages.ui.navigation import ensure_app_navigation
@@ -40,6 +40,11 @@ with st.expander("New toy run", expanded=run is None):
     noise_dim = c.radio("G's noise", (2, 1), format_func=lambda k: f"{k}-d ({'plane' if k == 2 else 'curve'})",
                         horizontal=True, key="toy_noise")  # fmt: skip
     seed = d.number_input("Seed", 0, 10_000, 0, key="toy_seed")
+    e, f, g = st.columns([2, 1, 1])
+    lr = e.select_slider("Learning rate (G and D)", LEARNING_RATES, value=DEFAULT_LR, key="toy_lr")
+    average = f.toggle("Measure G's weight average", value=True, key="toy_average",
+                       help="Count modes on an average of G's recent weights: a steadier count")  # fmt: skip
+    g.caption("To watch mode collapse: bce, learning rate 0.001, the average off.")
     points = None
     if data == "own":
         how = st.radio("Your points", ("Paint", "Upload a CSV"), horizontal=True, key="toy_own_how")
@@ -48,7 +53,7 @@ with st.expander("New toy run", expanded=run is None):
         else:
             points = read_uploaded_points(st.file_uploader("Points (CSV: x, y per row)", type=["csv"], key="toy_csv"))
     if st.button("Train", type="primary", key="toy_train", disabled=data == "own" and points is None):
-        start_toy_run(data, loss, int(noise_dim), int(seed), points)
+        start_toy_run(data, loss, int(noise_dim), int(seed), points, lr=lr, average=average)
         st.rerun()
 
 saved = [r.name for r in list_runs(settings().runs_dir, toy=True)]

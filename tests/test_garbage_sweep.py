@@ -63,7 +63,7 @@ def _cli_cases() -> list[list[str]]:
         "sample": ["--n", "--seed", "--truncation", "--model", "--class"],
         "interpolate": ["--steps", "--seed", "--truncation", "--from", "--model"],
         "evaluate": ["--n", "--seed", "--run", "--dataset"],
-        "toy": ["--data", "--points", "--loss", "--seed", "--noise-dim", "--steps", "--seconds", "--out"],
+        "toy": ["--data", "--points", "--loss", "--seed", "--noise-dim", "--steps", "--seconds", "--lr", "--out"],
         "fetch": [],
     }.items():  # fmt: skip
         for flag in flags:

@@ -50,12 +50,16 @@ def test_train_a_ring_watch_the_plane_step_in_slow_motion_and_stop(toy_page: App
     at = toy_page
     assert at.title[0].value == "Inside a GAN"
     at.selectbox(key="toy_loss").set_value("lsgan").run()
+    at.select_slider(key="toy_lr").set_value(1e-3).run()
+    at.toggle(key="toy_average").set_value(False).run()
     at.button(key="toy_train").click().run()
     assert not at.exception
     name = at.query_params["toy"]
     name = name[0] if isinstance(name, list) else name
     assert name.startswith("toy-ring-lsgan-")
     run = run_registry().get(name)
+    train = run.config.train
+    assert (train.loss, train.lr_g, train.lr_d, train.ema_decay) == ("lsgan", 1e-3, 1e-3, 0.0)
     wait(lambda: run.snapshot(with_history=False).observation is not None and run.snapshot().step > 20)
     at.run()
     spec = plane_of(at)

@@ -123,3 +123,16 @@ def test_the_cli_trains_a_toy_run_headless_and_prints_the_modes_it_covers(tmp_pa
     assert "resuming" in capsys.readouterr().out
     assert main(["toy", "--points", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "p")]) == 1
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_one_dimensional_noise_draws_g_as_a_curve() -> None:
+    from gan_core.toy.trainer import ToyTrainer
+    from gan_core.toy.views import PlaneLayers, plane_figure
+
+    config = toy_run_config("moons", noise_dim=1)
+    trainer = ToyTrainer(config.model, config.train)  # type: ignore[arg-type]
+    observation = trainer.observe()
+    assert observation.manifold.shape == (1, 201, 2) and observation.fake.shape == (512, 2)
+    fig = plane_figure(observation, PlaneLayers(manifold=True))
+    curve = next(t for t in fig.data if t.name == "G's noise grid")
+    assert np.isfinite(np.asarray(curve.x, float)).sum() == 201  # one unbroken line

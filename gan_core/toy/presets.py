@@ -13,6 +13,8 @@ from gan_core.training.config import TrainConfig
 
 TOY_STEPS = 20_000  # a toy run's length unless told (about a minute and a half at 220 steps/s)
 DEFAULT_LOSS = "hinge"  # covers the ring's 8 modes fastest and most reliably here (see toy_run_config)
+DEFAULT_LR = 5e-4
+LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3)  # the page's choices
 
 
 def toy_run_config(dataset: str = "ring", loss: str = DEFAULT_LOSS, seed: int = 0, noise_dim: int = 2,
@@ -31,7 +33,7 @@ def toy_run_config(dataset: str = "ring", loss: str = DEFAULT_LOSS, seed: int = 
     batch = int(train_changes.pop("batch_size", 256))  # type: ignore[call-overload]
     by_loss = {"d_steps": 5, "beta2": 0.9} if loss == "wgan-gp" else {}
     train = TrainConfig(dataset=dataset, epochs=max(1, -(-steps * batch // TRAIN_POINTS)), batch_size=batch,
-                        loss=loss, lr_g=5e-4, lr_d=5e-4, beta1=0.5, ema_decay=0.99, seed=seed,
+                        loss=loss, lr_g=DEFAULT_LR, lr_d=DEFAULT_LR, beta1=0.5, ema_decay=0.99, seed=seed,
                         preview_count=VIEW_POINTS, sample_every=250, eval_every=250, checkpoint_every=2000,
                         keep_checkpoints=2)  # fmt: skip
     return RunConfig(ToyModelConfig(noise_dim=noise_dim), train.with_changes(**{**by_loss, **train_changes}))

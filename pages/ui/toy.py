@@ -92,14 +92,16 @@ def paint_panel() -> np.ndarray | None:
     return grid[sorted(painted)] if len(painted) >= MIN_OWN_POINTS else None
 
 
-def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.ndarray | None) -> None:
+def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.ndarray | None, lr: float = 5e-4,
+                  average: bool = True) -> None:  # fmt: skip
     """Create and start a toy run (queued when the server's training slots are taken) and show it."""
     name = f"toy-{data}-{loss}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     registry = run_registry()
     try:
         if data == "own":
             save_own_points(registry.runs_dir / name, points)
-        registry.open(name, toy_run_config(data, loss, seed, noise_dim), owner=session_id())
+        config = toy_run_config(data, loss, seed, noise_dim, lr_g=lr, lr_d=lr, ema_decay=0.99 if average else 0.0)
+        registry.open(name, config, owner=session_id())
         registry.start(name)
     except (PlaygroundError, ValueError, OSError) as exc:
         st.warning(str(exc))

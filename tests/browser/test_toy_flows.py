@@ -28,7 +28,7 @@ def test_the_scatter_moves_while_the_toy_gan_trains(page, server_url: str) -> No
     assert moved / 1024 > 1e-3, "the fake points did not move"
     assert first["title"] != later["title"]  # the step in the title advanced: the view is live
     page.get_by_text("G's push").first.wait_for()
-    page.wait_for_timeout(6_000)  # long enough for a modes-covered point or two
+    page.wait_for_timeout(2_000)  # a modes-covered point or two
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "toy-training.png"), full_page=True)
     page.get_by_role("button", name="Pause").click()
