@@ -28,9 +28,11 @@ from pages.ui.training import run_registry, session_id
 ensure_app_navigation()
 present = presenter_mode()
 st.title("Inside a GAN")
-st.caption("Real points are green, G's points purple. The background is D's verdict (green: real), each arrow is "
-           "where G's next update pushes a fake point. Watch G chase D until the purple covers the green.")
+if not present:
+    st.caption("Real points are green, G's points purple. The background is D's verdict (green: real), each arrow "
+               "is where G's next update pushes a fake point. Watch G chase D until the purple covers the green.")
 run = current_toy_run()
+projector = st.container() if present and run is not None else None  # on a projector the picture comes first
 
 with st.expander("New toy run", expanded=run is None):
     a, b, c, d = st.columns(4)
@@ -66,7 +68,8 @@ if run is None:
     st.stop()
 
 registry = run_registry()
-st.subheader(run.name)
+if not present:
+    st.subheader(run.name)
 t1, t2, t3, t4 = st.columns([1, 1, 1, 2])
 layers = PlaneLayers(
     verdict=t1.toggle("D's verdict", value=True, key="toy_verdict"),
@@ -118,7 +121,7 @@ def live_view() -> None:
 
 
 def plane(where, shown, snap) -> None:
-    height = 640 if present else (420 if twin is not None else 480)
+    height = 540 if present else (420 if twin is not None else 480)
     if snap.observation is not None:
         where.plotly_chart(plane_figure(snap.observation, layers, title=f"{shown.name} · step {snap.step:,}",
                                         height=height), key=f"toy-plane-{shown is run}")  # fmt: skip
@@ -128,7 +131,8 @@ def plane(where, shown, snap) -> None:
         where.caption("Preparing the run: the first picture appears within seconds.")
 
 
-live_view()
+with projector or st.container():
+    live_view()
 if not present:
     with st.expander("The model: layers, output shapes, parameters"):
         show_networks(run.store.read_networks())
