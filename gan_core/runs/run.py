@@ -25,6 +25,7 @@ from gan_core.run_config import RunConfig
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
+from gan_core.runs.tensorboard import RunSummaries
 from gan_core.runs.writer_lock import RunWriterLock
 from gan_core.training.recipe import ImageRecipe, TrainingRecipe
 from gan_core.words import plural
@@ -150,6 +151,7 @@ class TrainingRun:
         self._last_preview: np.ndarray | None = None
         self._observation: Any = None
         self._single_updates: deque[str] = deque()
+        self._summaries: RunSummaries | None = None  # the TensorBoard log, open while the thread trains
 
     # -- control (any thread) ---------------------------------------------------------------------------------
     def _transition(self, action: str, message: str | None = None) -> None:
@@ -291,7 +293,7 @@ class TrainingRun:
         return ImageRecipe(self.config, self._data_loader)
 
     def _train(self) -> None:
-        from gan_core.checkpoints import RunCheckpoints, export_generator
+        from gan_core.checkpoints import RunCheckpoints
         from gan_core.models.summary import network_tables
         from gan_core.run_bundle import is_bundle, restore_bundle
 
@@ -330,6 +332,18 @@ class TrainingRun:
             message=note,
         )
         batches = iter(trainer.distribute(recipe.batches(shuffle_seed=cfg.seed + start).repeat()))
+        self._summaries = RunSummaries(self.store.dir)
+        try:
+            self._loop(trainer, checkpoints, evaluator, batches, start, rows, steps_per_epoch)
+        finally:
+            self._summaries.close()
+            self._summaries = None
+
+    def _loop(self, trainer: Any, checkpoints: Any, evaluator: Any, batches: Any, start: int,
+              rows: list[dict[str, Any]], steps_per_epoch: int) -> None:  # fmt: skip
+        from gan_core.checkpoints import export_generator
+
+        cfg = self.config.train
         if start == 0:
             self._save_frame(trainer, 0)
         pending: list[dict[str, Any]] = []
@@ -340,6 +354,7 @@ class TrainingRun:
         tick = time.perf_counter()
         observe = getattr(trainer, "observe", None)  # what the live views draw besides the curves
         observe_every_s = getattr(trainer, "observe_every_s", OBSERVE_EVERY_S)
+        summary_every = getattr(trainer, "summary_every_steps", 1)  # TensorBoard scalars: every step, or every k-th
         observed_at = -math.inf
         limit_at = seconds + self.time_limit_s if self.time_limit_s > 0 else math.inf
         while step < self._total_steps and not self._stop.is_set():
@@ -372,6 +387,8 @@ class TrainingRun:
                 "time": round(time.time(), 3),  # wall clock (as TensorBoard's wall_time): when the step ended
             }
             pending.append(row)
+            if step % summary_every == 0:
+                self._summaries.scalars(row)
             with self._lock:
                 self._step, self._ips = step, ips
                 for key in HISTORY_KEYS:
@@ -423,6 +440,8 @@ class TrainingRun:
     def _save_frame(self, trainer: Any, step: int) -> None:
         preview = trainer.preview()
         grid = self.store.save_frame(step, preview)
+        if self._summaries is not None:
+            self._summaries.image(step, grid)
         changes = self._frame_changes
         if self._last_preview is not None and self._last_preview.shape == preview.shape:
             changes = [*changes[-9:], float(np.abs(preview.astype(np.int16) - self._last_preview).mean())]
@@ -435,6 +454,8 @@ class TrainingRun:
 
         row = evaluator.evaluate(trainer, step).as_dict()
         self.store.append_eval(row)
+        if self._summaries is not None:
+            self._summaries.evaluation(row)
         if "fid" not in row:  # a measure with no "best" to keep (a toy run's modes covered)
             self._publish(evals=[*self._evals, row])
             return

@@ -38,6 +38,7 @@ class ToyTrainer(GANTrainer):
     """GANTrainer with MLPs on points; `real_view` is set by whoever supplies the data (gan_core.toy.recipe)."""
 
     observe_every_s = 0.1  # the Inside-a-GAN page redraws five times a second
+    summary_every_steps = 10  # TensorBoard scalars: hundreds of steps a second need not all be logged
 
     def __init__(self, model: ToyModelConfig, train: TrainConfig, strategy: tf.distribute.Strategy | None = None,
                  extent: float = 3.0) -> None:  # fmt: skip
