@@ -95,3 +95,24 @@ def test_dropout16_drops_at_its_rate_scales_kept_values_and_is_identity_at_infer
     np.testing.assert_allclose(np.unique(grad[grad != 0]), [1 / (1 - 19661 / 65536)], rtol=1e-6)
     odd = Dropout16(0.5, seed=1)(tf.ones([8, 5, 5, 3]), training=True).numpy()  # Keras's own path
     assert 0.2 < (odd == 0).mean() < 0.8
+
+
+@pytest.mark.parametrize("size", [28, 32])
+def test_the_fast_and_the_stock_kit_build_the_same_models_with_the_same_weights(size: int) -> None:
+    from dataclasses import replace
+
+    from gan_core.models.config import ModelConfig
+    from gan_core.models.dcgan import build_discriminator, build_generator
+
+    fast = ModelConfig(image_shape=(size, size, 1), noise_dim=16, g_width=8, d_width=8)
+    stock = replace(fast, conv_layers="stock")
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((4, 16)).astype(np.float32)
+    images = rng.uniform(-1, 1, (4, size, size, 1)).astype(np.float32)
+    for build, x in ((build_generator, noise), (build_discriminator, images)):
+        a, b = build(fast), build(stock)
+        assert [w.shape for w in a.get_weights()] == [w.shape for w in b.get_weights()]  # one weight layout
+        b.set_weights(a.get_weights())
+        np.testing.assert_allclose(a(x, training=False), b(x, training=False), atol=2e-5)
+    with pytest.raises(ValueError, match="conv_layers must be"):
+        replace(fast, conv_layers="turbo")
