@@ -132,6 +132,32 @@ def _progress_line(snap) -> str:
     )
 
 
+def _cluster_strategy(out: Path, timeout_s: float):
+    """With TF_CONFIG: MultiWorkerMirroredStrategy, and where this worker writes (the chief: `out`; the others:
+    a scratch folder, starting from the chief's checkpoints when this machine can read them). Else (None, out)."""
+    import shutil
+    import tempfile
+
+    from gan_core.training.cluster import cluster_role, multi_worker_strategy
+
+    role = cluster_role()
+    if role is None:
+        return None, out
+    if not 0 < timeout_s < 1e6:
+        raise ValueError("--worker-timeout must be a positive number of seconds")
+    strategy = multi_worker_strategy(timeout_s)
+    print(f"multi-worker training: this process is {role.describe()}", flush=True)
+    if role.is_chief:
+        return strategy, out
+    scratch = Path(tempfile.mkdtemp(prefix=f"gan-{role.task_type}-{role.index}-"))
+    if (out / "config.json").is_file():  # a resume: the same config and the chief's latest checkpoint
+        shutil.copy(out / "config.json", scratch / "config.json")
+        if (out / "checkpoints").is_dir():
+            shutil.copytree(out / "checkpoints", scratch / "checkpoints")
+    print(f"writing to scratch {scratch}; the chief writes {out}", flush=True)
+    return strategy, scratch
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
 
     from gan_core.data import load_dataset
@@ -141,6 +167,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from gan_core.training.presets import batch_problem, default_run_config
 
     out = Path(args.out)
+    strategy, out = _cluster_strategy(out, args.worker_timeout)
     changes = {k: v for k, v in vars(args).items() if k in _TRAIN_FLAGS and v is not None}
     if (out / "config.json").is_file():
         config = RunConfig.read(out)
@@ -149,9 +176,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
             return 2
         if "epochs" in changes:
             config = RunConfig(config.model, config.train.with_changes(epochs=changes["epochs"]), config.parent)
-            run = TrainingRun(out, config)
+            run = TrainingRun(out, config, strategy=strategy)
         else:
-            run = TrainingRun(out)
+            run = TrainingRun(out, strategy=strategy)
         print(f"resuming {out} from its latest checkpoint")
     else:
         data = load_dataset(args.dataset, source=args.source)
@@ -163,7 +190,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
-        run = TrainingRun(out, config)
+        run = TrainingRun(out, config, strategy=strategy)
     run.start()
     last = -1
     try:
@@ -377,6 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-every", type=int, help="steps between live FID points (MNIST, Fashion-MNIST); 0: off")
     p.add_argument("--conditional", action="store_true", help="class-conditional G and D (labelled data)")
     p.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps")
+    p.add_argument("--worker-timeout", type=float, default=120.0,
+                   help="with TF_CONFIG: seconds a silent worker is waited for, then the run stops")  # fmt: skip
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("toy", help="train a 2-D toy GAN and print the modes it covers (same --out resumes)")

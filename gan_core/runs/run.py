@@ -80,6 +80,12 @@ class RunSnapshot:
 ACTIVE_STATES = frozenset(state.value for state in RunState if state.active)
 
 
+def _cluster_failure(exc: BaseException) -> str | None:
+    from gan_core.training.cluster import cluster_failure
+
+    return cluster_failure(exc)
+
+
 def interrupted_message(step: int, checkpoints: tuple[int, ...]) -> str:
     """What a run left behind when its server stopped while it trained (killed, restarted, crashed)."""
     where = (
@@ -279,7 +285,10 @@ class TrainingRun:
             kept = self.store.checkpoint_steps()
             where = f" The last good checkpoint (step {kept[-1]}) is kept; resume from it." if kept else ""
             reason = str(exc) if isinstance(exc, DivergenceError | PlaygroundError) else f"{type(exc).__name__}: {exc}"
-            if not isinstance(exc, DivergenceError | PlaygroundError):
+            cluster = self._strategy is not None and _cluster_failure(exc)  # a worker of the cluster went away
+            if cluster:
+                reason = cluster
+            elif not isinstance(exc, DivergenceError | PlaygroundError):
                 log.exception("run %s failed", self.name)
             self._end("fail", f"failed: {reason.rstrip('.')}.{where}")
         finally:
