@@ -71,6 +71,7 @@ class GANTrainer:
         self.model_config, self.train_config = model, train
         self.strategy = strategy or default_strategy()
         sync = self.strategy.num_replicas_in_sync > 1
+        keras.utils.set_random_seed(train.seed)  # the seed decides the starting weights (every worker's alike)
         with self.strategy.scope():
             self.generator = self._build_generator(sync)
             self.discriminator = self._build_discriminator(sync)
@@ -115,11 +116,13 @@ class GANTrainer:
 
     # -- the step ---------------------------------------------------------------------------------------------
     def _noise(self, n: tf.Tensor, k: int) -> tf.Tensor:
-        replica = tf.cast(tf.distribute.get_replica_context().replica_id_in_sync_group, tf.int64)
-        counter = self.step * 64 + k * 8 + replica
-        return tf.random.stateless_normal(
-            [n, self.model_config.noise_dim], seed=tf.stack([self.train_config.seed, counter])
-        )
+        """This replica's rows of the step's global noise batch: the same numbers however many replicas share the
+        batch, so a run on two workers draws what it would on one."""
+        replicas = self.strategy.num_replicas_in_sync
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        seed = tf.stack([tf.constant(self.train_config.seed, tf.int64), self.step * 64 + k * 8])
+        everyone = tf.random.stateless_normal([n * replicas, self.model_config.noise_dim], seed=seed)
+        return everyone[replica * n : (replica + 1) * n]
 
     def _g(self, z: tf.Tensor, labels: tf.Tensor | None, training: bool = True, generator=None) -> tf.Tensor:
         generator = generator or self.generator
