@@ -140,11 +140,11 @@ def _cluster_strategy(out: Path, timeout_s: float):
 
     from gan_core.training.cluster import cluster_role, multi_worker_strategy
 
+    if not 0 < timeout_s < 1e6:
+        raise ValueError("--worker-timeout must be a positive number of seconds")
     role = cluster_role()
     if role is None:
         return None, out
-    if not 0 < timeout_s < 1e6:
-        raise ValueError("--worker-timeout must be a positive number of seconds")
     strategy = multi_worker_strategy(timeout_s)
     print(f"multi-worker training: this process is {role.describe()}", flush=True)
     if role.is_chief:

@@ -59,7 +59,8 @@ def _cli_cases() -> list[list[str]]:
     cases = []
     for command, flags in {
         "train": ["--epochs", "--batch-size", "--lr-g", "--lr-d", "--beta1", "--label-smoothing", "--d-steps",
-                  "--seed", "--sample-every", "--checkpoint-every", "--eval-every", "--log-every", "--dataset"],
+                  "--seed", "--sample-every", "--checkpoint-every", "--eval-every", "--log-every", "--dataset",
+                  "--worker-timeout"],
         "sample": ["--n", "--seed", "--truncation", "--model", "--class"],
         "interpolate": ["--steps", "--seed", "--truncation", "--from", "--model"],
         "evaluate": ["--n", "--seed", "--run", "--dataset"],
