@@ -79,6 +79,8 @@ def test_two_workers_train_in_step_and_only_the_chief_writes_the_run_folder(tmp_
     assert [r["step"] for r in rows] == list(range(1, 9))
     assert sorted(p.name for p in (out / "checkpoints").glob("ckpt-*.index")) == ["ckpt-4.index", "ckpt-8.index"]
     assert json.loads((out / "status.json").read_text())["state"] == "finished"
+    assert len(list((out / "tensorboard").glob("events.out.tfevents.*"))) == 1  # one process wrote its log here
+    assert (scratch / "metrics.jsonl").is_file()  # the other wrote its own, elsewhere
 
 
 def test_a_dead_worker_stops_the_other_with_one_sentence_and_the_run_resumes(tmp_path: Path, tiny_images) -> None:
