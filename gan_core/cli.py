@@ -171,7 +171,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in vars(args).items() if k in _TRAIN_FLAGS and v is not None}
     if (out / "config.json").is_file():
         config = RunConfig.read(out)
-        if changes.keys() - {"epochs"}:
+        # Settings repeated as they are change nothing (every worker of a cluster may start with the same flags).
+        if {k for k, v in changes.items() if k != "epochs" and getattr(config.train, k) != v}:
             print(f"error: {out} is an existing run; only --epochs can change when resuming", file=sys.stderr)
             return 2
         if "epochs" in changes:

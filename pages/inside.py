@@ -78,7 +78,7 @@ layers = PlaneLayers(
 )
 others = [n for n in saved if n != run.name]
 pick = "" if present else t4.selectbox("Side by side with", ["", *others], key="toy_compare")
-twin = open_toy_run(pick) if pick else None
+twin = open_toy_run(pick, shown=False) if pick else None
 
 
 def controls() -> None:

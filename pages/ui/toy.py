@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
+from gan_core.run_config import RunConfig
 from gan_core.runs.run import RunSnapshot, TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points, points_from_csv
@@ -35,22 +36,26 @@ def current_toy_run() -> TrainingRun | None:
     return open_toy_run(name)
 
 
-def open_toy_run(name: str) -> TrainingRun | None:
+def open_toy_run(name: str, shown: bool = True) -> TrainingRun | None:
+    """A toy run by name (the one shown, or the one beside it); anything else gets one caption."""
     problem = valid_run_name(name)
     registry = run_registry()
-    if problem is None and registry.get(name) is None and not (registry.runs_dir / name / "config.json").is_file():
+    folder = registry.runs_dir / name / "config.json"
+    if problem is None and registry.get(name) is None and not folder.is_file():
         problem = "there is no run of that name on this server"
     run = None
     if problem is None:
         try:
-            run = registry.get(name) or registry.open(name, owner=session_id())
+            live = registry.get(name)
+            if not (live.config if live is not None else RunConfig.read(folder.parent)).is_toy:
+                raise PlaygroundError("it is an image GAN: open it on the Train page")  # and left unregistered
+            run = live or registry.open(name, owner=session_id())
         except (OSError, ValueError, PlaygroundError) as exc:
             problem = str(exc)
-    if run is not None and not run.config.is_toy:
-        run, problem = None, "it is an image GAN: open it on the Train page"
     if run is None:
         st.caption(f"The toy run {name[:60]!r} cannot be opened: {problem}.")
-        show_toy_run(None)
+        if shown:
+            show_toy_run(None)
     return run
 
 
