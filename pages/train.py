@@ -16,7 +16,15 @@ from gan_core.training.presets import BATCH_SIZES, batch_problem, default_run_co
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.tables import show_networks
-from pages.ui.training import current_run, default_run_name, run_registry, session_id, show_run, valid_run_name
+from pages.ui.training import (
+    current_run,
+    default_run_name,
+    open_and_start,
+    run_registry,
+    session_id,
+    show_run,
+    valid_run_name,
+)
 from pages.ui.uploads import upload_panel
 
 ensure_app_navigation()
@@ -88,14 +96,9 @@ def new_run_form() -> None:
             lr_d=lr_d, beta1=beta1, label_smoothing=smoothing, d_steps=int(d_steps), seed=int(seed),
             diffaugment=tuple(augment), sample_every=int(sample_every), eval_every=int(eval_every),
         )  # fmt: skip
-        try:
-            registry.open(run_name, config, owner=session_id())
-            registry.start(run_name)
-        except (PlaygroundError, ValueError, OSError) as exc:
-            st.error(str(exc))
-            return
-        show_run(run_name)
-        st.rerun()
+        if open_and_start(run_name, config):
+            show_run(run_name)
+            st.rerun()
 
 
 def open_demo(bundle: BundledRun) -> None:

@@ -14,7 +14,7 @@ from gan_core.runs.state import RunState
 from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points, points_from_csv
 from gan_core.toy.presets import save_own_points, toy_run_config
 from gan_core.toy.views import paint_figure, paint_grid
-from pages.ui.training import run_registry, session_id, valid_run_name
+from pages.ui.training import open_and_start, run_registry, session_id, valid_run_name
 
 KEY = "toy"  # the URL's query parameter naming the run shown
 DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your points (paint or CSV)"}
@@ -101,17 +101,15 @@ def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.nd
                   average: bool = True) -> None:  # fmt: skip
     """Create and start a toy run (queued when the server's training slots are taken) and show it."""
     name = f"toy-{data}-{loss}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    registry = run_registry()
     try:
-        if data == "own":
-            save_own_points(registry.runs_dir / name, points)
         config = toy_run_config(data, loss, seed, noise_dim, lr_g=lr, lr_d=lr, ema_decay=0.99 if average else 0.0)
-        registry.open(name, config, owner=session_id())
-        registry.start(name)
+        if data == "own":
+            save_own_points(run_registry().runs_dir / name, points)
     except (PlaygroundError, ValueError, OSError) as exc:
-        st.warning(str(exc))
+        st.error(str(exc))
         return
-    show_toy_run(name)
+    if open_and_start(name, config):
+        show_toy_run(name)
 
 
 def status_line(snap: RunSnapshot) -> str:

@@ -8,6 +8,8 @@ from datetime import datetime
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from gan_core.errors import PlaygroundError
+from gan_core.run_config import RunConfig
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from pages.ui.resources import interactive_priority, settings
@@ -90,3 +92,16 @@ def current_run() -> TrainingRun | None:
         st.query_params.pop("run", None)
         st.caption(f"No run called {name[:60]!r} on this server: start a new one below, or pick a saved one.")
     return run
+
+
+def open_and_start(name: str, config: RunConfig) -> bool:
+    """A new run in the server's registry, started (or queued when the training slots are taken); False, with the
+    reason shown, when it cannot be."""
+    registry = run_registry()
+    try:
+        registry.open(name, config, owner=session_id())
+        registry.start(name)
+    except (PlaygroundError, ValueError, OSError) as exc:
+        st.error(str(exc))
+        return False
+    return True
