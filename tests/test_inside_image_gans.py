@@ -37,7 +37,12 @@ def test_the_default_mnist_networks_count_the_tf_tutorials_parameters() -> None:
 
 
 @pytest.mark.parametrize(("loss", "conditional"), [("bce", False), ("hinge", True)])
-def test_an_image_run_publishes_what_d_says_about_real_and_fake(tmp_path: Path, loss: str, conditional: bool) -> None:
+def test_an_image_run_publishes_what_d_says_about_real_and_fake(
+    tmp_path: Path, loss: str, conditional: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gan_core.training.engine import GANTrainer
+
+    monkeypatch.setattr(GANTrainer, "observe_every_s", 0.5)  # every 10 s in a real run
     config = tiny_run_config(epochs=50, loss=loss, conditional=conditional)
     run = TrainingRun(run_dir(tmp_path, loss), config, data_loader=synthetic_loader)
     run.start()
