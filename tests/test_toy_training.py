@@ -11,6 +11,7 @@ import pytest
 from gan_core.run_config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
+from gan_core.runs.store import list_runs
 from gan_core.toy.config import ToyModelConfig
 from gan_core.toy.picture import field_shares
 from gan_core.toy.presets import save_own_points, toy_run_config
@@ -44,6 +45,7 @@ def test_a_short_real_toy_run_covers_more_modes_than_it_started_with(tmp_path: P
     saved = RunConfig.read(tmp_path / "ring")
     assert saved.is_toy and saved.model == ToyModelConfig()
     assert run.store.read_metrics() and run.store.checkpoint_steps()
+    assert [r.name for r in list_runs(tmp_path, toy=True)] == ["ring"] and list_runs(tmp_path) == []  # its own list
     frame = run.store.frame_image(run.store.frames()[-1][0])
     assert frame.shape[2] == 3 and 256 <= frame.shape[0] <= 264 and len(np.unique(frame.reshape(-1, 3), axis=0)) > 20
 
@@ -136,3 +138,19 @@ def test_one_dimensional_noise_draws_g_as_a_curve() -> None:
     fig = plane_figure(observation, PlaneLayers(manifold=True))
     curve = next(t for t in fig.data if t.name == "G's noise grid")
     assert np.isfinite(np.asarray(curve.x, float)).sum() == 201  # one unbroken line
+
+
+def test_the_losses_work_on_points_too() -> None:
+    """The gradient penalty on rank-2 batches, and least squares' accuracy threshold at 0.5 (its targets 1 and 0)."""
+    import keras
+    import tensorflow as tf
+
+    from gan_core.losses import discriminator_accuracy, gradient_penalty
+
+    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, use_bias=False)])
+    critic.layers[0].kernel.assign([[3.0], [4.0]])  # a linear critic: its gradient norm is 5 everywhere
+    real, fake = tf.random.normal([16, 2]), tf.random.normal([16, 2])
+    assert float(gradient_penalty(critic, real, fake)) == pytest.approx((5.0 - 1.0) ** 2, rel=1e-5)
+    real_out, fake_out = tf.constant([0.7, 0.9]), tf.constant([0.3, 0.6])
+    assert [float(v) for v in discriminator_accuracy(real_out, fake_out, "lsgan")] == [1.0, 0.5]
+    assert [float(v) for v in discriminator_accuracy(real_out, fake_out, "bce")] == [1.0, 0.0]

@@ -442,8 +442,7 @@ class TrainingRun:
             return
         loss = trainer.single_update(part, next(batches))
         which = "D" if part == "d" else "G"
-        observation = trainer.observe() if hasattr(trainer, "observe") else None
-        self._publish(step=int(trainer.step.numpy()), observation=observation,
+        self._publish(step=int(trainer.step.numpy()), observation=trainer.observe(),
                       message=f"paused; one {which} update taken ({which} loss {loss:.3f})")  # fmt: skip
 
     def _save_frame(self, trainer: Any, step: int) -> None:

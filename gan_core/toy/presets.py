@@ -8,7 +8,7 @@ import numpy as np
 
 from gan_core.run_config import RunConfig
 from gan_core.toy.config import ToyModelConfig
-from gan_core.toy.recipe import OWN_POINTS_FILE, VIEW_POINTS
+from gan_core.toy.recipe import OWN_POINTS_FILE, TRAIN_POINTS, VIEW_POINTS
 from gan_core.training.config import TrainConfig
 
 TOY_STEPS = 20_000  # a toy run's length unless told (about a minute and a half at 220 steps/s)
@@ -24,8 +24,6 @@ def toy_run_config(dataset: str = "ring", loss: str = DEFAULT_LOSS, seed: int = 
     updates per G update, beta2 0.9). Measured on the ring, seeds 0-3 (bench/toy_modes.py has the table): hinge
     covers 8 of 8 by step 1,500 with every seed; without the average the count dips to 7 now and then, and at
     1e-3 the non-saturating BCE collapses onto 0-4 modes."""
-    from gan_core.toy.recipe import TRAIN_POINTS
-
     if steps < 1:
         raise ValueError(f"a toy run needs at least one step, not {steps}")
     if seed < 0:

@@ -17,6 +17,7 @@ from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
 
 FIELD_SIZE = 48  # D is drawn on a FIELD_SIZE x FIELD_SIZE grid over the view
+SLOW_MOTION_NOISE = 7  # the noise stream single updates draw from (the train step's are 0 .. d_steps - 1)
 MANIFOLD_LINES = 11  # a 2-d noise plane is drawn as this many lines each way; 1-d noise as one curve
 
 
@@ -115,7 +116,7 @@ class ToyTrainer(GANTrainer):
     def _discriminator_update(self, real: tf.Tensor) -> tf.Tensor:
         d_vars = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
-            fake = self.generator(self._noise_for(tf.shape(real)[0]), training=True)
+            fake = self.generator(self._noise(tf.shape(real)[0], SLOW_MOTION_NOISE), training=True)
             total = self._d_objective(real, tf.stop_gradient(fake), None)[0]
         self.d_optimizer.apply_gradients(zip(tape.gradient(total, d_vars), d_vars, strict=True))
         return total
@@ -123,14 +124,11 @@ class ToyTrainer(GANTrainer):
     def _generator_update(self, n: tf.Tensor) -> tf.Tensor:
         g_vars = self.generator.trainable_variables
         with tf.GradientTape() as tape:
-            loss = self._g_loss(self.discriminator(self.generator(self._noise_for(n), training=True), training=True))
+            fake = self.generator(self._noise(n, SLOW_MOTION_NOISE), training=True)
+            loss = self._g_loss(self.discriminator(fake, training=True))
         self.g_optimizer.apply_gradients(zip(tape.gradient(loss, g_vars), g_vars, strict=True))
         self.step.assign_add(1)
         return loss
-
-    def _noise_for(self, n: tf.Tensor) -> tf.Tensor:
-        seed = tf.stack([tf.constant(self.train_config.seed, tf.int64), self.step * 64 + 7])
-        return tf.random.stateless_normal([n, self.model_config.noise_dim], seed=seed)
 
     def single_update(self, part: str, real: tf.Tensor) -> float:
         """One update of D ("d", on a real batch) or of G ("g", which counts as a step); returns its loss."""
