@@ -128,4 +128,4 @@ def test_diffaugment_is_applied_to_real_and_fake_alike(monkeypatch) -> None:
     trainer = GANTrainer(tiny_model(), TrainConfig(batch_size=16, diffaugment=("translation",)))
     trainer.train_step(batch())
     assert seen and all(ops == ("translation",) for _, ops in seen)
-    assert sum(n for n, _ in seen) == 32  # 16 real + 16 fake (one joint pass, or two)
+    assert sum(n for n, _ in seen) == 32  # 16 real + 16 fake
