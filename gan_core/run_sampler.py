@@ -29,7 +29,7 @@ class RunSampler:
 
         from gan_core.checkpoints import GENERATOR_WEIGHTS
         from gan_core.models.dcgan import build_generator
-        from gan_core.models.tracing import released_custom_gradients
+        from gan_core.models.weights_file import load_weights_file
         from gan_core.run_bundle import bundle_has, bundle_step, is_bundle
 
         self.run_dir = run_dir
@@ -42,7 +42,7 @@ class RunSampler:
             self._restore(**{"ema_generator" if self.config.train.ema_decay > 0 else "generator": self.generator})
             self.step = int(Path(self._checkpoint).name.split("-")[-1])
         elif (run_dir / GENERATOR_WEIGHTS).is_file():
-            self._guarded(lambda: self.generator.load_weights(str(run_dir / GENERATOR_WEIGHTS)))
+            self._guarded(lambda: load_weights_file(self.generator, run_dir / GENERATOR_WEIGHTS))
         elif is_bundle(run_dir):
             self._load_bundle(self.generator, "e" if bundle_has(run_dir, "e") else "g")
             self.step = bundle_step(run_dir)
@@ -54,8 +54,7 @@ class RunSampler:
             signature.append(tf.TensorSpec([None, model.num_classes], tf.float32))
         # One graph for every batch size and class mix: moving a slider never retraces (bench/explore_latency.py).
         self._forward = tf.function(self._inference, input_signature=signature, reduce_retracing=True)
-        with released_custom_gradients():  # traced now, so the graph goes with this sampler (models.tracing)
-            self._forward.get_concrete_function()
+        self._forward.get_concrete_function()  # traced now, not on the first slider move
 
     def _inference(self, *inputs):
         return self.generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)

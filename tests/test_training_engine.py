@@ -126,11 +126,11 @@ def _graphs_alive() -> int:
 
 
 def test_finished_trainers_and_samplers_leave_no_graph_behind() -> None:
-    """Their traces call tf.custom_gradient (fast layers, Keras's all-reduce), whose registry would keep every
+    """Their traces call tf.custom_gradient (Keras's all-reduce in the optimizer), whose registry would keep every
     graph alive: ~55 MiB per finished run (tensorflow/tensorflow#62854, gan_core.models.tracing)."""
     data = two_class_dataset()
     graphs, gradients = _graphs_alive(), custom_gradient_count()
-    for loss in ("bce", "wgan-gp"):  # wgan-gp differentiates twice through the custom gradients while tracing
+    for loss in ("bce", "wgan-gp"):  # wgan-gp differentiates twice while tracing
         trainer = GANTrainer(tiny_model(), TrainConfig(batch_size=16, loss=loss))
         assert np.isfinite(train(trainer, data, 2)[-1].g_loss)
         del trainer

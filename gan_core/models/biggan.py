@@ -12,7 +12,6 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
-from gan_core.models.conv_kit import conv_kit
 
 
 @keras.saving.register_keras_serializable(package="gan_playground")
@@ -52,7 +51,7 @@ def build_generator(cfg: ModelConfig) -> keras.Model:
     for _ in range(ups):
         x = layers.ReLU()(ConditionalBatchNorm()([x, cond]))
         width //= 2
-        x = conv_kit(cfg.conv_layers).transpose_stride2(width, 4, use_bias=False)(x)
+        x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
     x = layers.ReLU()(ConditionalBatchNorm()([x, cond]))
     out = layers.Conv2D(channels, 3, padding="same", activation="tanh")(x)
     return keras.Model([noise, label], out, name="generator")
@@ -67,7 +66,7 @@ def build_discriminator(cfg: ModelConfig) -> keras.Model:
     label = keras.Input((), dtype="int32", name="label")
     x, width = image, cfg.d_width
     while x.shape[1] > 8 and x.shape[1] % 2 == 0:  # 28 -> 14 -> 7, 32 -> 16 -> 8
-        x = layers.LeakyReLU(0.1)(sn(conv_kit(cfg.conv_layers).conv_stride2(width, 4))(x))
+        x = layers.LeakyReLU(0.1)(sn(layers.Conv2D(width, 4, strides=2, padding="same"))(x))
         width *= 2
     x = layers.LeakyReLU(0.1)(sn(layers.Conv2D(width, 3, padding="same"))(x))
     features = layers.Lambda(lambda t: keras.ops.sum(t, axis=(1, 2)), name="sum_pool")(x)

@@ -22,7 +22,6 @@ class ModelConfig:
     embed_dim: int = 50  # size of the class embedding fed to a conditional G
     d_spectral_norm: bool = False  # spectral normalisation on every D layer (Miyato et al. 2018)
     architecture: str = "dcgan"  # "dcgan", or "biggan": class-conditional batch norm, projection D (conditional only)
-    conv_layers: str = "fast"  # "fast": fast_layers' forward-convolution forms; "stock": Keras's own (models.conv_kit)
 
     def __post_init__(self) -> None:
         h, w, c = self.image_shape
@@ -34,8 +33,6 @@ class ModelConfig:
             raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}")
         if self.architecture == "biggan" and not self.conditional:
             raise ValueError("the BigGAN-style architecture is class-conditional: set num_classes")
-        if self.conv_layers not in ("fast", "stock"):
-            raise ValueError("conv_layers must be 'fast' or 'stock'")
         if self.noise_dim < 1 or self.g_width < 1 or self.d_width < 1:
             raise ValueError("noise_dim, g_width and d_width must be positive")
 
@@ -48,4 +45,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        # Runs written while the models had a choice of convolution layers (until issue 18) name it; both
+        # choices computed the same function with the same weights, so the setting is dropped.
+        data = {k: v for k, v in data.items() if k != "conv_layers"}
         return config_from_dict(cls, data, "model", tuple_fields=("image_shape",))

@@ -15,7 +15,6 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
-from gan_core.models.conv_kit import conv_kit
 
 
 def _bn(sync: bool) -> layers.Layer:
@@ -37,18 +36,16 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
         embedding = layers.Dense(cfg.embed_dim, use_bias=False, name="class_embedding")(label)
         x = layers.Concatenate()([noise, embedding])
     size, channels = cfg.image_shape[0], cfg.image_shape[2]
-    kit = conv_kit(cfg.conv_layers)
     if size == 28:  # the TF tutorial
         w = cfg.g_width
         x = layers.Dense(7 * 7 * 4 * w, use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))  # Keras 2's LeakyReLU default slope, as in the tutorial
         x = layers.Reshape((7, 7, 4 * w))(x)
-        # The fast kit computes transposed convolutions with forward ones (fast_layers): same function and weights.
-        x = kit.transpose_stride1(2 * w, 5, use_bias=False)(x)
+        x = layers.Conv2DTranspose(2 * w, 5, padding="same", use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
-        x = kit.transpose_stride2(w, 5, use_bias=False)(x)
+        x = layers.Conv2DTranspose(w, 5, strides=2, padding="same", use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
-        out = kit.transpose_stride2(channels, 5, use_bias=False, activation="tanh")(x)
+        out = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", use_bias=False, activation="tanh")(x)
     else:
         ups = int(math.log2(size // 4))
         width = cfg.g_width * 2 ** (ups - 1)
@@ -57,9 +54,9 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
         x = layers.Reshape((4, 4, width))(x)
         for _ in range(ups - 1):
             width //= 2
-            x = kit.transpose_stride2(width, 4, use_bias=False)(x)
+            x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
             x = layers.ReLU()(_bn(sync_batchnorm)(x))
-        out = kit.transpose_stride2(channels, 4, activation="tanh")(x)
+        out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh")(x)
     return keras.Model(inputs if cfg.conditional else noise, out, name="generator")
 
 
@@ -94,15 +91,14 @@ def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras
     size = cfg.image_shape[0]
     x = image
     sn = layers.SpectralNormalization if cfg.d_spectral_norm else (lambda layer: layer)
-    kit = conv_kit(cfg.conv_layers)
     if size == 28:  # the TF tutorial
         for filters in (cfg.d_width, 2 * cfg.d_width):
-            x = sn(kit.conv_stride2(filters, 5))(x)
-            x = kit.dropout(cfg.d_dropout)(layers.LeakyReLU(0.3)(x))
+            x = sn(layers.Conv2D(filters, 5, strides=2, padding="same"))(x)
+            x = layers.Dropout(cfg.d_dropout)(layers.LeakyReLU(0.3)(x))
     else:
         width = cfg.d_width
         for i in range(int(math.log2(size // 4))):
-            x = sn(kit.conv_stride2(width, 4, use_bias=i == 0))(x)
+            x = sn(layers.Conv2D(width, 4, strides=2, padding="same", use_bias=i == 0))(x)
             if i > 0 and not cfg.d_spectral_norm:  # spectral norm replaces batch norm (Miyato et al.)
                 x = _bn(sync_batchnorm)(x)
             x = layers.LeakyReLU(0.2)(x)

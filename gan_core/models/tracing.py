@@ -4,8 +4,8 @@ In graph mode every ``tf.custom_gradient`` call registers its gradient function 
 TensorFlow's process-wide gradient registry and never removes it (tensorflow/tensorflow#62854). That function
 closes over tensors of the graph being traced, so each traced train step or sampler keeps its whole graph
 alive after its model is gone: about 55 MiB per finished run here, enough to grow a classroom server by half
-in an hour. Two sources trace such calls: this package's fast layers, and Keras's optimizer, whose
-``apply_gradients`` sums gradients across replicas with ``ReplicaContext.all_reduce`` (a custom gradient).
+in an hour. Keras's optimizer traces such calls: its ``apply_gradients`` sums gradients across replicas with
+``ReplicaContext.all_reduce`` (a custom gradient). Inference traces (samplers, D's view) have none.
 
 The registered functions are only read while the same trace differentiates through those ops; once the
 concrete function is built the runtime never calls them. ``released_custom_gradients`` traces inside a lock

@@ -105,7 +105,7 @@ class ToyTrainer(GANTrainer):
         return {"fake": fake, "push": self.generator_push(fake), "field": field, "manifold": manifold}
 
     def observe(self) -> ToyObservation:  # type: ignore[override]
-        values = {k: v.numpy() for k, v in call_releasing_first_trace(self._observe_graph).items()}
+        values = {k: v.numpy() for k, v in self._observe_graph().items()}
         return ToyObservation(
             step=int(self.step.numpy()), extent=self.extent, real=self.real_view, fake=values["fake"],
             push=values["push"], field=values["field"].reshape(FIELD_SIZE, FIELD_SIZE),

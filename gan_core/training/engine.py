@@ -230,7 +230,7 @@ class GANTrainer:
             constant = lambda values: None if values is None else tf.constant(values)  # noqa: E731
             self._d_view_inputs = (tf.constant(self.real_view, tf.float32), constant(self.real_view_labels),
                                    constant(self.preview_labels))  # fmt: skip
-        real, fake = (v.numpy().ravel() for v in call_releasing_first_trace(self._d_view, *self._d_view_inputs))
+        real, fake = (v.numpy().ravel() for v in self._d_view(*self._d_view_inputs))
         return DiscriminatorView(int(self.step.numpy()), real, fake, self.train_config.loss == "bce",
                                  0.5 if self.train_config.loss in ("bce", "lsgan") else 0.0)  # fmt: skip
 
