@@ -19,11 +19,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
-from gan_core.bundled_runs import CHECKPOINTS_DIR
 from gan_core.data import load_dataset
-from gan_core.evaluation.evaluate_run import domain_extractor, generate
+from gan_core.evaluation.evaluate_run import generate
+from gan_core.evaluation.features import domain_extractor
 from gan_core.evaluation.metrics import fid
-from gan_core.run_sampler import RunSampler
+from gan_core.runs.bundled import CHECKPOINTS_DIR
+from gan_core.runs.sampler import RunSampler
 
 
 def fid_by_eigenvalues(a: np.ndarray, b: np.ndarray) -> float:

@@ -31,7 +31,7 @@ import tensorflow as tf
 from bench.tf_tutorial import BATCH, NOISE, Tutorial
 from gan_core.data import load_dataset
 from gan_core.evaluation.evaluate import evaluate_images
-from gan_core.evaluation.evaluate_run import domain_extractor
+from gan_core.evaluation.features import domain_extractor
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -68,8 +68,8 @@ def train_tutorial(dataset: str, minutes: float, n: int) -> Score:
 
 def train_ours(dataset: str, minutes: float, n: int, **changes: object) -> Score:
     from gan_core.evaluation.evaluate_run import generate
-    from gan_core.run_sampler import RunSampler
     from gan_core.runs.run import TrainingRun
+    from gan_core.runs.sampler import RunSampler
     from gan_core.training.presets import default_run_config
 
     info = load_dataset(dataset, source="bundled").info

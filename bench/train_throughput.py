@@ -109,7 +109,7 @@ def matmul_gflops(n: int = 4096, seconds: float = 4.0) -> float:
 
 
 def encode_seconds() -> tuple[float, float]:
-    from gan_core.render import gif_bytes, mp4_bytes
+    from gan_core.pictures.render import gif_bytes, mp4_bytes
 
     rng = np.random.default_rng(0)
     digits = load_dataset("mnist", source="bundled").images[:64, ..., 0]

@@ -161,7 +161,7 @@ def _cluster_strategy(out: Path, timeout_s: float):
 def _cmd_train(args: argparse.Namespace) -> int:
 
     from gan_core.data import load_dataset
-    from gan_core.run_config import RunConfig
+    from gan_core.runs.config import RunConfig
     from gan_core.runs.run import TrainingRun
     from gan_core.runs.state import RunState
     from gan_core.training.presets import batch_problem, default_run_config
@@ -210,7 +210,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_toy(args: argparse.Namespace) -> int:
-    from gan_core.run_config import RunConfig
+    from gan_core.runs.config import RunConfig
     from gan_core.runs.state import RunState
     from gan_core.toy.distributions import own_points, points_from_csv
     from gan_core.toy.headless import train_toy
@@ -259,7 +259,7 @@ def _class_ids(sampler, names: list[str] | None) -> list[int]:
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from gan_core.explore.pipeline import sample_grid
-    from gan_core.render import image_file_bytes, image_grid, labelled_grid
+    from gan_core.pictures.render import image_file_bytes, image_grid, labelled_grid
 
     image_file_bytes(np.zeros((1, 1, 3), np.uint8), Path(args.out).suffix)  # a bad --out fails before the work
     sampler = _open_model(args)
@@ -281,7 +281,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_interpolate(args: argparse.Namespace) -> int:
     from gan_core.explore.pipeline import interpolation
-    from gan_core.render import gif_bytes, mp4_bytes, png_bytes, upscale
+    from gan_core.pictures.render import gif_bytes, mp4_bytes, png_bytes, upscale
 
     sampler = _open_model(args)
     a = b = None
@@ -299,7 +299,7 @@ def _cmd_interpolate(args: argparse.Namespace) -> int:
     elif suffix == ".mp4":
         data = mp4_bytes(frames, fps=8)
     elif suffix == ".png":
-        from gan_core.render import image_grid
+        from gan_core.pictures.render import image_grid
 
         data = png_bytes(image_grid(np.stack(frames), ncols=len(frames)))
     else:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from gan_core.bundled_runs import bundled_runs, open_bundled_run
-from gan_core.charts import loss_figure
-from gan_core.classroom import DemoMoment, GalleryCard, demo_moments, folder_stamp, gallery, gallery_card
 from gan_core.explore.choices import model_choices
+from gan_core.pictures.charts import loss_figure
+from gan_core.runs.bundled import bundled_runs, open_bundled_run
+from gan_core.runs.classroom import DemoMoment, GalleryCard, demo_moments, folder_stamp, gallery, gallery_card
 from pages.ui.kept_state import forget_widget_state
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode

@@ -5,15 +5,15 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from gan_core.bundled_runs import bundled_runs
-from gan_core.charts import class_histogram_figure, metric_figure, quality_figure
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.evaluation.evaluate_run import FLOOR, EvaluationRequest, checkpoint_sweep, evaluate_run
 from gan_core.evaluation.features import INCEPTION_HANDLE
 from gan_core.evaluation.results_table import results_csv, results_table
 from gan_core.evaluation.uploaded import images_for_scoring
-from gan_core.hub import cached_path
+from gan_core.models.hub import cached_path
+from gan_core.pictures.charts import class_histogram_figure, metric_figure, quality_figure
+from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.store import RunStore, list_runs
 from pages.ui.images import show_grid
 from pages.ui.navigation import ensure_app_navigation

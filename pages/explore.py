@@ -10,7 +10,7 @@ from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import INTERPOLATION_MODES, TRUNCATION_STRIP, truncation_strip
 from gan_core.explore.render_cache import cached_grid, cached_interpolation
 from gan_core.explore.samplers import TooManySamplesError
-from gan_core.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
+from gan_core.pictures.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
 from gan_core.words import plural
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles, show_frames
 from pages.ui.explorer_warmup import warming_up

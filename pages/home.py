@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gan_core.bundled_runs import bundled_runs
+from gan_core.runs.bundled import bundled_runs
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset_statuses, settings
 from pages.ui.tables import markdown_table

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gan_core.charts import loss_figure
 from gan_core.errors import PlaygroundError
+from gan_core.pictures.charts import loss_figure
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.toy.presets import DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES

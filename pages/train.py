@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from gan_core.bundled_runs import BundledRun, bundled_runs, open_bundled_run
-from gan_core.charts import accuracy_figure, d_output_figure, loss_figure, quality_figure
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.evaluation.coach import LiveEval, diagnose
+from gan_core.pictures.charts import accuracy_figure, d_output_figure, loss_figure, quality_figure
+from gan_core.runs.bundled import BundledRun, bundled_runs, open_bundled_run
 from gan_core.runs.handoff import fork_run, report_zip
 from gan_core.runs.run import ACTIVE_STATES
 from gan_core.runs.state import RunState

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # a script run from anywhere uses this checkout's gan_core
 
-from gan_core.run_bundle import export_bundle  # noqa: E402
-from gan_core.run_config import RunConfig  # noqa: E402
+from gan_core.runs.bundle import export_bundle  # noqa: E402
+from gan_core.runs.config import RunConfig  # noqa: E402
 from gan_core.runs.store import RunStore  # noqa: E402
 
 NAME = "demo-mnist-dcgan"
@@ -80,7 +80,7 @@ def evaluation_table(bundle: Path, n: int = 1000, seed: int = 0) -> str:
     from gan_core.data import load_dataset
     from gan_core.evaluation.evaluate import evaluate_images
     from gan_core.evaluation.features import DomainClassifier, classifier_folder
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.sampler import RunSampler
 
     data = load_dataset("mnist", source="bundled")
     train, test = data.split("train"), data.split("test")

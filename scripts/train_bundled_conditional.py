@@ -24,8 +24,8 @@ import numpy as np  # noqa: E402
 
 from gan_core.data import load_dataset  # noqa: E402
 from gan_core.models.config import ModelConfig  # noqa: E402
-from gan_core.run_bundle import export_bundle  # noqa: E402
-from gan_core.run_config import RunConfig  # noqa: E402
+from gan_core.runs.bundle import export_bundle  # noqa: E402
+from gan_core.runs.config import RunConfig  # noqa: E402
 from gan_core.runs.store import RunStore  # noqa: E402
 from gan_core.training.config import TrainConfig  # noqa: E402
 from gan_core.training.presets import DEFAULT_EMA_DECAY, SMALL_DATASET, SMALL_IMAGE_BATCH  # noqa: E402
@@ -52,9 +52,9 @@ def config(dataset: str, epochs: int) -> RunConfig:
 
 def class_accuracy(bundle: Path, dataset: str, n_per_class: int = 100, truncation: float = 0.5) -> tuple[float, list]:
     """Share of samples the shipped classifier puts in the requested class (truncated noise, BigGAN's way)."""
-    from gan_core.evaluation.evaluate_run import domain_extractor
+    from gan_core.evaluation.features import domain_extractor
     from gan_core.explore.latent import truncated_noise
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.sampler import RunSampler
 
     sampler, extractor = RunSampler(bundle), domain_extractor(dataset)
     classes = sampler.config.model.num_classes
@@ -71,7 +71,7 @@ def memorisation(bundle: Path, dataset: str, n: int = 1000, seed: int = 0) -> st
     images (which cannot be copies): quantiles of both, and the share of samples nearer than nearly all of those."""
     from gan_core.evaluation.diversity import nearest_training_images
     from gan_core.evaluation.evaluate_run import generate
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.sampler import RunSampler
 
     data = load_dataset(dataset, source="bundled")
     train, test = data.split("train"), data.split("test")
@@ -125,7 +125,7 @@ def model_card(run: Path, bundle: Path, dataset: str) -> str:
         for what, r in scored
     )
     m, t = cfg.model, cfg.train
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.sampler import RunSampler
 
     sampler = RunSampler(bundle)
     sampler.discriminator_logits(np.zeros((1, *m.image_shape), np.uint8), np.zeros(1, np.int32))

@@ -9,7 +9,7 @@ import numpy as np
 
 from gan_core.data.types import DatasetInfo, DataSource, ImageDataset, SourceKind
 from gan_core.models.config import ModelConfig
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.training.config import TrainConfig
 
 

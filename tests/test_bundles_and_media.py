@@ -11,11 +11,11 @@ import pytest
 from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
 from PIL import Image
 
-from gan_core.bundled_runs import BundledRun, bundled_runs, open_bundled_run
-from gan_core.render import gif_bytes, mp4_bytes
-from gan_core.run_bundle import export_bundle
-from gan_core.run_sampler import RunSampler
+from gan_core.pictures.render import gif_bytes, mp4_bytes
+from gan_core.runs.bundle import export_bundle
+from gan_core.runs.bundled import BundledRun, bundled_runs, open_bundled_run
 from gan_core.runs.run import TrainingRun
+from gan_core.runs.sampler import RunSampler
 from gan_core.runs.state import RunState
 
 
@@ -108,7 +108,7 @@ def test_run_animation_uses_every_saved_grid(finished_run: Path) -> None:
 
 
 def test_chart_trend_line_is_an_exponential_moving_average() -> None:
-    from gan_core.charts import loss_figure, smooth
+    from gan_core.pictures.charts import loss_figure, smooth
 
     assert np.allclose(smooth((1.0, 1.0, 1.0), 5), 1.0)
     trend = smooth(tuple(float(i % 2) for i in range(400)), 20)

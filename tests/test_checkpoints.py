@@ -15,8 +15,8 @@ import tensorflow as tf
 from conftest import REPO
 from gan_fixtures import tiny_model, tiny_run_config
 
-from gan_core.checkpoints import CheckpointMismatchError, RunCheckpoints
-from gan_core.run_config import RunConfig
+from gan_core.runs.checkpoints import CheckpointMismatchError, RunCheckpoints
+from gan_core.runs.config import RunConfig
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
 
@@ -62,7 +62,7 @@ SAVER = """
 import sys, tensorflow as tf
 sys.path[:0] = ["tests", "."]
 from gan_fixtures import tiny_model
-from gan_core.checkpoints import RunCheckpoints
+from gan_core.runs.checkpoints import RunCheckpoints
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
 from pathlib import Path

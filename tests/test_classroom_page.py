@@ -122,7 +122,7 @@ def test_a_card_read_from_disk_is_stale_only_when_its_folder_changed(workspace_w
     import os
     import time
 
-    from gan_core.classroom import folder_stamp
+    from gan_core.runs.classroom import folder_stamp
     from gan_core.runs.store import RunStore
 
     folder = workspace_with_runs / "alice-digits"

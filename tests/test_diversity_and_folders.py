@@ -120,7 +120,7 @@ def test_inception_extractor_loads_through_the_hub_path_and_preprocesses_like_tf
 def test_hub_models_offline_get_one_sentence_and_a_cache_is_used(tmp_path: Path, monkeypatch) -> None:
     from gan_core.errors import ModelUnavailableError
     from gan_core.evaluation.features import INCEPTION_HANDLE, InceptionExtractor
-    from gan_core.hub import cached_path
+    from gan_core.models.hub import cached_path
 
     monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path / "hub"))
     with pytest.raises(ModelUnavailableError, match=r"needs a download .* this machine is offline"):

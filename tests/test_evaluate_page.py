@@ -8,7 +8,7 @@ from gan_fixtures import tiny_model
 from streamlit.testing.v1 import AppTest
 from test_live_eval_and_coach import mnist_slice
 
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.settings import Settings
 from gan_core.training.config import TrainConfig
@@ -66,7 +66,7 @@ def test_a_runs_quality_by_step_live_points_and_checkpoint_sweep(sandbox) -> Non
 
 def test_an_opened_demo_is_listed_once_until_it_trains_on(sandbox) -> None:
     """Issue 13.13: the shipped demo and its untouched copy in the workspace are one generator."""
-    from gan_core.bundled_runs import bundled_runs, open_bundled_run
+    from gan_core.runs.bundled import bundled_runs, open_bundled_run
 
     demo = next(b for b in bundled_runs() if b.name == "demo-mnist-dcgan")
     copy = open_bundled_run(demo, Settings.from_env().runs_dir)

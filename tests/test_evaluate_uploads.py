@@ -74,7 +74,7 @@ def test_uploaded_images_score_on_inception_from_the_cache_and_export_as_csv(san
 
 
 def test_images_of_the_wrong_shape_or_features_get_one_sentence(sandbox) -> None:
-    from gan_core.evaluation.evaluate_run import EvaluationSetupError
+    from gan_core.evaluation.features import EvaluationSetupError
 
     with pytest.raises(EvaluationSetupError, match=r"the images are \(32, 32, 3\) but MNIST"):
         evaluate_run(EvaluationRequest("x", "mnist"), images=np.zeros((4, 32, 32, 3), np.uint8))

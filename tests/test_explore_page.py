@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from gan_core.explore.pipeline import sample_grid
 from gan_core.explore.samplers import MAX_SAMPLES, RunModelSampler
 from gan_core.models.config import ModelConfig
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.settings import Settings
 
@@ -47,7 +47,7 @@ def conditional_run() -> str:
 
 def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
     at = open_page()
-    from gan_core.bundled_runs import bundled_runs
+    from gan_core.runs.bundled import bundled_runs
 
     shipped = {b.name.removeprefix("cgan-") for b in bundled_runs()}
     assert at.selectbox[0].value in shipped  # a shipped model comes first
@@ -304,7 +304,7 @@ def test_the_sample_zip_holds_each_sample_at_its_own_size() -> None:
     import io
     import zipfile
 
-    from gan_core.render import zip_of_pngs
+    from gan_core.pictures.render import zip_of_pngs
 
     images = np.random.default_rng(0).integers(0, 256, (3, 28, 28, 3), dtype=np.uint8)
     data = zip_of_pngs(images, ["Ankle boot", "Bag", "x/../y"])
@@ -316,9 +316,9 @@ def test_the_sample_zip_holds_each_sample_at_its_own_size() -> None:
 
 
 def test_variations_start_from_the_sample_and_stay_near_it(sandbox) -> None:
-    from gan_core.bundled_runs import CHECKPOINTS_DIR
     from gan_core.explore.pipeline import grid_noise, variations
     from gan_core.explore.samplers import RunModelSampler
+    from gan_core.runs.bundled import CHECKPOINTS_DIR
 
     sampler = RunModelSampler(CHECKPOINTS_DIR / "cgan-fashion-mnist")
     grid = sample_grid(sampler, [7], 4, 0.5, 2)

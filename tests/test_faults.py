@@ -9,8 +9,8 @@ import json
 import tensorflow as tf
 from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
 
-from gan_core.run_sampler import RunSampler
 from gan_core.runs.run import TrainingRun
+from gan_core.runs.sampler import RunSampler
 from gan_core.runs.store import RunStore
 
 

@@ -14,7 +14,7 @@ from gan_core.cli import main
 from gan_core.data import load_dataset
 from gan_core.data.types import SourceKind
 from gan_core.downloads import UnknownFetchItemError, fetch_item, resolve_items
-from gan_core.hub import cached_path
+from gan_core.models.hub import cached_path
 
 
 def test_fetch_downloads_a_hub_module_then_the_app_uses_it_from_cache_offline(

@@ -125,7 +125,7 @@ def test_an_unreachable_hub_says_there_is_no_internet(monkeypatch) -> None:
     import tensorflow_hub as hub
 
     from gan_core.errors import ModelUnavailableError
-    from gan_core.hub import load_hub_model
+    from gan_core.models.hub import load_hub_model
 
     def offline(handle: str):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
@@ -164,8 +164,8 @@ def test_cli_commands_do_not_open_with_tensorflows_start_up_lines(tmp_path: Path
 
 # -- 13: evaluation warns when the data is not what the model learned ---------------------------------------------
 def test_scoring_an_mnist_model_on_fashion_mnist_warns() -> None:
-    from gan_core.bundled_runs import CHECKPOINTS_DIR
     from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
+    from gan_core.runs.bundled import CHECKPOINTS_DIR
 
     result = evaluate_run(EvaluationRequest(str(CHECKPOINTS_DIR / "demo-mnist-dcgan"), "fashion_mnist", 200))
     assert any("trained on mnist, not Fashion-MNIST" in w for w in result.report.warnings)
@@ -175,7 +175,7 @@ def test_scoring_an_mnist_model_on_fashion_mnist_warns() -> None:
 
 # -- 13: charts ----------------------------------------------------------------------------------------------
 def test_charts_use_whole_numbers_and_name_every_class() -> None:
-    from gan_core.charts import class_histogram_figure, loss_figure, quality_figure
+    from gan_core.pictures.charts import class_histogram_figure, loss_figure, quality_figure
 
     one = {k: (0.5,) for k in ("d_loss_real", "d_loss_fake", "g_loss")} | {"step": (200,)}
     assert loss_figure(one).layout.xaxis.tickvals == (200,)  # not 199.5, 200, 200.5

@@ -12,12 +12,12 @@ import pytest
 from conftest import REPO
 from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
 
-from gan_core.classroom import PinBoard, demo_moments, gallery
 from gan_core.errors import PlaygroundError
 from gan_core.explore.choices import model_choices
 from gan_core.explore.pipeline import interpolation, sample_grid
 from gan_core.explore.samplers import TooManySamplesError
 from gan_core.limits import HOSTED, LOCAL
+from gan_core.runs.classroom import PinBoard, demo_moments, gallery
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
 
-from gan_core.charts import d_output_figure
 from gan_core.data import load_dataset
 from gan_core.models.summary import network_tables
+from gan_core.pictures.charts import d_output_figure
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.presets import toy_run_config

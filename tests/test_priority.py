@@ -13,7 +13,7 @@ from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
 from PIL import Image
 
 from gan_core.explore.render_cache import RenderCache
-from gan_core.render import png_data_uri
+from gan_core.pictures.render import png_data_uri
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState

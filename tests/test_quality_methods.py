@@ -9,9 +9,9 @@ import pytest
 import tensorflow as tf
 from gan_fixtures import tiny_model, tiny_run_config, two_class_dataset
 
-from gan_core.augment import diff_augment
 from gan_core.models.config import ModelConfig
 from gan_core.models.dcgan import build_discriminator
+from gan_core.training.augment import diff_augment
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
 
@@ -52,16 +52,16 @@ def test_ema_weights_differ_from_the_raw_weights_and_track_them() -> None:
 
 
 def test_an_ema_run_checkpoints_resumes_and_samples_from_the_average(tmp_path: Path) -> None:
-    from gan_core.run_bundle import export_bundle
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.bundle import export_bundle
     from gan_core.runs.run import TrainingRun
+    from gan_core.runs.sampler import RunSampler
 
     config = tiny_run_config(ema_decay=0.8)
     run = TrainingRun(tmp_path / "runs" / "ema", config, data_loader=lambda c: two_class_dataset())
     run.start()
     assert run.join(120) and run.state.value == "finished", run.snapshot().message
     trainer = GANTrainer(config.model, config.train)
-    from gan_core.checkpoints import RunCheckpoints
+    from gan_core.runs.checkpoints import RunCheckpoints
 
     RunCheckpoints(run.store.dir, trainer).restore()
     noise = np.random.default_rng(0).standard_normal((4, config.model.noise_dim)).astype(np.float32)
@@ -70,7 +70,7 @@ def test_an_ema_run_checkpoints_resumes_and_samples_from_the_average(tmp_path: P
     bundle = export_bundle(run.store.dir, tmp_path / "bundle")
     from_bundle = RunSampler(bundle).generate(noise)
     assert np.abs(from_bundle.astype(int) - from_checkpoint.astype(int)).max() <= 2  # float16 rounding
-    from gan_core.run_bundle import bundle_has, restore_bundle
+    from gan_core.runs.bundle import bundle_has, restore_bundle
 
     assert bundle_has(bundle, "e") and not bundle_has(bundle, "g")  # the average alone ships: half the bytes
     resumed = GANTrainer(config.model, config.train)

@@ -103,8 +103,8 @@ def test_resume_restores_exact_step_optimizer_state_and_curves(tmp_path: Path) -
 
 
 def _trainer_from(folder: Path, snap) -> GANTrainer:
-    from gan_core.checkpoints import RunCheckpoints
-    from gan_core.run_config import RunConfig
+    from gan_core.runs.checkpoints import RunCheckpoints
+    from gan_core.runs.config import RunConfig
 
     cfg = RunConfig.read(folder)
     trainer = GANTrainer(cfg.model, cfg.train)

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from gan_core.bundled_runs import bundled_runs
 from gan_core.cli import main as cli_main
 from gan_core.data import load_dataset
 from gan_core.evaluation.features import DomainClassifier, classifier_folder
-from gan_core.run_sampler import RunSampler
+from gan_core.runs.bundled import bundled_runs
+from gan_core.runs.sampler import RunSampler
 
 
 @pytest.mark.parametrize(("dataset", "floor"), [("mnist", 0.97), ("fashion_mnist", 0.85)])

@@ -36,7 +36,7 @@ def test_mode_coverage_counts_modes_and_measures_kl_from_uniform() -> None:
 
 
 def test_the_digit_classifier_reads_real_stacks_back_to_their_modes() -> None:
-    from gan_core.evaluation.evaluate_run import domain_extractor
+    from gan_core.evaluation.features import domain_extractor
 
     digits = load_dataset("mnist", source="bundled").split("test")
     stacked = stack_digits(digits.images, digits.labels, count=600, seed=0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
@@ -145,7 +145,7 @@ def test_the_losses_work_on_points_too() -> None:
     import keras
     import tensorflow as tf
 
-    from gan_core.losses import discriminator_accuracy, gradient_penalty
+    from gan_core.training.losses import discriminator_accuracy, gradient_penalty
 
     critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, use_bias=False)])
     critic.layers[0].kernel.assign([[3.0], [4.0]])  # a linear critic: its gradient norm is 5 everywhere

@@ -14,10 +14,10 @@ import tensorflow as tf
 from conftest import REPO
 from gan_fixtures import tiny_model, two_class_dataset
 
-from gan_core.bundled_runs import bundled_runs
 from gan_core.data.pipeline import PipelineConfig, make_pipeline
 from gan_core.models.tracing import custom_gradient_count
-from gan_core.run_sampler import RunSampler
+from gan_core.runs.bundled import bundled_runs
+from gan_core.runs.sampler import RunSampler
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import DivergenceError, GANTrainer
 

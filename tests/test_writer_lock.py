@@ -94,7 +94,7 @@ def test_continue_in_the_app_refuses_a_run_another_process_trains(tmp_path) -> N
 
 
 def test_readers_never_need_the_lock(tmp_path) -> None:
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.sampler import RunSampler
 
     folder = run_dir(tmp_path)
     run = TrainingRun(folder, tiny_run_config(epochs=1), data_loader=synthetic_loader)

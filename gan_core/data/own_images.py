@@ -18,7 +18,7 @@ from gan_core.data.import_limits import MIN_TRAINING_IMAGES, ImportLimits
 from gan_core.data.safe_zip import ZipRefusedError, read_zip
 from gan_core.data.types import DatasetInfo, DataSource, ImageDataset, SourceKind
 from gan_core.errors import ImageImportError
-from gan_core.render import image_grid, png_bytes
+from gan_core.pictures.render import image_grid, png_bytes
 from gan_core.settings import Settings
 from gan_core.words import plural
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gan_core.errors import PlaygroundError
-from gan_core.hub import is_remote
+from gan_core.models.hub import is_remote
 
 Kind = Literal["biggan", "inception", "dataset"]
 INCEPTION_MB = 90  # tfgan/eval/inception/1, about

@@ -79,7 +79,7 @@ def _check_hub_item(item: FetchItem) -> None:
 
 
 def _fetch_hub(item: FetchItem, settings: Settings, progress: Progress | None) -> FetchResult:
-    from gan_core.hub import bytes_in_flight, cache_dir, cached_path, download, folder_bytes
+    from gan_core.models.hub import bytes_in_flight, cache_dir, cached_path, download, folder_bytes
 
     handle = item.location
     cached = cached_path(handle)
@@ -106,7 +106,7 @@ def _fetch_hub(item: FetchItem, settings: Settings, progress: Progress | None) -
 def _fetch_dataset(item: FetchItem, settings: Settings, progress: Progress | None) -> FetchResult:
     from gan_core.data.downloads import download_dataset_files
     from gan_core.data.registry import DATASETS, dataset_status
-    from gan_core.hub import folder_bytes
+    from gan_core.models.hub import folder_bytes
 
     spec = DATASETS[item.location]
     cached = dataset_status(spec.name, settings).cached_path

@@ -8,16 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.errors import PlaygroundError
 from gan_core.evaluation.evaluate import EvaluationReport, Progress, evaluate_images
+from gan_core.evaluation.features import EvaluationSetupError, domain_extractor
 
 FLOOR = "test-split"  # the run name that means "real test images instead of samples"
 SAMPLE_BATCH = 1000
 MAX_SAMPLES = 50_000
-
-
-class EvaluationSetupError(PlaygroundError):
-    """The evaluation cannot start: no features for this dataset, a sample count out of range, and so on."""
 
 
 @dataclass(frozen=True)
@@ -52,18 +48,6 @@ class RunEvaluation:
     neighbours: np.ndarray = field(repr=False)  # each of those samples' nearest training image
 
 
-def domain_extractor(dataset: str):
-    """The shipped domain classifier for `dataset`, or a clear error naming what exists."""
-    from gan_core.evaluation.features import DomainClassifier, classifier_folder
-
-    folder = classifier_folder(dataset)
-    if not (folder / "classifier.json").is_file():
-        raise EvaluationSetupError(
-            f"no domain classifier ships for '{dataset}'; offline evaluation covers MNIST and Fashion-MNIST"
-        )
-    return DomainClassifier(folder)
-
-
 def extractor_for_request(request: EvaluationRequest, dataset: str, offline: bool):
     if request.features == "inception":
         from gan_core.evaluation.features import InceptionExtractor
@@ -83,7 +67,7 @@ def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, e
                  images: np.ndarray | None = None) -> RunEvaluation:  # fmt: skip
     """Score a run's samples, the real test split (FLOOR), or given `images` (uploaded; request.run names them)."""
     from gan_core.data import load_dataset
-    from gan_core.run_sampler import RunSampler
+    from gan_core.runs.sampler import RunSampler
     from gan_core.settings import Settings
 
     say = progress or (lambda fraction, text: None)
@@ -164,7 +148,7 @@ class SweepPoint:
 def checkpoint_sweep(run_dir: Path, dataset: str, n: int = 1000, seed: int = 0,
                      progress: Progress | None = None) -> list[SweepPoint]:  # fmt: skip
     """FID (and classes covered) of every checkpoint the run keeps, at one N and seed: metric against step."""
-    from gan_core.run_sampler import checkpoint_paths
+    from gan_core.runs.sampler import checkpoint_paths
 
     paths = checkpoint_paths(run_dir)
     if not paths:

@@ -18,9 +18,14 @@ from typing import Protocol
 
 import numpy as np
 
-from gan_core.bundled_runs import CHECKPOINTS_DIR
+from gan_core.errors import PlaygroundError
+from gan_core.runs.bundled import CHECKPOINTS_DIR
 
 CLASSIFIER_FORMAT = "gan-playground/classifier-v1"
+
+
+class EvaluationSetupError(PlaygroundError):
+    """The evaluation cannot start: no features for this dataset, a sample count out of range, and so on."""
 
 
 class FeatureExtractor(Protocol):
@@ -105,7 +110,7 @@ class InceptionExtractor:
     """pool_3 features of TF-GAN's Inception module (the network behind published FIDs), from TF Hub."""
 
     def __init__(self, handle: str = INCEPTION_HANDLE, offline: bool = False) -> None:
-        from gan_core.hub import load_hub_model
+        from gan_core.models.hub import load_hub_model
 
         module = load_hub_model(handle, offline, "The Inception network for FID")
         signatures = getattr(module, "signatures", {})
@@ -142,10 +147,18 @@ def extractor_for(features: str, offline: bool = False):
     """'inception' or a dataset name with a shipped classifier ('mnist', 'fashion_mnist')."""
     if features == "inception":
         return InceptionExtractor(offline=offline)
-    from gan_core.evaluation.evaluate_run import domain_extractor
-
     return domain_extractor(features)
 
 
 def classifier_folder(dataset: str) -> Path:
     return CHECKPOINTS_DIR / f"classifier-{dataset.replace('_', '-')}"
+
+
+def domain_extractor(dataset: str):
+    """The shipped domain classifier for `dataset`, or a clear error naming what exists."""
+    folder = classifier_folder(dataset)
+    if not (folder / "classifier.json").is_file():
+        raise EvaluationSetupError(
+            f"no domain classifier ships for '{dataset}'; offline evaluation covers MNIST and Fashion-MNIST"
+        )
+    return DomainClassifier(folder)

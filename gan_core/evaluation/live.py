@@ -64,7 +64,7 @@ def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) 
     """A LiveEvaluator when the run asks for one and a shipped classifier fits its data; else None."""
     if not train_config.eval_every:
         return None
-    from gan_core.evaluation.evaluate_run import EvaluationSetupError, domain_extractor
+    from gan_core.evaluation.features import EvaluationSetupError, domain_extractor
 
     try:
         extractor = domain_extractor(dataset.info.name)

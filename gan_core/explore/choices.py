@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gan_core.bundled_runs import bundled_runs
 from gan_core.errors import ModelUnavailableError
 from gan_core.explore.samplers import BIGGAN_HANDLES, HubBigGANSampler, RunModelSampler, Sampler
-from gan_core.hub import cached_path, is_remote
+from gan_core.models.hub import cached_path, is_remote
+from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.store import list_runs
 
 

@@ -77,7 +77,7 @@ class RunModelSampler:
 
     def __init__(self, run_dir: Path, title: str | None = None, source: str = "") -> None:
         from gan_core.data import DATASETS
-        from gan_core.run_sampler import RunSampler
+        from gan_core.runs.sampler import RunSampler
 
         self._run = RunSampler(run_dir)
         model, train = self._run.config.model, self._run.config.train
@@ -123,7 +123,7 @@ class HubBigGANSampler:
     def __init__(self, handle: str, title: str | None = None, offline: bool = False) -> None:
         import tensorflow as tf
 
-        from gan_core.hub import cached_path, is_remote, load_hub_model
+        from gan_core.models.hub import cached_path, is_remote, load_hub_model
 
         self._tf = tf
         from_cache = is_remote(handle) and cached_path(handle) is not None  # fetched before: no download now

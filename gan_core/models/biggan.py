@@ -12,6 +12,7 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
+from gan_core.models.projection import ClassProjection
 
 
 @keras.saving.register_keras_serializable(package="gan_playground")
@@ -59,8 +60,6 @@ def build_generator(cfg: ModelConfig) -> keras.Model:
 
 def build_discriminator(cfg: ModelConfig) -> keras.Model:
     """(images, class ids [N]) -> one logit per image: spectral norm, sum pooling, projection."""
-    from gan_core.models.dcgan import ClassProjection
-
     sn = layers.SpectralNormalization
     image = keras.Input(cfg.image_shape, name="image")
     label = keras.Input((), dtype="int32", name="label")

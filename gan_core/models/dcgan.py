@@ -15,6 +15,7 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
+from gan_core.models.projection import ClassProjection
 
 
 def _bn(sync: bool) -> layers.Layer:
@@ -58,26 +59,6 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
             x = layers.ReLU()(_bn(sync_batchnorm)(x))
         out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh")(x)
     return keras.Model(inputs if cfg.conditional else noise, out, name="generator")
-
-
-class ClassProjection(layers.Layer):
-    """The projection discriminator's class term: sum(embed(y) * features) per example."""
-
-    def __init__(self, num_classes: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.num_classes = num_classes
-
-    def build(self, input_shape) -> None:
-        self.embedding = self.add_weight(
-            shape=(self.num_classes, input_shape[0][-1]), initializer="glorot_uniform", name="class_embedding"
-        )
-
-    def call(self, inputs):
-        features, label = inputs
-        return keras.ops.sum(keras.ops.take(self.embedding, label, axis=0) * features, axis=-1, keepdims=True)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "num_classes": self.num_classes}
 
 
 def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Model:

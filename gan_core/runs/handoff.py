@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
 
 FORKABLE = frozenset(
@@ -57,7 +57,7 @@ def fork_run(source: Path, step: int, target: Path, **changes: Any) -> RunConfig
 def report_zip(run_dir: Path) -> bytes:
     """One download for a report or a class submission: config (seeds, versions), metrics as CSV, the loss
     curves as a self-contained HTML chart, the progress GIF, the last sample grid and the generator weights."""
-    from gan_core.charts import accuracy_figure, loss_figure
+    from gan_core.pictures.charts import accuracy_figure, loss_figure
 
     store = RunStore(run_dir)
     rows = store.read_metrics()

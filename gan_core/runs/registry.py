@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gan_core.errors import PlaygroundError
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState

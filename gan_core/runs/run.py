@@ -21,7 +21,7 @@ import numpy as np
 
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import PlaygroundError
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
@@ -64,7 +64,7 @@ class RunSnapshot:
     best: dict[str, Any] | None = None  # the step with the lowest live FID, whose generator the run kept
     logged_epoch: float = 0.0  # the epoch of the last logged step (a run read from disk, not started here)
     observation: Any = None  # what the trainer shows of itself now: D's view of real and fake (training.engine),
-    # or a toy run's plane (gan_core.toy.trainer.ToyObservation)
+    # or a toy run's plane (gan_core.toy.observation.ToyObservation)
 
     @property
     def epoch(self) -> float:
@@ -302,9 +302,9 @@ class TrainingRun:
         return ImageRecipe(self.config, self._data_loader)
 
     def _train(self) -> None:
-        from gan_core.checkpoints import RunCheckpoints
         from gan_core.models.summary import network_tables
-        from gan_core.run_bundle import is_bundle, restore_bundle
+        from gan_core.runs.bundle import is_bundle, restore_bundle
+        from gan_core.runs.checkpoints import RunCheckpoints
 
         cfg = self.config.train
         recipe = self._recipe()
@@ -350,7 +350,7 @@ class TrainingRun:
 
     def _loop(self, trainer: Any, checkpoints: Any, evaluator: Any, batches: Any, start: int,
               rows: list[dict[str, Any]], steps_per_epoch: int) -> None:  # fmt: skip
-        from gan_core.checkpoints import export_generator
+        from gan_core.runs.checkpoints import export_generator
 
         cfg = self.config.train
         if start == 0:

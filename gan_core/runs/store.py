@@ -6,7 +6,7 @@ runs/NAME/evals.jsonl        live evaluations: step, FID at a small N, classes c
 runs/NAME/best.json          the step with the lowest live FID; its generator in generator-best.weights.h5
 runs/NAME/samples/NNNNNNN.png the fixed-noise grid every sample_every steps
 runs/NAME/status.json        state, step and message, for listing runs after a restart
-runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.checkpoints)
+runs/NAME/checkpoints/       TensorFlow checkpoints (gan_core.runs.checkpoints)
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from gan_core.atomic_files import atomic_write_bytes, atomic_write_text
-from gan_core.render import image_grid, png_bytes
-from gan_core.run_config import RunConfig
+from gan_core.pictures.render import image_grid, png_bytes
+from gan_core.runs.config import RunConfig
 
 BEST_GENERATOR_WEIGHTS = "generator-best.weights.h5"
 _FRAME = re.compile(r"^(\d{7})\.png$")
@@ -142,7 +142,7 @@ class RunStore:
 
     def animation(self, fmt: str, fps: float = 5.0, max_side: int = 512) -> bytes:
         """Every saved grid, in step order, as an animated GIF or an MP4 (enlarged to about max_side px)."""
-        from gan_core.render import gif_bytes, mp4_bytes, upscale
+        from gan_core.pictures.render import gif_bytes, mp4_bytes, upscale
 
         frames = [self.frame_image(step) for step, _ in self.frames()]
         if not frames:

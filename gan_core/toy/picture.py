@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_core.toy.trainer import ToyObservation
+from gan_core.toy.observation import ToyObservation
 
 REAL_COLOUR = (27, 127, 59)
 FAKE_COLOUR = (123, 63, 181)

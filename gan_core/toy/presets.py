@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.toy.config import ToyModelConfig
 from gan_core.toy.recipe import OWN_POINTS_FILE, TRAIN_POINTS, VIEW_POINTS
 from gan_core.training.config import TrainConfig

@@ -4,8 +4,6 @@ a class sees of it: D's output over the plane, the push G's loss gives each fake
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -13,26 +11,13 @@ import tensorflow as tf
 from gan_core.models.tracing import call_releasing_first_trace
 from gan_core.toy.config import ToyModelConfig
 from gan_core.toy.models import build_toy_discriminator, build_toy_generator
+from gan_core.toy.observation import FIELD_SIZE, ToyObservation
+from gan_core.toy.picture import draw_observation
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
 
-FIELD_SIZE = 48  # D is drawn on a FIELD_SIZE x FIELD_SIZE grid over the view
 SLOW_MOTION_NOISE = 7  # the noise stream single updates draw from (the train step's are 0 .. d_steps - 1)
 MANIFOLD_LINES = 11  # a 2-d noise plane is drawn as this many lines each way; 1-d noise as one curve
-
-
-@dataclass(frozen=True, eq=False)
-class ToyObservation:
-    """One moment of a toy run, as numpy arrays for the views (safe to share between threads)."""
-
-    step: int
-    extent: float  # the view is [-extent, extent] on both axes
-    real: np.ndarray  # [N, 2] a fixed sample of the data
-    fake: np.ndarray  # [M, 2] G on fixed noise
-    push: np.ndarray  # [M, 2] minus the gradient of G's loss at each fake point: where G's update moves it
-    field: np.ndarray  # [FIELD_SIZE, FIELD_SIZE] D's output over the view, row 0 at y = -extent
-    field_is_probability: bool  # bce: sigmoid(D), the probability "real"; otherwise D's raw score
-    manifold: np.ndarray  # [lines, points, 2] G's image of a regular grid (or line) of noise
 
 
 class ToyTrainer(GANTrainer):
@@ -78,8 +63,6 @@ class ToyTrainer(GANTrainer):
 
     def preview(self) -> np.ndarray:
         """The current moment drawn as one picture [1, H, W, 3] (the run's sample frames and progress GIF)."""
-        from gan_core.toy.picture import draw_observation
-
         return draw_observation(self.observe())[None]
 
     # -- what a class sees ------------------------------------------------------------------------------------

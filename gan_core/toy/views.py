@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from gan_core.toy.observation import FIELD_SIZE, ToyObservation
 from gan_core.toy.picture import FAKE_COLOUR, FIELD_FAKE, FIELD_REAL, REAL_COLOUR, field_shares
-from gan_core.toy.trainer import FIELD_SIZE, ToyObservation
 
 ARROWS = 120  # fake points that get an arrow (more hides the picture)
 

@@ -1,1 +1,6 @@
-"""Training: the configuration (no TensorFlow) and the compiled GAN train step (TensorFlow)."""
+"""Training: the configuration and presets (no TensorFlow), and the compiled GAN step with what it computes.
+
+- `config`, `presets`: TrainConfig and sane defaults per dataset; `recipe`: what differs between kinds of run
+- `engine`: GANTrainer, the compiled train step; `losses`: BCE, hinge, WGAN-GP, LSGAN; `augment`: DiffAugment
+- `cluster`: multi-worker training from TF_CONFIG
+"""

@@ -15,11 +15,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_core import losses
-from gan_core.augment import diff_augment
 from gan_core.models.config import ModelConfig
 from gan_core.models.dcgan import build_discriminator, build_generator
 from gan_core.models.tracing import call_releasing_first_trace
+from gan_core.training import losses
+from gan_core.training.augment import diff_augment
 from gan_core.training.config import TrainConfig
 
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")

@@ -6,7 +6,7 @@ from gan_core.data.import_limits import MIN_TRAINING_IMAGES
 from gan_core.data.types import DatasetInfo, SourceKind
 from gan_core.evaluation.features import classifier_folder
 from gan_core.models.config import ModelConfig
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.training.config import TrainConfig
 
 LIVE_EVAL_EVERY = 200  # steps between live FID points: about 0.3 s each, under 0.2% of training time

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import tensorflow as tf
 
     from gan_core.data.types import ImageDataset
-    from gan_core.run_config import RunConfig
+    from gan_core.runs.config import RunConfig
 
 
 REAL_VIEW_IMAGES = 128  # real images in D's histogram on the Train page

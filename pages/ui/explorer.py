@@ -8,7 +8,7 @@ import streamlit as st
 from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import grid_noise, interpolation, variations
 from gan_core.explore.samplers import Sampler
-from gan_core.render import gif_bytes, image_grid, mp4_bytes, png_data_uri, scale_for, upscale
+from gan_core.pictures.render import gif_bytes, image_grid, mp4_bytes, png_data_uri, scale_for, upscale
 from gan_core.words import plural
 
 # The page's widget keys whose values outlive a failed model load or a visit to another page.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gan_core.render import image_grid, upscale
+from gan_core.pictures.render import image_grid, upscale
 
 
 def show_grid(images: np.ndarray, ncols: int, caption: str = "", target_px: int = 720) -> np.ndarray:

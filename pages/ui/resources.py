@@ -83,6 +83,6 @@ def background_fetches():
 @st.cache_resource(show_spinner=False)
 def pin_board():
     """Which run the classroom projector shows (one per server, kept across restarts)."""
-    from gan_core.classroom import PinBoard
+    from gan_core.runs.classroom import PinBoard
 
     return PinBoard(settings().workspace / "classroom.json")

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.run import RunSnapshot, TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points, points_from_csv

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.errors import PlaygroundError
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from pages.ui.resources import interactive_priority, settings

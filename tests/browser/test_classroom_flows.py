@@ -84,7 +84,7 @@ def _workspace_with_a_run(home: Path) -> str:
     """An own-images dataset of 64 tiny pictures and a run on it that checkpoints every 5 steps."""
     from gan_core.data.own_images import import_images, save_dataset_folder
     from gan_core.data.registry import load_dataset
-    from gan_core.render import png_bytes
+    from gan_core.pictures.render import png_bytes
     from gan_core.runs.run import TrainingRun
     from gan_core.settings import Settings
     from gan_core.training.presets import default_run_config

@@ -19,10 +19,10 @@ FAKE_POINTS = """() => {
 def test_the_scatter_moves_while_the_toy_gan_trains(page, server_url: str) -> None:
     page.goto(f"{server_url}/inside")
     page.get_by_role("button", name="Train").click()
-    page.wait_for_function(f"({FAKE_POINTS})() !== null", timeout=60_000)
-    first = page.evaluate(FAKE_POINTS)
+    # The view is redrawn five times a second: read it whenever a plot is there (not while one is replaced).
+    first = page.wait_for_function(f"({FAKE_POINTS})()", timeout=60_000).json_value()
     page.wait_for_timeout(2_000)
-    later = page.evaluate(FAKE_POINTS)
+    later = page.wait_for_function(f"({FAKE_POINTS})()", timeout=10_000).json_value()
     assert len(first["x"]) == len(later["x"]) == 512
     moved = sum(abs(a - b) for a, b in zip(first["x"] + first["y"], later["x"] + later["y"], strict=True))
     assert moved / 1024 > 1e-3, "the fake points did not move"

@@ -27,8 +27,8 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
     sample grids."""
     import tensorflow as tf
 
-    from gan_core.checkpoints import RunCheckpoints
-    from gan_core.run_config import RunConfig
+    from gan_core.runs.checkpoints import RunCheckpoints
+    from gan_core.runs.config import RunConfig
     from gan_core.runs.store import RunStore
     from gan_core.training.engine import GANTrainer
 

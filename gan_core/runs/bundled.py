@@ -6,9 +6,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from gan_core.run_bundle import is_bundle
+from gan_core.runs.bundle import is_bundle
 
-CHECKPOINTS_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
+CHECKPOINTS_DIR = Path(__file__).resolve().parents[2] / "checkpoints"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from gan_core.explore.latent import one_hot
-from gan_core.run_config import RunConfig
+from gan_core.runs.config import RunConfig
 
 
 def checkpoint_paths(run_dir: Path) -> list[tuple[int, str]]:
@@ -27,10 +27,10 @@ class RunSampler:
     def __init__(self, run_dir: Path, checkpoint: str | None = None) -> None:
         import tensorflow as tf
 
-        from gan_core.checkpoints import GENERATOR_WEIGHTS
         from gan_core.models.dcgan import build_generator
         from gan_core.models.weights_file import load_weights_file
-        from gan_core.run_bundle import bundle_has, bundle_step, is_bundle
+        from gan_core.runs.bundle import bundle_has, bundle_step, is_bundle
+        from gan_core.runs.checkpoints import GENERATOR_WEIGHTS
 
         self.run_dir = run_dir
         self.config = RunConfig.read(run_dir)
@@ -60,7 +60,7 @@ class RunSampler:
         return self.generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)
 
     def _guarded(self, load) -> None:
-        from gan_core.checkpoints import CheckpointMismatchError
+        from gan_core.runs.checkpoints import CheckpointMismatchError
 
         try:
             load()
@@ -77,7 +77,7 @@ class RunSampler:
         self._guarded(load)
 
     def _load_bundle(self, model, prefix: str) -> None:
-        from gan_core.run_bundle import load_model_weights
+        from gan_core.runs.bundle import load_model_weights
 
         self._guarded(lambda: load_model_weights(self.run_dir, model, prefix))
 
@@ -113,7 +113,7 @@ class RunSampler:
 
     @property
     def has_discriminator(self) -> bool:
-        from gan_core.run_bundle import is_bundle
+        from gan_core.runs.bundle import is_bundle
 
         return bool(self._checkpoint) or is_bundle(self.run_dir)
 
