@@ -5,14 +5,14 @@ import streamlit as st
 
 from gan_core.errors import PlaygroundError
 from gan_core.explore.choices import default_choice, model_choices
-from gan_core.explore.classes import AmbiguousClassError, UnknownClassError
 from gan_core.explore.link import ExploreLink
-from gan_core.explore.pipeline import INTERPOLATION_MODES, TRUNCATION_STRIP, truncation_strip
-from gan_core.explore.render_cache import cached_grid, cached_interpolation
+from gan_core.explore.pipeline import TRUNCATION_STRIP, truncation_strip
+from gan_core.explore.render_cache import cached_grid
 from gan_core.explore.samplers import TooManySamplesError
 from gan_core.pictures.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
 from gan_core.words import plural
-from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles, show_frames
+from pages.ui.explore_sections import class_picker, interpolate_section
+from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles
 from pages.ui.explorer_warmup import warming_up
 from pages.ui.kept_state import keep_widget_state
 from pages.ui.model_download import download_offer
@@ -33,9 +33,7 @@ state = st.session_state
 default = default_choice(list(choices.values()), settings().offline)
 if "explore_model" not in state:  # first visit: a shared link's settings win
     link = ExploreLink.from_params(st.query_params, list(choices), limits.max_samples, limits.max_interpolation_steps)
-    state.update(explore_model=link.model or default.key, explore_seed=link.seed, explore_n=link.n,
-                 explore_truncation=link.truncation, explore_steps=link.steps, explore_classes=list(link.classes),
-                 explore_autointerpolate=link.interpolate)  # fmt: skip
+    state.update(link.widget_state(default.key))
     if link.ignored:
         st.caption("From the link, changed or not used: " + "; ".join(link.ignored) + ".")
 
@@ -63,32 +61,8 @@ state["explore_loaded"] = key
 info = sampler.info
 st.caption(f"{info.title} · {info.resolution}x{info.resolution} px · noise {info.noise_dim}-d · {info.source}")
 
-selected: list[int] = []
-shown: list[int] = []  # the classes the grid takes in turn
-class_count = len(info.class_names)
-if info.conditional:
-    catalog = sampler.catalog
-    state["explore_classes"] = [c for c in state.get("explore_classes", []) if c < class_count]  # after a switch
-    query = st.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
-    if query:
-        try:
-            found = [catalog.resolve(query)]
-        except AmbiguousClassError as exc:
-            found = exc.candidates
-            st.caption(str(exc))
-        except UnknownClassError as exc:
-            found = []
-            st.warning(str(exc))
-        if found and st.button(f"Add {plural(len(found), 'class', 'classes')}"):
-            state["explore_classes"] = list(dict.fromkeys(state["explore_classes"] + [c.index for c in found]))
-            st.rerun()
-    selected = st.multiselect(
-        "Classes", list(range(class_count)), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
-        placeholder="every class in turn",
-    )
-    if not selected:  # nothing chosen: show every class in turn
-        st.caption(f"No class chosen: the grid takes all {class_count:,} classes in turn.")
-    shown = selected or list(range(class_count))
+selected, shown = class_picker(sampler) if info.conditional else ([], [])  # shown: the grid's classes in turn
+
 
 def grid_section() -> None:
     """Sliders, the grid, its downloads, the opened sample and the truncation strip: a re-roll reruns only this
@@ -147,30 +121,4 @@ else:
     st.fragment(timed_fragment("explore", grid_section))()
 truncation, seed = float(state["explore_truncation"]), int(state["explore_seed"])
 
-st.subheader("Interpolate")
-a, b = st.columns(2)
-class_a = class_b = None
-if info.conditional:
-    ends = selected[:2] if len(selected) >= 2 else [0, min(1, class_count - 1)]
-    for end_key, end in (("explore_from", ends[0]), ("explore_to", ends[1])):
-        if state.get(end_key) is None or state[end_key] >= class_count:
-            state[end_key] = end
-    label = sampler.catalog.classes.__getitem__
-    class_a = a.selectbox("From class", range(class_count), format_func=lambda i: label(i).label, key="explore_from")
-    class_b = b.selectbox("To class", range(class_count), format_func=lambda i: label(i).label, key="explore_to")
-c1, c2, c3 = st.columns(3)
-steps = c1.slider("Steps", 2, limits.max_interpolation_steps, key="explore_steps")
-mode = c2.radio("What moves", INTERPOLATION_MODES, horizontal=True,
-                format_func={"both": "noise and class", "noise": "noise only", "class": "class only"}.get)  # fmt: skip
-same_noise = c3.checkbox("Same noise at both ends", value=False)
-if st.button("Interpolate", type="primary") or state.pop("explore_autointerpolate", False):
-    try:
-        frames = cached_interpolation(render_cache(), sampler, class_a, class_b, int(steps), float(truncation),
-                                      int(seed), mode, same_noise, limits.max_interpolation_steps)  # fmt: skip
-    except (PlaygroundError, ValueError) as exc:
-        st.warning(str(exc))
-    else:
-        state["explore_frames"] = (key, frames)
-saved = state.get("explore_frames")
-if saved and saved[0] == key:
-    show_frames(saved[1], key.replace(":", "-"), image_cell_px(present) * 3 // 4)
+interpolate_section(sampler, key, selected, truncation, seed, image_cell_px(present) * 3 // 4)

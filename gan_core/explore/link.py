@@ -77,6 +77,12 @@ class ExploreLink:
             ignored=tuple(notes),
         )
 
+    def widget_state(self, default_model: str) -> dict[str, object]:
+        """The Explorer's widget values on a first visit through this link (session-state keys)."""
+        return dict(explore_model=self.model or default_model, explore_seed=self.seed, explore_n=self.n,
+                    explore_truncation=self.truncation, explore_steps=self.steps, explore_classes=list(self.classes),
+                    explore_autointerpolate=self.interpolate)  # fmt: skip
+
     def to_params(self) -> dict[str, str]:
         return {
             "model": self.model or "", "seed": str(self.seed), "truncation": f"{self.truncation:g}", "n": str(self.n),

@@ -52,6 +52,13 @@ def variations(sampler: Sampler, noise: np.ndarray, class_id: int | None, trunca
     return sampler.sample(batch, classes, truncation)
 
 
+def interpolation_ends(chosen: list[int], class_count: int) -> tuple[int, int]:
+    """The classes an interpolation starts from: the first two chosen, else the first two the model has."""
+    if len(chosen) >= 2:
+        return chosen[0], chosen[1]
+    return 0, min(1, class_count - 1)
+
+
 def interpolation(sampler: Sampler, class_a: int | None, class_b: int | None, steps: int, truncation: float,
                   seed: int, mode: str = "both", same_noise: bool = False, max_steps: int = MAX_STEPS,
                   start_noise: np.ndarray | None = None) -> np.ndarray:  # fmt: skip

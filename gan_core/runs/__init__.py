@@ -1,6 +1,7 @@
 """Run folders and the runs that write them: everything about `runs/NAME/`.
 
-- `config`: a run's whole configuration (config.json); `store`: the folder's files (metrics, grids, status)
+- `config`: a run's whole configuration (config.json); `store`: the folder's files (metrics, grids, status);
+  `names`: run names (safe folder names, fresh defaults)
 - `run`, `state`, `registry`, `priority`: the threaded run, its state machine, the server's set of runs, and
   visitors-first scheduling; `writer_lock`: one writer per folder
 - `checkpoints`: TensorFlow checkpoints and the exported generator; `bundle`: the compact shippable copy;

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import numpy as np
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
 from gan_core.runs.config import RunConfig
+from gan_core.runs.names import default_run_name, run_name_problem
 from gan_core.runs.run import RunSnapshot, TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points, points_from_csv
 from gan_core.toy.presets import save_own_points, toy_run_config
 from gan_core.toy.views import paint_figure, paint_grid
-from pages.ui.training import open_and_start, run_registry, session_id, valid_run_name
+from pages.ui.training import open_and_start, run_registry, session_id
 
 KEY = "toy"  # the URL's query parameter naming the run shown
 DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your points (paint or CSV)"}
@@ -38,7 +37,7 @@ def current_toy_run() -> TrainingRun | None:
 
 def open_toy_run(name: str, shown: bool = True) -> TrainingRun | None:
     """A toy run by name (the one shown, or the one beside it); anything else gets one caption."""
-    problem = valid_run_name(name)
+    problem = run_name_problem(name)
     registry = run_registry()
     folder = registry.runs_dir / name / "config.json"
     if problem is None and registry.get(name) is None and not folder.is_file():
@@ -100,7 +99,7 @@ def paint_panel() -> np.ndarray | None:
 def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.ndarray | None, lr: float = 5e-4,
                   average: bool = True) -> None:  # fmt: skip
     """Create and start a toy run (queued when the server's training slots are taken) and show it."""
-    name = f"toy-{data}-{loss}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    name = default_run_name(f"toy-{data}-{loss}")
     try:
         config = toy_run_config(data, loss, seed, noise_dim, lr_g=lr, lr_d=lr, ema_decay=0.99 if average else 0.0)
         if data == "own":

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.errors import PlaygroundError
 from gan_core.runs.config import RunConfig
+from gan_core.runs.names import run_name_problem
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from pages.ui.resources import interactive_priority, settings
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def _session_alive(session: str) -> bool:
@@ -44,17 +40,6 @@ def session_id() -> str:
     return ctx.session_id if ctx is not None else "no-session"
 
 
-def valid_run_name(name: str) -> str | None:
-    """None when the name is fine, else what is wrong with it."""
-    if not _NAME.match(name):
-        return "use letters, digits, '-', '_' or '.', up to 64 characters, starting with a letter or digit"
-    return None
-
-
-def default_run_name(dataset: str) -> str:
-    return f"{dataset.replace('/', '_')[:24]}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-
-
 def show_run(name: str | None) -> None:
     """Make `name` the run this session's Train page shows (None: the new-run form)."""
     st.session_state["train_run"] = name
@@ -70,7 +55,7 @@ def current_run() -> TrainingRun | None:
     name = st.query_params.get("run") or st.session_state.get("train_run")
     if not name:
         return None
-    problem = valid_run_name(name)
+    problem = run_name_problem(name)
     if problem:
         st.caption(f"The link's run {name[:60]!r} cannot be opened: {problem}.")
         st.query_params.pop("run", None)

@@ -1,0 +1,75 @@
+"""The Explorer's sections around the grid: finding and choosing classes, and interpolating between two."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.errors import PlaygroundError
+from gan_core.explore.classes import AmbiguousClassError, UnknownClassError
+from gan_core.explore.pipeline import INTERPOLATION_MODES, interpolation_ends
+from gan_core.explore.render_cache import cached_interpolation
+from gan_core.explore.samplers import Sampler
+from gan_core.words import plural
+from pages.ui.explorer import show_frames
+from pages.ui.resources import render_cache, settings
+
+
+def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
+    """Search and choose classes; returns (chosen, the classes the grid takes in turn: every one if none)."""
+    state, catalog = st.session_state, sampler.catalog
+    class_count = len(sampler.info.class_names)
+    state["explore_classes"] = [c for c in state.get("explore_classes", []) if c < class_count]  # after a switch
+    query = st.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
+    if query:
+        try:
+            found = [catalog.resolve(query)]
+        except AmbiguousClassError as exc:
+            found = exc.candidates
+            st.caption(str(exc))
+        except UnknownClassError as exc:
+            found = []
+            st.warning(str(exc))
+        if found and st.button(f"Add {plural(len(found), 'class', 'classes')}"):
+            state["explore_classes"] = list(dict.fromkeys(state["explore_classes"] + [c.index for c in found]))
+            st.rerun()
+    selected = st.multiselect(
+        "Classes", list(range(class_count)), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
+        placeholder="every class in turn",
+    )
+    if not selected:  # nothing chosen: show every class in turn
+        st.caption(f"No class chosen: the grid takes all {class_count:,} classes in turn.")
+    return selected, selected or list(range(class_count))
+
+
+def interpolate_section(sampler: Sampler, key: str, selected: list[int], truncation: float, seed: int,
+                        frame_px: int) -> None:  # fmt: skip
+    """Two classes (for a conditional model), steps and what moves; the strip, its GIF and MP4 once made."""
+    state, limits = st.session_state, settings().limits
+    st.subheader("Interpolate")
+    a, b = st.columns(2)
+    class_a = class_b = None
+    if sampler.info.conditional:
+        class_count = len(sampler.info.class_names)
+        for end_key, end in zip(("explore_from", "explore_to"), interpolation_ends(selected, class_count), strict=True):
+            if state.get(end_key) is None or state[end_key] >= class_count:
+                state[end_key] = end
+        label = sampler.catalog.classes.__getitem__
+        class_a = a.selectbox("From class", range(class_count), format_func=lambda i: label(i).label,
+                              key="explore_from")  # fmt: skip
+        class_b = b.selectbox("To class", range(class_count), format_func=lambda i: label(i).label, key="explore_to")
+    c1, c2, c3 = st.columns(3)
+    steps = c1.slider("Steps", 2, limits.max_interpolation_steps, key="explore_steps")
+    moves = {"both": "noise and class", "noise": "noise only", "class": "class only"}
+    mode = c2.radio("What moves", INTERPOLATION_MODES, horizontal=True, format_func=moves.get)
+    same_noise = c3.checkbox("Same noise at both ends", value=False)
+    if st.button("Interpolate", type="primary") or state.pop("explore_autointerpolate", False):
+        try:
+            frames = cached_interpolation(render_cache(), sampler, class_a, class_b, int(steps), float(truncation),
+                                          int(seed), mode, same_noise, limits.max_interpolation_steps)  # fmt: skip
+        except (PlaygroundError, ValueError) as exc:
+            st.warning(str(exc))
+        else:
+            state["explore_frames"] = (key, frames)
+    saved = state.get("explore_frames")
+    if saved and saved[0] == key:
+        show_frames(saved[1], key.replace(":", "-"), frame_px)
