@@ -56,3 +56,26 @@ def test_todays_files_load_directly_and_a_file_of_another_shape_is_refused(tmp_p
     wider = build_generator(replace(era_config(), g_width=4))
     with pytest.raises(ValueError):
         load_weights_file(wider, ERA_WEIGHTS)
+
+
+def test_a_file_that_is_not_hdf5_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    bad = tmp_path / "generator.weights.h5"
+    bad.write_bytes(b"<html>a proxy's error page</html>")
+    with pytest.raises(ValueError, match=r"generator\.weights\.h5 is not a Keras weights file"):
+        load_weights_file(build_generator(era_config()), bad)
+
+
+def test_a_run_whose_generator_file_is_the_old_kind_or_garbage_opens_or_says_so(tmp_path: Path) -> None:
+    from gan_core.runs.checkpoints import CheckpointMismatchError
+    from gan_core.runs.config import RunConfig
+    from gan_core.runs.sampler import RunSampler
+    from gan_core.training.config import TrainConfig
+
+    run = tmp_path / "old-run"
+    run.mkdir()
+    (run / "config.json").write_text(RunConfig(era_config(), TrainConfig(conditional=True)).to_json())
+    (run / "generator.weights.h5").write_bytes(ERA_WEIGHTS.read_bytes())
+    assert RunSampler(run).sample(2, seed=0, labels=np.array([0, 2])).shape == (2, 28, 28, 1)
+    (run / "generator.weights.h5").write_bytes(b"cut off")
+    with pytest.raises(CheckpointMismatchError, match=r"do not fit its config\.json"):
+        RunSampler(run)

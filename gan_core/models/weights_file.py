@@ -26,9 +26,12 @@ _SUB_PIXEL_ERA_CLASSES = {
 
 
 def load_weights_file(model: keras.Model, path: Path) -> None:
-    """``model.load_weights(path)``; a file of the sub-pixel era goes through a copy with today's layer names."""
+    """``model.load_weights(path)``; a file of the sub-pixel era goes through a copy with today's layer names.
+    Anything that is not a weights file for this model raises ValueError."""
     try:
         model.load_weights(str(path))
+    except OSError as exc:  # not an HDF5 file (cut off, or something else under the name)
+        raise ValueError(f"{path.name} is not a Keras weights file ({exc})") from exc
     except ValueError:
         renames = _renames(model)
         with h5py.File(path, "r") as f:
