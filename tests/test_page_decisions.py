@@ -23,6 +23,7 @@ from gan_core.training.form import (
     batch_sizes_for,
     epoch_at,
     fork_default_epochs,
+    most_epochs,
     new_run_config,
     start_problem,
 )
@@ -36,14 +37,15 @@ def mnist_info():
 
 def test_the_new_run_form_starts_from_the_datasets_defaults_within_the_servers_cap(mnist_info) -> None:
     train = default_run_config(mnist_info, train_count=9000).train.with_changes(epochs=800)
-    assert NewRunChoices.defaults(train).epochs == EPOCHS_WITHOUT_A_CAP  # no cap: the form's own ceiling
+    assert NewRunChoices.defaults(train).epochs == EPOCHS_WITHOUT_A_CAP == most_epochs(0)  # no cap: the form's own
+    assert most_epochs(3) == 3
     capped = NewRunChoices.defaults(train, max_epochs=3)
     assert capped.epochs == 3 and capped.batch_size == train.batch_size and capped.ema == (train.ema_decay > 0)
     assert not capped.spectral_norm
 
 
 def test_offered_batches_fit_the_images_and_start_says_why_not(mnist_info) -> None:
-    assert batch_sizes_for(9000)[-1] == 256 and batch_sizes_for(20) == [b for b in batch_sizes_for(20) if b <= 20]
+    assert batch_sizes_for(9000)[-1] == 256 and batch_sizes_for(20) == [8, 16]
     assert batch_sizes_for(1) == [batch_sizes_for(9000)[0]]  # too few images still leaves one size to show
     assert start_problem("good-name", 32, 9000) is None
     assert "letters, digits" in start_problem("../escape", 32, 9000)

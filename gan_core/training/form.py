@@ -39,11 +39,16 @@ class NewRunChoices:
     @classmethod
     def defaults(cls, train: TrainConfig, max_epochs: int = 0) -> NewRunChoices:
         """The form's starting values for a dataset's default training config (`max_epochs`: the server's cap)."""
-        return cls(epochs=min(train.epochs, max_epochs or EPOCHS_WITHOUT_A_CAP), batch_size=train.batch_size,
+        return cls(epochs=min(train.epochs, most_epochs(max_epochs)), batch_size=train.batch_size,
                    loss=train.loss, lr_g=train.lr_g, lr_d=train.lr_d, beta1=train.beta1,
                    label_smoothing=train.label_smoothing, d_steps=train.d_steps, seed=train.seed,
                    diffaugment=train.diffaugment, sample_every=train.sample_every, ema=train.ema_decay > 0,
                    spectral_norm=False, eval_every=train.eval_every)  # fmt: skip
+
+
+def most_epochs(max_epochs: int) -> int:
+    """The most epochs the form offers: the server's cap, or EPOCHS_WITHOUT_A_CAP where it sets none (0)."""
+    return max_epochs or EPOCHS_WITHOUT_A_CAP
 
 
 def batch_sizes_for(train_count: int) -> list[int]:

@@ -8,7 +8,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.runs.names import default_run_name
 from gan_core.training.config import AUGMENTATIONS, LOSSES
-from gan_core.training.form import NewRunChoices, batch_sizes_for, new_run_config, start_problem
+from gan_core.training.form import NewRunChoices, batch_sizes_for, most_epochs, new_run_config, start_problem
 from gan_core.training.presets import default_run_config
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import open_and_start, show_run
@@ -49,7 +49,7 @@ def new_run_form() -> None:
 
 def _settings_widgets(d: NewRunChoices, max_epochs: int, train_count: int) -> NewRunChoices:
     left, mid, right = st.columns(3)
-    epochs = left.number_input("Epochs", 1, max_epochs or 500, d.epochs)
+    epochs = left.number_input("Epochs", 1, most_epochs(max_epochs), d.epochs)
     sizes = batch_sizes_for(train_count)
     batch = mid.select_slider("Batch size", sizes, value=d.batch_size if d.batch_size in sizes else sizes[-1],
                               help=f"{train_count:,} training images")  # fmt: skip
