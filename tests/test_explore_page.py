@@ -329,3 +329,22 @@ def test_variations_start_from_the_sample_and_stay_near_it(sandbox) -> None:
     near_gap = np.abs(near[1:].astype(int) - near[0]).mean()
     far_gap = np.abs(far.astype(int) - near[0]).mean()
     assert near_gap < far_gap  # neighbours look more like the sample than fresh samples do
+
+
+def test_a_switch_of_model_under_chosen_classes_and_interpolation_ends(sandbox) -> None:
+    """Issue 26.1: the browser keeps a choice by its label, so after a switch it sends the old model's label back
+    as a string; the page dropped into a TypeError. The ends now follow the new model and the chosen classes."""
+    at = open_page()  # the Emoji model
+    old_label = at.selectbox(key="explore_to").options[at.selectbox(key="explore_to").index]
+    at.selectbox(key="explore_model").select("fashion-mnist").run()
+    to_class = at.selectbox(key="explore_to")
+    to_class.options.append(old_label)  # the browser still shows the old model's label, and sends it back
+    to_class.set_value(old_label)
+    at.session_state["explore_classes"] = [old_label]  # a multiselect's stale label reaches the page the same way
+    at.text_input[0].input("boot").run()
+    assert not at.exception, at.exception
+    ends = [at.selectbox(key=k).value for k in ("explore_from", "explore_to")]
+    assert ends == [0, 1] and at.multiselect(key="explore_classes").value == []
+    assert any(b.label == "Add Ankle boot (9)" for b in at.button), [b.label for b in at.button]
+    next(b for b in at.button if b.label == "Add Ankle boot (9)").click().run()
+    assert [at.selectbox(key=k).value for k in ("explore_from", "explore_to")] == [9, 0]  # from the one chosen

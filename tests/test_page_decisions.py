@@ -111,5 +111,7 @@ def test_a_links_settings_become_the_explorers_widget_values() -> None:
 
 def test_an_interpolation_starts_from_the_first_two_chosen_classes() -> None:
     assert interpolation_ends([5, 2, 9], 10) == (5, 2)
-    assert interpolation_ends([5], 10) == (0, 1)
+    assert interpolation_ends([5], 10) == (5, 6)  # one chosen: from it (Ankle boot -> T-shirt wraps round)
+    assert interpolation_ends([9], 10) == (9, 0)
+    assert interpolation_ends([], 10) == (0, 1)
     assert interpolation_ends([], 1) == (0, 0)  # a one-class model

@@ -53,10 +53,12 @@ def variations(sampler: Sampler, noise: np.ndarray, class_id: int | None, trunca
 
 
 def interpolation_ends(chosen: list[int], class_count: int) -> tuple[int, int]:
-    """The classes an interpolation starts from: the first two chosen, else the first two the model has."""
+    """The classes an interpolation runs between: the first two chosen; one chosen: from it to the next class;
+    none: the model's first two."""
     if len(chosen) >= 2:
         return chosen[0], chosen[1]
-    return 0, min(1, class_count - 1)
+    start = chosen[0] if chosen else 0
+    return start, (start + 1) % class_count
 
 
 def interpolation(sampler: Sampler, class_a: int | None, class_b: int | None, steps: int, truncation: float,

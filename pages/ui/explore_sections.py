@@ -11,6 +11,7 @@ from gan_core.explore.render_cache import cached_interpolation
 from gan_core.explore.samplers import Sampler
 from gan_core.words import plural
 from pages.ui.explorer import show_frames
+from pages.ui.kept_state import drop_stale_choices
 from pages.ui.resources import render_cache, settings
 
 
@@ -18,7 +19,7 @@ def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
     """Search and choose classes; returns (chosen, the classes the grid takes in turn: every one if none)."""
     state, catalog = st.session_state, sampler.catalog
     class_count = len(sampler.info.class_names)
-    state["explore_classes"] = [c for c in state.get("explore_classes", []) if c < class_count]  # after a switch
+    drop_stale_choices("explore_classes", range(class_count))  # after a switch of model
     query = st.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
     if query:
         try:
@@ -29,8 +30,9 @@ def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
         except UnknownClassError as exc:
             found = []
             st.warning(str(exc))
-        if found and st.button(f"Add {plural(len(found), 'class', 'classes')}"):
-            state["explore_classes"] = list(dict.fromkeys(state["explore_classes"] + [c.index for c in found]))
+        what = found[0].label if len(found) == 1 else plural(len(found), "class", "classes")
+        if found and st.button(f"Add {what}"):
+            state["explore_classes"] = list(dict.fromkeys(state.get("explore_classes", []) + [c.index for c in found]))
             st.rerun()
     selected = st.multiselect(
         "Classes", list(range(class_count)), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
@@ -50,9 +52,12 @@ def interpolate_section(sampler: Sampler, key: str, selected: list[int], truncat
     class_a = class_b = None
     if sampler.info.conditional:
         class_count = len(sampler.info.class_names)
+        ends_for = (key, tuple(selected))  # the ends follow the model and the chosen classes
         for end_key, end in zip(("explore_from", "explore_to"), interpolation_ends(selected, class_count), strict=True):
-            if state.get(end_key) is None or state[end_key] >= class_count:
+            drop_stale_choices(end_key, range(class_count))
+            if end_key not in state or state.get("explore_ends_for") != ends_for:
                 state[end_key] = end
+        state["explore_ends_for"] = ends_for
         label = sampler.catalog.classes.__getitem__
         class_a = a.selectbox("From class", range(class_count), format_func=lambda i: label(i).label,
                               key="explore_from")  # fmt: skip
