@@ -37,7 +37,7 @@ if run is None:
         saved_runs(registry)
     st.stop()
 
-cfg = run.config
+cfg, drawn_in = run.config, run.state  # the page as of this state; live_status redraws it on a change
 st.subheader(run.name)
 st.caption(
     f"{cfg.train.dataset} · {cfg.train.loss} loss · batch {cfg.train.batch_size} · "
@@ -46,8 +46,8 @@ st.caption(
 controls(run, registry)
 # What a watcher costs the run is the server's work for these two (bench/watching.py): counters every second,
 # charts every two.
-st.fragment(live_status, run_every=1.0 if run.state.active else None)(run, registry)
-st.fragment(live_charts, run_every=2.0 if run.state.active else None)(run)
+st.fragment(live_status, run_every=1.0 if drawn_in.active else None)(run, registry, drawn_in)
+st.fragment(live_charts, run_every=2.0 if drawn_in.active else None)(run)
 
 with st.expander("The model: layers, output shapes, parameters"):
     show_networks(run.store.read_networks())

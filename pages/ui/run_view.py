@@ -43,9 +43,12 @@ def controls(run: TrainingRun, registry: RunRegistry) -> None:
     cols[4].button("New run", on_click=show_run, args=(None,), key="ctl-new")
 
 
-def live_status(run: TrainingRun, registry: RunRegistry) -> None:
-    """Status, progress and counters: cheap, so refreshed every second."""
+def live_status(run: TrainingRun, registry: RunRegistry, drawn_in: RunState) -> None:
+    """Status, progress and counters: cheap, so refreshed every second. When the run leaves the state the page
+    was drawn in (it finished, failed, or left the queue), the whole page is drawn again: buttons, timeline, fork."""
     snap = run.snapshot(with_history=False)
+    if snap.state is not drawn_in:
+        st.rerun()
     queue = registry.queue_position(run.name)
     status = f"**{snap.state.value}** · {snap.message}"
     if queue:

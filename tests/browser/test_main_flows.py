@@ -96,6 +96,46 @@ def test_a_short_training_run_updates_its_chart_live(page, server_url: str) -> N
     assert_no_exception(page)
 
 
+def test_a_run_that_finishes_looks_finished_without_a_reload(page, fresh_server_url: str, new_zip) -> None:
+    """Issue 26.2: a run that ended under the page kept Pause and Stop enabled and Continue disabled, with no
+    fork, until a reload. Twenty imported pictures make a run that finishes within seconds."""
+    page.goto(f"{fresh_server_url}/datasets?dataset=fashion_mnist")
+    page.get_by_text("Import your own images").click()
+    page.locator("input[type=file]").set_input_files(str(new_zip()))
+    page.get_by_text("my_pictures.zip").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text(re.compile(r"imported 20 images")).wait_for(timeout=30_000)
+    page.goto(f"{fresh_server_url}/train")
+    page.get_by_role("button", name="Start training").wait_for(timeout=30_000)
+    dataset = page.get_by_test_id("stSelectbox").first
+    for _ in range(5):  # the first click after a rerun may only focus it
+        dataset.click()
+        if page.get_by_role("option").count():
+            break
+        page.wait_for_timeout(500)
+    page.get_by_role("option", name="my_images (your images)").click()
+    page.get_by_text("your images").first.wait_for(timeout=30_000)
+    wait_for_app_idle(page)
+    page.get_by_label("Epochs").fill("2")
+    page.get_by_label("Epochs").press("Enter")
+    page.get_by_label("Run name").fill("finishing-run")
+    page.get_by_label("Run name").press("Enter")
+    wait_for_app_idle(page)
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_role("heading", name="finishing-run").wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"^finished")).first.wait_for(timeout=240_000)
+    continue_button = page.get_by_role("button", name="Continue training")
+    page.wait_for_function(  # the fragment that saw the end redraws the whole page: within 2 s, no reload
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Continue training') "
+        "&& !b.disabled)", timeout=2_500)
+    assert continue_button.is_enabled()
+    assert page.get_by_role("button", name="Pause").is_disabled()
+    assert page.get_by_role("button", name="Stop").is_disabled()
+    page.get_by_text("Fork from a checkpoint").wait_for(timeout=1_000)
+    assert page.get_by_text("at its next start").count() == 0  # the layer table is drawn
+    assert_no_exception(page)
+
+
 def _step_shown(page) -> int:
     text = page.get_by_text(re.compile(r"step [0-9,]+ of")).first.inner_text()
     return int(re.search(r"step ([0-9,]+) of", text).group(1).replace(",", ""))
