@@ -257,6 +257,11 @@ def _class_ids(sampler, names: list[str] | None) -> list[int]:
     return [sampler.catalog.resolve(name).index for name in names]
 
 
+def _truncation(sampler, asked: float | None) -> float:
+    """--truncation, or the model's own default (1.0 for the networks this project trains, 0.5 for BigGAN)."""
+    return sampler.info.default_truncation if asked is None else asked
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from gan_core.explore.pipeline import sample_grid
     from gan_core.pictures.render import image_file_bytes, image_grid, labelled_grid
@@ -264,7 +269,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     image_file_bytes(np.zeros((1, 1, 3), np.uint8), Path(args.out).suffix)  # a bad --out fails before the work
     sampler = _open_model(args)
     classes = _class_ids(sampler, args.classes)
-    images = sample_grid(sampler, classes, args.n, args.truncation, args.seed)
+    truncation = _truncation(sampler, args.truncation)
+    images = sample_grid(sampler, classes, args.n, truncation, args.seed)
     columns = int(np.ceil(np.sqrt(args.n)))
     if classes:
         names = [sampler.info.class_names[c] for c in np.resize(classes, args.n)]
@@ -275,7 +281,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     what = f", classes {', '.join(sampler.info.class_names[c] for c in classes)}" if classes else ""
     step = f"step {sampler.info.step}, " if sampler.info.step is not None else ""
     print(f"wrote {args.out}: {plural(args.n, 'sample')} from {sampler.info.title} ({step}seed {args.seed}, "
-          f"truncation {args.truncation}{what})")  # fmt: skip
+          f"truncation {truncation:g}{what})")  # fmt: skip
     return 0
 
 
@@ -289,7 +295,8 @@ def _cmd_interpolate(args: argparse.Namespace) -> int:
         if args.class_from is None or args.class_to is None:
             raise ValueError(f"{sampler.info.title} is class-conditional: give --from and --to")
         a, b = _class_ids(sampler, [args.class_from, args.class_to])
-    frames = interpolation(sampler, a, b, args.steps, args.truncation, args.seed, args.mode, args.same_noise)
+    truncation = _truncation(sampler, args.truncation)
+    frames = interpolation(sampler, a, b, args.steps, truncation, args.seed, args.mode, args.same_noise)
     factor = max(1, 256 // frames.shape[1])
     frames = [upscale(f, factor) for f in frames]
     out = Path(args.out)
@@ -306,7 +313,7 @@ def _cmd_interpolate(args: argparse.Namespace) -> int:
         raise ValueError("--out must end in .gif, .mp4 or .png")
     out.write_bytes(data)
     print(f"wrote {out}: {args.steps} steps from {args.class_from or 'noise A'} to {args.class_to or 'noise B'} "
-          f"({sampler.info.title}, seed {args.seed}, truncation {args.truncation}, mode {args.mode})")  # fmt: skip
+          f"({sampler.info.title}, seed {args.seed}, truncation {truncation:g}, mode {args.mode})")  # fmt: skip
     return 0
 
 
@@ -358,6 +365,10 @@ def _cmd_fid(args: argparse.Namespace) -> int:
 _TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "evaluate", "fid", "fetch"})
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
                 "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
+
+
+TRUNCATION_HELP = ("the noise's scale, 0.02 (typical) to 1.0 (varied); default: the model's own, 1.0 for the "
+                   "networks this project trains (the noise they saw), 0.5 for BigGAN")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -429,8 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="classes", action="append", help="class name or id (repeat for several)")
     p.add_argument("--n", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--truncation", type=float, default=0.5, help="0.02 (typical) to 1.0 (varied); default 0.5, "
-                   "as in the app")  # fmt: skip
+    p.add_argument("--truncation", type=float, default=None, help=TRUNCATION_HELP)
     p.add_argument("--out", required=True, help="image file to write: .png, .jpg or .webp")
     p.set_defaults(func=_cmd_sample)
 
@@ -440,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="class_to", help="class B (name or id)")
     p.add_argument("--steps", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--truncation", type=float, default=0.5)
+    p.add_argument("--truncation", type=float, default=None, help=TRUNCATION_HELP)
     p.add_argument("--mode", choices=("both", "noise", "class"), default="both", help="what moves from A to B")
     p.add_argument("--same-noise", action="store_true", help="keep noise A throughout")
     p.add_argument("--out", required=True, help=".gif, .mp4 or .png (a strip)")

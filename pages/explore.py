@@ -60,6 +60,10 @@ state["explore_loaded"] = key
 
 info = sampler.info
 st.caption(f"{info.title} · {info.resolution}x{info.resolution} px · noise {info.noise_dim}-d · {info.source}")
+if state.get("explore_truncation_for") != key:  # a model opened or switched: its own truncation, unless a link's
+    if "explore_truncation" not in state or "explore_truncation_for" in state:
+        state["explore_truncation"] = info.default_truncation
+    state["explore_truncation_for"] = key
 
 selected, shown = class_picker(sampler) if info.conditional else ([], [])  # shown: the grid's classes in turn
 
@@ -69,9 +73,10 @@ def grid_section() -> None:
     (a fragment), not the model, class and interpolation widgets above and below it."""
     left, mid, right, reroll = st.columns([3, 2, 2, 1])
     truncation = left.slider("Truncation", 0.02, 1.0, key="explore_truncation",
-                             help="Low: typical, clean samples. High: more variety, more failures.")  # fmt: skip
+                             help="The noise's scale. Low: typical, clean samples; high: more variety, more failures. "
+                             + info.truncation_note)  # fmt: skip
     seed = mid.number_input("Noise seed", 0, 2**31 - 1, key="explore_seed")
-    n = right.number_input("Samples", 1, 1000, key="explore_n",
+    n = right.number_input("Samples", 1, limits.max_samples, key="explore_n",
                            help=f"At most {limits.max_samples} per request on this server.")  # fmt: skip
     reroll.button("Re-roll", help="A new noise seed", on_click=lambda: state.update(
         explore_seed=int(np.random.default_rng().integers(0, 2**31 - 1))))  # fmt: skip

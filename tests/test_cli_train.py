@@ -11,6 +11,7 @@ from PIL import Image
 
 from gan_core.cli import main as cli_main
 from gan_core.data.own_images import import_images, save_dataset_folder
+from gan_core.runs.config import RunConfig
 
 
 @pytest.fixture
@@ -43,6 +44,31 @@ def test_train_resume_and_sample(image_folder: Path, tmp_path: Path, capsys: pyt
 
     grid = tmp_path / "grid.png"
     assert cli_main(["sample", "--run", str(out), "--n", "9", "--out", str(grid)]) == 0
-    assert "(step 4, seed 0, truncation 0.5)" in capsys.readouterr().out
+    assert "(step 4, seed 0, truncation 1)" in capsys.readouterr().out  # a run's own default: the noise it saw
     with Image.open(grid) as img:
         assert img.size == (3 * 34 + 2, 3 * 34 + 2)  # 3 x 3 images of 32 px with 2 px gaps
+
+
+def test_a_runs_default_grid_uses_the_noise_it_was_trained_on(
+    image_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Issue 26.3: at the old default truncation (0.5) a one-epoch MNIST run drew nearly black pictures (pixel std
+    5 against 32 in its own preview): its noise was half as long as any it had seen. A run now opens at 1.0."""
+    from gan_core.runs.store import RunStore
+
+    out = tmp_path / "young"
+    assert cli_main(["train", "--dataset", str(image_folder), "--out", str(out), "--epochs", "1",
+                     "--batch-size", "16"]) == 0  # fmt: skip
+    store = RunStore(out)
+    preview = store.frame_image(store.frames()[-1][0])  # the grid the run showed last, at its last step
+    count = str(RunConfig.read(out).train.preview_count)
+    grids = {}
+    for flag in ([], ["--truncation", "1.0"], ["--truncation", "0.5"]):
+        grid = tmp_path / f"grid{len(flag)}{''.join(flag)}.png"
+        assert cli_main(["sample", "--run", str(out), "--n", count, "--out", str(grid), *flag]) == 0
+        grids[tuple(flag)] = np.asarray(Image.open(grid), np.float32)
+    assert "truncation 0.5" in capsys.readouterr().out.splitlines()[-1]  # an asked-for value is kept
+    default = grids[()]
+    assert np.array_equal(default, grids[("--truncation", "1.0")])
+    assert default.shape[:2] == preview.shape[:2]  # the same layout: same tiles, same gaps
+    assert abs(default.std() / float(preview.astype(np.float32).std()) - 1) <= 0.2

@@ -62,6 +62,7 @@ def test_a_model_with_biggans_hub_signature_loads_through_the_hub_path(tmp_path:
     sampler = HubBigGANSampler(str(tiny_biggan(tmp_path / "biggan", noise_dim=120)), title="tiny")
     info = sampler.info
     assert info.noise_dim == 120 and len(info.class_names) == 1000 and info.resolution == 8  # read from the model
+    assert info.default_truncation == 0.5 and "trained to be truncated" in info.truncation_note  # the colab's
     assert info.class_names[980] == "volcano" and sampler.catalog.resolve("volcano").index == 980
     noise = truncated_noise(4, 120, 0.5, seed=0)
     images = sampler.sample(noise, np.array([980, 980, 1, 1]), 0.5)

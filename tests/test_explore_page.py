@@ -51,10 +51,10 @@ def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
 
     shipped = {b.name.removeprefix("cgan-") for b in bundled_runs()}
     assert at.selectbox[0].value in shipped  # a shipped model comes first
-    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert "seed 0 · truncation 1 · 16 samples" in captions(at)  # a shipped run opens at the noise it saw
+    assert "trained on, N(0, 1)" in at.slider(key="explore_truncation").help
     assert any(b.label == "Download PNG" for b in at.get("download_button"))
-    at.number_input(key="explore_n").set_value(MAX_SAMPLES + 36).run()
-    assert f"at most {MAX_SAMPLES} per request" in at.error[0].value
+    assert at.number_input(key="explore_n").max == MAX_SAMPLES  # the widget stops at the server's cap
 
 
 def test_with_no_class_chosen_the_grid_takes_every_class_in_turn(sandbox) -> None:
@@ -64,7 +64,7 @@ def test_with_no_class_chosen_the_grid_takes_every_class_in_turn(sandbox) -> Non
     assert not at.exception and not at.warning  # the grid and the truncation strip still draw
     assert any("fidelity on the left" in c for element in at.get("image") for c in element.captions)
     assert any("the grid takes all 10 classes in turn" in c.value for c in at.caption)
-    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert "seed 0 · truncation 1 · 16 samples" in captions(at)
     at.multiselect(key="explore_classes").set_value([3]).run()
     assert not any("in turn" in c.value for c in at.caption)
 
@@ -153,7 +153,7 @@ def test_while_the_default_model_warms_up_the_page_says_so_instead_of_blocking(s
     while model_warmup().status().warming:
         time.sleep(0.05)
     at.run()
-    assert not at.info and "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert not at.info and "seed 0 · truncation 1 · 16 samples" in captions(at)
 
 
 def test_a_warmed_up_server_draws_the_first_visitors_grid_from_memory(sandbox) -> None:
@@ -170,7 +170,7 @@ def test_a_warmed_up_server_draws_the_first_visitors_grid_from_memory(sandbox) -
     warmed = render_cache().stats()
     assert warmed.misses == 1
     at = explore_without_clearing_caches()  # the first visitor
-    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert "seed 0 · truncation 1 · 16 samples" in captions(at)
     assert render_cache().stats().misses == 1 and render_cache().stats().hits == warmed.hits + 1
 
 
@@ -278,7 +278,7 @@ def test_settings_survive_a_visit_to_another_page(sandbox) -> None:
 def test_garbage_in_a_link_falls_back_to_defaults(sandbox) -> None:
     at = open_page({"model": "../../etc", "seed": "-3", "truncation": "nan", "n": "99999", "classes": "x,2,,99999"})
     assert not at.exception and not at.error
-    assert at.number_input(key="explore_seed").value == 0 and at.slider(key="explore_truncation").value == 0.5
+    assert at.number_input(key="explore_seed").value == 0 and at.slider(key="explore_truncation").value == 1.0
     assert at.number_input(key="explore_n").value == MAX_SAMPLES and at.multiselect(key="explore_classes").value == [2]
 
 
@@ -348,3 +348,14 @@ def test_a_switch_of_model_under_chosen_classes_and_interpolation_ends(sandbox) 
     assert any(b.label == "Add Ankle boot (9)" for b in at.button), [b.label for b in at.button]
     next(b for b in at.button if b.label == "Add Ankle boot (9)").click().run()
     assert [at.selectbox(key=k).value for k in ("explore_from", "explore_to")] == [9, 0]  # from the one chosen
+
+
+def test_a_links_truncation_wins_and_another_model_opens_at_its_own(sandbox) -> None:
+    at = open_page({"model": "fashion-mnist", "truncation": "0.3"})
+    assert at.slider(key="explore_truncation").value == 0.3 and "truncation 0.3 ·" in captions(at)
+    at.selectbox(key="explore_model").select("mnist").run()
+    assert at.slider(key="explore_truncation").value == 1.0  # the noise this model was trained on
+    at.slider(key="explore_truncation").set_value(0.4).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/explore.py").run()
+    assert at.slider(key="explore_truncation").value == 0.4  # a person's own choice stays with the model

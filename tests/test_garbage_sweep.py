@@ -44,7 +44,7 @@ def test_garbage_in_every_query_parameter_never_crashes_a_page(sandbox, page: st
 def test_the_explorer_says_which_link_values_it_did_not_use() -> None:
     link = ExploreLink.from_params({"model": "../x", "seed": "abc", "truncation": "nan", "n": "500",
                                     "classes": "1,x,2", "steps": "-3"}, ["emoji"], 12, 12)  # fmt: skip
-    assert (link.model, link.seed, link.truncation, link.n, link.classes, link.steps) == (None, 0, 0.5, 12, (1, 2), 2)
+    assert (link.model, link.seed, link.truncation, link.n, link.classes, link.steps) == (None, 0, None, 12, (1, 2), 2)
     said = " ".join(link.ignored)
     expected = ("model '../x' is not on this server", "seed 'abc' is not a whole number",
                 "truncation 'nan' is not a number", "n '500' is outside 1 to 12",

@@ -27,7 +27,8 @@ def _int(name: str, text: str | None, default: int, low: int, high: int, notes: 
         return default
 
 
-def _float(name: str, text: str | None, default: float, low: float, high: float, notes: list[str]) -> float:
+def _float(name: str, text: str | None, default: float | None, low: float, high: float, notes: list[str]
+           ) -> float | None:  # fmt: skip
     if text is None or not str(text).strip():
         return default
     try:
@@ -47,7 +48,7 @@ class ExploreLink:
     model: str | None = None  # None: the page's default model
     classes: tuple[int, ...] = ()
     seed: int = 0
-    truncation: float = 0.5
+    truncation: float | None = None  # None: the model's own default (SamplerInfo.default_truncation)
     n: int = 16
     steps: int = 8  # interpolation steps
     interpolate: bool = False  # a demo moment's link: run the interpolation on arrival
@@ -70,7 +71,7 @@ class ExploreLink:
             model=model if model in models else None,
             classes=tuple(dict.fromkeys(classes)),
             seed=_int("seed", params.get("seed"), 0, 0, MAX_SEED, notes),
-            truncation=_float("truncation", params.get("truncation"), cls.truncation, *TRUNCATION_RANGE, notes),
+            truncation=_float("truncation", params.get("truncation"), None, *TRUNCATION_RANGE, notes),
             n=_int("n", params.get("n"), min(cls.n, max_samples), 1, max_samples, notes),
             steps=_int("steps", params.get("steps"), min(cls.steps, max_steps), 2, max_steps, notes),
             interpolate=params.get("interpolate") == "1",
@@ -78,13 +79,15 @@ class ExploreLink:
         )
 
     def widget_state(self, default_model: str) -> dict[str, object]:
-        """The Explorer's widget values on a first visit through this link (session-state keys)."""
-        return dict(explore_model=self.model or default_model, explore_seed=self.seed, explore_n=self.n,
-                    explore_truncation=self.truncation, explore_steps=self.steps, explore_classes=list(self.classes),
-                    explore_autointerpolate=self.interpolate)  # fmt: skip
+        """The Explorer's widget values on a first visit through this link (session-state keys); without a
+        truncation the page takes the model's own."""
+        state = dict(explore_model=self.model or default_model, explore_seed=self.seed, explore_n=self.n,
+                     explore_steps=self.steps, explore_classes=list(self.classes),
+                     explore_autointerpolate=self.interpolate)  # fmt: skip
+        return state if self.truncation is None else {**state, "explore_truncation": self.truncation}
 
     def to_params(self) -> dict[str, str]:
         return {
-            "model": self.model or "", "seed": str(self.seed), "truncation": f"{self.truncation:g}", "n": str(self.n),
+            "model": self.model or "", "seed": str(self.seed), "n": str(self.n),
             "classes": ",".join(map(str, self.classes)), "steps": str(self.steps),
-        }  # fmt: skip
+        } | ({} if self.truncation is None else {"truncation": f"{self.truncation:g}"})  # fmt: skip

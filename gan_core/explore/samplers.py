@@ -5,7 +5,9 @@
 Implementations: BigGAN-deep from TF Hub (the real path), the class-conditional models this project trains
 and ships (checkpoints/cgan-*), and any run folder from the Trainer (conditional or not). The caller draws
 the noise with gan_core.explore.latent.truncated_noise, which already applies the truncation; BigGAN also
-gets the value itself, as its module expects. Calls are safe from several sessions at once (Keras models
+gets the value itself, as its module expects. Truncation means one thing everywhere (the noise's scale: 1.0 is
+the noise a model was trained on, lower trades variety for typical samples); each model says which value it
+opens at (`SamplerInfo.default_truncation`). Calls are safe from several sessions at once (Keras models
 and concrete functions run without shared mutable state).
 """
 
@@ -37,6 +39,19 @@ class SamplerInfo:
     source: str  # where the weights come from, in words
     truncation_range: tuple[float, float] = TRUNCATION_RANGE
     step: int | None = None  # the training step of a run's weights, when known
+    # The truncation a first grid uses. 1.0 for the networks this project trains: they saw N(0, 1) noise, and a
+    # young DCGAN draws nearly black pictures from noise half that long (pixel std 5 against 31 at one epoch).
+    # BigGAN was trained to be truncated (orthogonal regularisation) and DeepMind's colab opens it at 0.5.
+    default_truncation: float = 1.0
+
+    @property
+    def truncation_note(self) -> str:
+        """Why this model opens at its default truncation, in a sentence."""
+        if self.default_truncation == 1.0:
+            return ("This model opens at 1.0: the noise it was trained on, N(0, 1). Lower values shrink the noise "
+                    "toward its centre, which a young model has barely learned.")
+        return (f"This model opens at {self.default_truncation:g}, its usual setting: it was trained to be "
+                "truncated.")
 
     @property
     def conditional(self) -> bool:
@@ -107,6 +122,8 @@ class RunModelSampler:
         return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
 
 
+BIGGAN_TRUNCATION = 0.5  # the TF Hub colab's default for BigGAN-deep
+
 BIGGAN_HANDLES = {  # TF Hub handles (TF1 Hub format); about how many MB the download is
     "biggan-deep-128": ("https://tfhub.dev/deepmind/biggan-deep-128/1", "BigGAN-deep 128x128", 230),
     "biggan-deep-256": ("https://tfhub.dev/deepmind/biggan-deep-256/1", "BigGAN-deep 256x256", 230),
@@ -139,7 +156,8 @@ class HubBigGANSampler:
             str(i) for i in range(num_classes))  # fmt: skip
         self.catalog = catalog if num_classes == len(catalog) else ClassCatalog.from_names(names)
         self.info = SamplerInfo(Path(handle).name, title or Path(handle).name, names, noise_dim, resolution,
-                                f"TF Hub: {handle}" + (", from cache" if from_cache else ""))  # fmt: skip
+                                f"TF Hub: {handle}" + (", from cache" if from_cache else ""),
+                                default_truncation=BIGGAN_TRUNCATION)  # fmt: skip
 
     def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray:
         tf = self._tf

@@ -22,7 +22,8 @@ def start_explorer_warmup() -> bool:
     def work() -> None:
         sampler = explorer_sampler(default.key)
         every_class = list(range(len(sampler.info.class_names)))  # the page's grid when no class is chosen
-        cached_grid(render_cache(), sampler, every_class, link.n, link.truncation, link.seed, limits.max_samples)
+        truncation = sampler.info.default_truncation  # what the page opens this model at
+        cached_grid(render_cache(), sampler, every_class, link.n, truncation, link.seed, limits.max_samples)
 
     return model_warmup().start(default.key, work)
 
