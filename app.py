@@ -1,5 +1,7 @@
 """GAN Playground: the multipage Streamlit app. Run with `streamlit run app.py`."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from pages.ui.housekeeping import start_housekeeping
@@ -8,10 +10,13 @@ from pages.ui.presenter import apply_presenter_mode, presenter_mode
 from pages.ui.run_log import timed_script_run
 from pages.ui.sidebar import render_sidebar
 
+FAVICON = str(Path(__file__).parent / "pages" / "ui" / "assets" / "favicon.png")
+
 keep_keras_state_across_reruns()  # before any run ends: our training threads build Keras models
 start_housekeeping()  # a full garbage collection every minute, in place of Streamlit's after every run
 present = presenter_mode()
-st.set_page_config(page_title="GAN Playground", page_icon=":material/palette:", layout="wide",
+# The icon ships as a file: a Material icon here makes the browser fetch it from a font server on every page.
+st.set_page_config(page_title="GAN Playground", page_icon=FAVICON, layout="wide",
                    initial_sidebar_state="collapsed" if present else "auto")  # fmt: skip
 render_sidebar()  # before the navigation, so every page gets it, even one that calls st.stop()
 apply_presenter_mode(present)

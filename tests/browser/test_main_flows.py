@@ -38,6 +38,22 @@ def test_home_renders_and_every_page_is_reachable_with_the_same_sidebar(page, se
         assert without_tf(sidebar.inner_text()) == without_tf(home_sidebar)
 
 
+def test_no_page_asks_the_internet_for_anything(page, server_url: str) -> None:
+    """Issue 26.9: a Material-icon favicon made the browser fetch it from a font server on every page (console
+    errors offline). Every request a page makes goes to this server."""
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server_url, "data:", "blob:"))
+            else None)  # fmt: skip
+    page.goto(server_url)
+    page.get_by_text("Available right now").wait_for(timeout=30_000)
+    for title, marker in PAGES.items():
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+        page.get_by_text(marker).first.wait_for(timeout=60_000)
+        wait_for_app_idle(page)
+    page.wait_for_timeout(1_000)
+    assert outside == []
+
+
 def test_uploading_a_mixed_zip_keeps_the_good_images(page, server_url: str, new_zip) -> None:
     page.goto(f"{server_url}/datasets?dataset=fashion_mnist")
     page.get_by_text("Fashion-MNIST").first.wait_for(timeout=30_000)
