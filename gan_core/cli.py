@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -248,12 +248,13 @@ def _open_model(args: argparse.Namespace):
 
 
 def _class_ids(sampler, names: list[str] | None) -> list[int]:
+    """The classes a grid takes in turn: those named, or every class (as the app does when none is chosen)."""
     if not sampler.info.conditional:
         if names:
             raise ValueError(f"{sampler.info.title} is unconditional: it takes no --class")
         return []
     if not names:
-        raise ValueError(f"{sampler.info.title} is class-conditional: give --class (a name or an id)")
+        return list(range(len(sampler.info.class_names)))
     return [sampler.catalog.resolve(name).index for name in names]
 
 
@@ -278,7 +279,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     else:
         grid = image_grid(images, ncols=columns)
     Path(args.out).write_bytes(image_file_bytes(grid, Path(args.out).suffix))
-    what = f", classes {', '.join(sampler.info.class_names[c] for c in classes)}" if classes else ""
+    what = ""
+    if classes:
+        what = f", classes {', '.join(sampler.info.class_names[c] for c in classes)}" if args.classes else (
+            ", every class in turn")  # fmt: skip
     step = f"step {sampler.info.step}, " if sampler.info.step is not None else ""
     print(f"wrote {args.out}: {plural(args.n, 'sample')} from {sampler.info.title} ({step}seed {args.seed}, "
           f"truncation {truncation:g}{what})")  # fmt: skip
@@ -367,16 +371,47 @@ _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_
                 "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
 
+def _at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= low (argparse names the flag in its message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, not {value}")
+        return value
+
+    parse.__name__ = f"a whole number of at least {low}"
+    return parse
+
+
+def _output_file(text: str) -> str:
+    """An argparse type for --out files: its folder must exist (said before any work is done)."""
+    folder = Path(text).expanduser().parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {folder} does not exist; create it first or pick another")
+    return text
+
+
+def _existing_file(text: str) -> str:
+    if not Path(text).expanduser().is_file():
+        raise argparse.ArgumentTypeError(f"no file {text}")
+    return text
+
+
 TRUNCATION_HELP = ("the noise's scale, 0.02 (typical) to 1.0 (varied); default: the model's own, 1.0 for the "
                    "networks this project trains (the noise they saw), 0.5 for BigGAN")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from gan_core.data.import_limits import ImportLimits
+    from gan_core.toy.distributions import DISTRIBUTIONS
 
     parser = argparse.ArgumentParser(prog="python -m gan_core", description="GAN Playground, headless.")
     parser.add_argument("--version", action="version", version=f"gan_core {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("datasets", help="list the datasets and where each would be loaded from")
     p.set_defaults(func=_cmd_datasets)
@@ -401,32 +436,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", default="mnist", help="mnist, fashion_mnist, cifar10 or an imported folder")
     p.add_argument("--source", default="auto", choices=("auto", "bundled", "full"))
     p.add_argument("--out", required=True, help="run folder, e.g. runs/mnist-1")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch-size", type=int)
+    p.add_argument("--epochs", type=_at_least(1))
+    p.add_argument("--batch-size", type=_at_least(2))
     p.add_argument("--loss", choices=LOSSES)
     p.add_argument("--lr-g", type=float)
     p.add_argument("--lr-d", type=float)
     p.add_argument("--beta1", type=float)
     p.add_argument("--label-smoothing", type=float)
-    p.add_argument("--d-steps", type=int)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--sample-every", type=int)
-    p.add_argument("--checkpoint-every", type=int)
+    p.add_argument("--d-steps", type=_at_least(1))
+    p.add_argument("--seed", type=_at_least(0))
+    p.add_argument("--sample-every", type=_at_least(1))
+    p.add_argument("--checkpoint-every", type=_at_least(1))
     p.add_argument("--xla", action="store_true", default=None)
     p.add_argument("--eval-every", type=int, help="steps between live FID points (MNIST, Fashion-MNIST); 0: off")
     p.add_argument("--conditional", action="store_true", help="class-conditional G and D (labelled data)")
-    p.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps")
+    p.add_argument("--log-every", type=_at_least(1), default=10, help="print a progress line every N steps")
     p.add_argument("--worker-timeout", type=float, default=120.0,
                    help="with TF_CONFIG: seconds a silent worker is waited for, then the run stops")  # fmt: skip
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("toy", help="train a 2-D toy GAN and print the modes it covers (same --out resumes)")
-    p.add_argument("--data", default="ring", help="ring, grid, spiral or moons (default ring)")
-    p.add_argument("--points", help="a CSV of your own x, y points instead of --data")
+    p.add_argument("--data", default="ring", choices=tuple(DISTRIBUTIONS), help="the points to learn (default ring)")
+    p.add_argument("--points", type=_existing_file, help="a CSV of your own x, y points instead of --data")
     p.add_argument("--loss", choices=LOSSES, default="hinge")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--noise-dim", type=int, choices=(1, 2), default=2, help="2: G warps a plane; 1: a curve")
-    p.add_argument("--steps", type=int, default=20_000, help="the run's length in steps (default 20,000)")
+    p.add_argument("--steps", type=_at_least(1), default=20_000, help="the run's length in steps (default 20,000)")
     p.add_argument("--lr", type=float, help="learning rate of G and D (default 5e-4)")
     p.add_argument("--no-average", action="store_true", help="count modes on G itself, not its weight average")
     p.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds of training; 0: none")
@@ -437,11 +472,12 @@ def build_parser() -> argparse.ArgumentParser:
     model = p.add_mutually_exclusive_group(required=True)
     model.add_argument("--model", help="a shipped model (e.g. fashion-mnist), a run folder, or a TF Hub handle")
     model.add_argument("--run", dest="model", help="a run folder (same as --model)")
-    p.add_argument("--class", dest="classes", action="append", help="class name or id (repeat for several)")
-    p.add_argument("--n", type=int, default=16)
+    p.add_argument("--class", dest="classes", action="append",
+                   help="class name or id (repeat for several); default: every class in turn, as in the app")
+    p.add_argument("--n", type=_at_least(1), default=16)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--truncation", type=float, default=None, help=TRUNCATION_HELP)
-    p.add_argument("--out", required=True, help="image file to write: .png, .jpg or .webp")
+    p.add_argument("--out", required=True, type=_output_file, help="image file to write: .png, .jpg or .webp")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("interpolate", help="an animation from class A to class B (noise and class)")
@@ -453,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truncation", type=float, default=None, help=TRUNCATION_HELP)
     p.add_argument("--mode", choices=("both", "noise", "class"), default="both", help="what moves from A to B")
     p.add_argument("--same-noise", action="store_true", help="keep noise A throughout")
-    p.add_argument("--out", required=True, help=".gif, .mp4 or .png (a strip)")
+    p.add_argument("--out", required=True, type=_output_file, help=".gif, .mp4 or .png (a strip)")
     p.set_defaults(func=_cmd_interpolate)
 
     p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
@@ -474,13 +510,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _commands(parser: argparse.ArgumentParser) -> list[str]:
+    return [name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices]  # fmt: skip
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """parse_args, but an option before any command says so, not that a command is missing."""
+    args, extra = parser.parse_known_args(argv)
+    if args.command is None:
+        commands = ", ".join(_commands(parser))
+        what = f"unknown option {extra[0]}" if extra else "no command given"
+        parser.error(f"{what}: start with a command ({commands})")
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)} (see python -m gan_core {args.command} --help)")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not for this screen
-    args = build_parser().parse_args(argv)
+    args = _parse(build_parser(), sys.argv[1:] if argv is None else list(argv))
     if args.command in _TENSORFLOW_COMMANDS:
         _load_tensorflow_quietly()
     try:
         return args.func(args)
-    except (PlaygroundError, FileNotFoundError, ValueError) as exc:
+    except (PlaygroundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder the command could not read or write: its name and why, no errno
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{(exc.strerror or str(exc)).lower()}.", file=sys.stderr)
         return 1

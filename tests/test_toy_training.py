@@ -123,8 +123,9 @@ def test_the_cli_trains_a_toy_run_headless_and_prints_the_modes_it_covers(tmp_pa
     assert "finished" in printed[-1] and "steps/s" in printed[-1]
     assert main(["toy", "--out", str(out), "--seconds", "1"]) == 0  # the same folder again: resumed
     assert "resuming" in capsys.readouterr().out
-    assert main(["toy", "--points", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "p")]) == 1
-    assert "missing.csv" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # refused by the parser, before any folder (tests/test_cli_words.py)
+        main(["toy", "--points", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "p")])
+    assert "missing.csv" in capsys.readouterr().err and not (tmp_path / "p").exists()
 
 
 def test_one_dimensional_noise_draws_g_as_a_curve() -> None:

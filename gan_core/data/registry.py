@@ -76,9 +76,9 @@ def resolve_name(name: str) -> DatasetSpec:
     if key in DATASETS:
         return DATASETS[key]
     close = difflib.get_close_matches(key, list(DATASETS), n=1, cutoff=0.6)
-    hint = f" — did you mean '{close[0]}'?" if close else ""
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
     known = ", ".join(DATASETS)
-    raise UnknownDatasetError(f"no dataset named '{name}'{hint} Known datasets: {known}, or a folder of your images.")
+    raise UnknownDatasetError(f"no dataset named '{name}'{hint}: use {known}, or a folder of your images.")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""Issue 26.12: every CLI message is one sentence that names what to change; a typo is refused before any folder
+exists, and a conditional model without --class takes every class in turn, as the app does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gan_core.cli import main as cli_main
+
+
+def said(argv: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str]:
+    """The exit code and what the command printed on stderr (argparse exits through SystemExit)."""
+    try:
+        code = cli_main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("flag", "value", "low"), [("--epochs", "-3", 1), ("--batch-size", "0", 2),
+                                                     ("--d-steps", "0", 1)])  # fmt: skip
+def test_a_bad_number_names_its_flag(flag: str, value: str, low: int, tmp_path: Path, capsys) -> None:
+    code, err = said(["train", "--out", str(tmp_path / "run"), flag, value], capsys)
+    assert code == 2 and f"argument {flag}: must be at least {low}, not {value}" in err
+    assert not (tmp_path / "run").exists()
+
+
+def test_an_option_before_any_command_is_named_as_such(capsys) -> None:
+    code, err = said(["--nosuch"], capsys)
+    assert code == 2 and "unknown option --nosuch: start with a command (datasets," in err
+    assert "required" not in err
+    code, err = said(["sample", "--model", "mnist", "--out", "x.png", "--nosuch"], capsys)
+    assert code == 2 and "unrecognized arguments: --nosuch (see python -m gan_core sample --help)" in err
+
+
+def test_a_missing_output_folder_is_said_before_the_work(capsys) -> None:
+    code, err = said(["sample", "--model", "mnist", "--out", "/nonexistent/dir/x.png"], capsys)
+    assert code == 2 and "argument --out: the folder /nonexistent/dir does not exist" in err
+    assert "Errno" not in err
+
+
+def test_a_conditional_model_without_a_class_takes_every_class_in_turn(tmp_path: Path, capsys) -> None:
+    assert cli_main(["sample", "--model", "fashion-mnist", "--n", "4", "--out", str(tmp_path / "g.png")]) == 0
+    assert "every class in turn" in capsys.readouterr().out and (tmp_path / "g.png").is_file()
+
+
+def test_an_unknown_dataset_is_one_sentence(tmp_path: Path, capsys) -> None:
+    code, err = said(["train", "--dataset", "mnsit", "--out", str(tmp_path / "run")], capsys)
+    line = err.strip()
+    assert code == 1 and line == ("error: no dataset named 'mnsit' (did you mean 'mnist'?): use mnist, "
+                                  "fashion_mnist, cifar10, emoji, or a folder of your images.")  # fmt: skip
+
+
+def test_a_toy_typo_is_refused_before_any_folder_exists(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "toy"
+    code, err = said(["toy", "--data", "donut", "--out", str(out)], capsys)
+    assert code == 2 and "argument --data: invalid choice: 'donut'" in err and not out.exists()
+    code, err = said(["toy", "--points", str(tmp_path / "nope.csv"), "--out", str(out)], capsys)
+    assert code == 2 and f"argument --points: no file {tmp_path / 'nope.csv'}" in err and "Errno" not in err
+    assert not out.exists()
+
+
+def test_a_file_error_is_one_sentence_without_an_errno(tmp_path: Path, capsys) -> None:
+    taken = tmp_path / "grid.png"
+    taken.mkdir()  # a folder where the picture should go
+    code, err = said(["sample", "--model", "mnist", "--class", "3", "--out", str(taken)], capsys)
+    assert code == 1 and err == f"error: {taken}: is a directory.\n"
