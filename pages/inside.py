@@ -101,6 +101,8 @@ def controls() -> None:
             registry.continue_run(run.name, owner=session_id())
         except (PlaygroundError, ValueError, OSError) as exc:
             st.warning(str(exc))
+        else:
+            st.rerun()  # the whole page: the registry may hold a new run object for a run trained on
 
 
 @st.fragment(run_every=0.2)

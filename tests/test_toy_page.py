@@ -118,3 +118,25 @@ def test_an_image_run_is_not_opened_here_and_a_bad_csv_is_refused(toy_page: AppT
     assert any("image GAN: open it on the Train page" in c.value for c in at.caption)
     at.selectbox(key="toy_data").set_value("own").run()
     assert at.button(key="toy_train").disabled
+
+
+def test_train_on_shows_the_run_training_at_once(toy_page: AppTest) -> None:
+    """Issue 26.11: Train on left "stopped" and an enabled Train on for 15 s while the run trained (the page held
+    the run object it was drawn with; the registry had opened a new one)."""
+    registry = run_registry()
+    registry.open("toy-on", toy_run_config("ring", "hinge", steps=20_000, checkpoint_every=100))
+    registry.start("toy-on")
+    wait(lambda: registry.get("toy-on").snapshot(with_history=False).step > 150)
+    registry.get("toy-on").stop()
+    at = toy_page
+    at.query_params["toy"] = "toy-on"
+    at.run()
+    assert any(m.value.startswith("**stopped**") for m in at.markdown)
+    at.button(key="toy-continue").click().run()
+    assert not at.exception
+    try:
+        assert any(m.value.startswith(("**running**", "**queued**")) for m in at.markdown), [
+            m.value for m in at.markdown]
+        assert at.button(key="toy-continue").disabled and not at.button(key="toy-Stop").disabled
+    finally:
+        registry.get("toy-on").stop()
