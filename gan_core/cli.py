@@ -331,8 +331,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     request = EvaluationRequest(args.run, args.dataset, args.n, args.seed, args.real)
     result = evaluate_run(request, _print_progress)
     print(f"\n{result.label} vs {args.dataset} ({args.real} split)")
-    for name, value in evaluation_rows(result):
-        print(f"  {name:<48} {value}")
+    for name, value, _ in evaluation_rows(result):
+        print(f"  {name:<56} {value}")
     for warning in result.report.warnings:
         print(f"  warning: {warning}")
     return 0

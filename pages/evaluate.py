@@ -3,16 +3,15 @@
 import streamlit as st
 
 from gan_core.data import DATASETS
-from gan_core.evaluation.choices import EVALUATED, UPLOAD, dataset_for, generator_choices
+from gan_core.evaluation.choices import DEFAULT_N, EVALUATED, UPLOAD, dataset_for, generator_choices, sample_counts
 from gan_core.evaluation.evaluate_run import FLOOR, EvaluationRequest
 from gan_core.evaluation.features import INCEPTION_HANDLE
-from gan_core.evaluation.uploaded import images_for_scoring
 from gan_core.models.hub import cached_path
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.store import list_runs
-from pages.ui.evaluation import quality_over_steps, run_evaluation, show_results
+from pages.ui.evaluation import quality_over_steps, run_evaluation, scored_uploads, show_results
 from pages.ui.navigation import ensure_app_navigation
-from pages.ui.resources import settings
+from pages.ui.resources import dataset, settings
 
 ensure_app_navigation()
 
@@ -44,35 +43,52 @@ if inception_here:
 data_name = st.selectbox(
     "Dataset", EVALUATED, index=EVALUATED.index(dataset_for(options[first])), format_func=lambda n: DATASETS[n].title
 )
+chosen = [options[first]] + ([options[second]] if second != "—" else [])
+scored = scored_uploads(uploads, DATASETS[data_name].image_shape) if UPLOAD in chosen else None
+limits = {"the test split": len(dataset(data_name, "bundled").split("test"))} if FLOOR in chosen else {}
+if scored is not None and uploads:
+    for line in scored.report.lines()[:20]:
+        st.caption(line)
+    if not scored.problem:
+        limits["your upload"] = len(scored.images)
+limit = min(limits.values()) if limits else None
+counts = sample_counts(limit)
 a, b = st.columns(2)
-n = a.select_slider("Samples (N)", [500, 1000, 2000, 5000, 10000], value=2000,
-                    help="FID is biased upward at small N: compare only at equal N.")  # fmt: skip
+if len(counts) > 1:
+    n = a.select_slider("Samples (N)", counts, value=DEFAULT_N if DEFAULT_N in counts else counts[-1],
+                        help="FID is biased upward at small N: compare only at equal N.")  # fmt: skip
+else:
+    n = counts[0]
+    a.metric("Samples (N)", f"{n:,}")
 seed = b.number_input("Seed", 0, 2**31 - 1, 0)
-if n < 2000:
+if limit is not None and limit < max(counts[-1], 10_000):
+    held = min(limits, key=lambda k: limits[k])
+    st.caption(f"N stops at {limit:,}: {held} holds {limit:,} images, and every generator here is scored at the "
+               "same N.")
+if n < DEFAULT_N:
     st.warning(f"At N={n:,} FID's upward bias is large: compare only with results at N={n:,}.")
 
+asked = (tuple(chosen), data_name, int(n), int(seed), features, tuple((f.name, f.size) for f in uploads))
 if st.button("Evaluate", type="primary"):
+    st.session_state.pop("eval_results", None)  # a failure below leaves no earlier table under these choices
     results = []
     for label in [first] + ([second] if second != "—" else []):
         images = None
         if options[label] == UPLOAD:
-            scored = images_for_scoring([(f.name, f.getvalue()) for f in uploads], DATASETS[data_name].image_shape,
-                                        settings().limits.import_limits)  # fmt: skip
-            for line in scored.report.lines()[:20]:
-                st.caption(line)
-            if scored.problem:
-                st.error(scored.problem)
+            if scored is None or scored.problem:
+                st.error(scored.problem if scored is not None else "upload generated images first")
                 break
-            images, label = scored.images, f"your images ({len(scored.images):,})"
+            images, label = scored.images[: int(n)], f"your images ({int(n):,})"
         result = run_evaluation(EvaluationRequest(options[label] if images is None else label, data_name, int(n),
                                                   int(seed), features=features), images)  # fmt: skip
         if result is None:
             break
         results.append((label, result))
     else:
-        st.session_state["eval_results"] = results
+        st.session_state["eval_results"] = (asked, results)
 
-if st.session_state.get("eval_results"):
-    show_results(st.session_state["eval_results"], data_name)
+shown = st.session_state.get("eval_results")
+if shown and shown[0] == asked:  # results only under the choices that made them
+    show_results(shown[1], data_name)
 if options[first] not in (FLOOR, UPLOAD):
     quality_over_steps(options[first], data_name, int(seed))

@@ -37,13 +37,33 @@ def test_shipped_run_against_the_floor_side_by_side(sandbox) -> None:
     header = table.splitlines()[0]
     assert "demo-mnist-dcgan (shipped)" in header and "Real test images (the floor)" in header
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]] for line in table.splitlines()[2:]}
-    demo_fid, floor_fid = (float(v) for v in rows["FID (N=500)"])
+    demo_fid, floor_fid = (float(v) for v in rows["FID (N=500)"][:2])
+    assert "0 is identical" in rows["FID (N=500)"][2]  # what the number means, in a line
     assert floor_fid < demo_fid  # real images score better than the generator, on the same features and N
     assert "D accuracy: held-out real / fresh fake" in rows and rows["D accuracy: held-out real / fresh fake"][1] == "—"
     assert rows["classes covered"][0].startswith("10 of 10")
     assert any("MNIST digits classifier" in c.value and "N=500" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 2  # a class histogram per column
     assert len(at.get("image")) == 2  # a memorisation gallery per column
+
+
+def test_a_comparison_with_the_floor_is_at_one_n_and_results_leave_with_their_choices(sandbox) -> None:
+    """Issue 26.4: at N=2,000 the demo was scored on 2,000 samples beside a floor of 1,000 (the test split's size);
+    a failed upload and a switch of generator left the earlier table under the new choices."""
+    at = open_page(sandbox)
+    at.selectbox[0].select("demo-mnist-dcgan (shipped)").run()
+    at.selectbox[1].select("Real test images (the floor)").run()
+    assert at.select_slider[0].options == ["500", "1000"] and at.select_slider[0].value == 1000
+    assert any("N stops at 1,000: the test split holds 1,000 images" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Evaluate").click().run()
+    assert not at.exception and not at.error
+    table = next(m.value for m in at.markdown if m.value.startswith("| metric"))
+    fid_rows = [line for line in table.splitlines() if line.startswith("| FID")]
+    assert len(fid_rows) == 1 and fid_rows[0].startswith("| FID (N=1,000) |")  # one row: the same N for both
+    assert "—" not in fid_rows[0].split("|")[2:4]
+    at.selectbox[1].select("—").run()  # another choice: the table it made is not shown under it
+    assert not [m for m in at.markdown if m.value.startswith("| metric")]
+    assert not [d for d in at.get("download_button") if d.proto.label == "Download CSV"]
 
 
 def test_a_runs_quality_by_step_live_points_and_checkpoint_sweep(sandbox) -> None:
@@ -102,9 +122,9 @@ def test_inception_is_offered_once_fetched_and_results_export_as_csv(sandbox) ->
     assert [d for d in at.get("download_button") if d.proto.label == "Download CSV"]
     from gan_core.evaluation.results_table import results_csv  # what the button hands out, rebuilt from the state
 
-    rows = list(csv.DictReader(io.StringIO(results_csv(at.session_state["eval_results"]))))
-    assert rows[0].keys() == {"metric", "Real test images (the floor)"}
-    assert any(r["metric"] == "features" and "Inception" in r["Real test images (the floor)"] for r in rows)
+    rows = list(csv.DictReader(io.StringIO(results_csv(at.session_state["eval_results"][1]))))
+    assert len(rows) == 1 and rows[0]["generator"] == "Real test images (the floor)"
+    assert "Inception" in rows[0]["features"] and float(rows[0]["FID"]) >= 0
 
 
 def test_the_upload_choice_asks_for_files(sandbox) -> None:

@@ -64,12 +64,14 @@ def test_uploaded_images_score_on_inception_from_the_cache_and_export_as_csv(san
     assert "MNIST digits classifier" in on_classifier.report.features
     assert on_classifier.report.coverage is not None and on_classifier.report.coverage.covered >= 8  # real digits
     results = [("inception", on_inception), ("classifier", on_classifier)]
-    rows = list(csv.DictReader(io.StringIO(results_csv(results))))
-    by_metric = {row["metric"]: row for row in rows}
-    assert list(rows[0]) == ["metric", "inception", "classifier"]
-    assert "Inception" in by_metric["features"]["inception"] and "classifier" in by_metric["features"]["classifier"]
-    fid_row = next(row for row in rows if row["metric"].startswith("FID"))
-    assert float(fid_row["classifier"]) >= 0
+    text = results_csv(results)
+    assert text.isascii()  # opens cleanly in any spreadsheet
+    rows = {row["generator"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert list(rows) == ["inception", "classifier"]
+    assert "Inception" in rows["inception"]["features"] and "classifier" in rows["classifier"]["features"]
+    for column in ("FID", "KID x1000", "precision", "recall", "N generated", "nearest training image pixel difference"):
+        assert float(rows["classifier"][column]) >= 0  # one number per column
+    assert rows["inception"]["classes covered"] == "" and float(rows["classifier"]["classes covered"]) >= 8
     assert "features" not in {r["metric"] for r in results_table(results)}  # on screen it is said above the table
 
 

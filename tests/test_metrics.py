@@ -131,7 +131,14 @@ def test_evaluation_report_names_its_features_and_n_and_warns_at_small_n() -> No
     assert good.coverage.covered == 4 and collapsed.coverage.covered == 1 and collapsed.coverage.collapsed
     assert collapsed.fid > 5 * good.fid
     assert any("biased upward at small N (here 400)" in w for w in good.warnings)
-    rows = dict(good.rows())
-    assert rows["features"] == good.features and "FID (N=400)" in rows
+    rows = {name: (value, meaning) for name, value, meaning in good.rows()}
+    assert rows["features"][0] == good.features and "FID (N=400)" in rows
+    assert all(meaning for _, meaning in rows.values())  # every number says what it means
+    kid_row = next(name for name in rows if name.startswith("KID x1000"))
+    assert float(rows[kid_row][0].split(" ")[0]) == pytest.approx(1000 * good.kid.mean, abs=0.01)
+    copies = evaluate_images(real, labels, real[:100], FakeClassifier(16), train_pool=real, held_out=real[200:])
+    memorised = {name: value for name, value, _ in copies.rows()}["nearest training image: typical pixel difference "
+                                                                    "(0-255)"]  # fmt: skip
+    assert memorised.startswith("0.0 (held-out real: 0.0)")  # on the pixels' own scale: copies differ by 0
     with pytest.raises(MetricInputError, match="10 samples are not more than the 16 feature dimensions"):
         evaluate_images(real[:10], labels[:10], real[10:20], FakeClassifier(16))

@@ -33,3 +33,16 @@ def dataset_for(choice: str) -> str:
     except (OSError, ValueError):
         return "mnist"
     return name if name in EVALUATED else "mnist"
+
+
+SAMPLE_COUNTS = (500, 1000, 2000, 5000, 10000)  # the N the page offers when nothing limits it
+DEFAULT_N = 2000
+
+
+def sample_counts(limit: int | None) -> tuple[int, ...]:
+    """The N a comparison can use when one side holds only `limit` images (the test split, an upload): the usual
+    counts up to it, and the limit itself where it falls between them. FID compares only at equal N."""
+    if limit is None:
+        return SAMPLE_COUNTS
+    below = tuple(n for n in SAMPLE_COUNTS if n < limit)
+    return (*below, limit) if limit <= SAMPLE_COUNTS[-1] else SAMPLE_COUNTS

@@ -57,10 +57,20 @@ class NearestNeighbours:
     index: np.ndarray  # [n_fake] index of each sample's nearest training image
     distance: np.ndarray  # [n_fake] its distance
     held_out_distance: float | None  # median distance from held-out real images to the training set
+    values: int = 1  # numbers per vector (pixels x channels): distance / sqrt(values) is a per-value difference
 
     @property
     def median_distance(self) -> float:
         return float(np.median(self.distance))
+
+    @property
+    def typical_difference(self) -> float:
+        """The median distance as a root-mean-square difference per value (0-255 for pixels)."""
+        return self.median_distance / np.sqrt(self.values)
+
+    @property
+    def held_out_difference(self) -> float | None:
+        return None if self.held_out_distance is None else self.held_out_distance / np.sqrt(self.values)
 
     @property
     def suspicious(self) -> bool:
@@ -89,4 +99,4 @@ def nearest_training_images(
     held = None
     if held_out is not None and len(held_out):
         held = float(np.median(_nearest(held_out.reshape(len(held_out), -1).astype(np.float64), train2)[1]))
-    return NearestNeighbours(index, distance, held)
+    return NearestNeighbours(index, distance, held, fake2.shape[1])

@@ -37,31 +37,60 @@ class EvaluationReport:
     memorisation: NearestNeighbours | None  # each sample's nearest training image, in pixels
     warnings: tuple[str, ...]
 
-    def rows(self) -> list[tuple[str, str]]:
-        d = self.diversity
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(metric, value as text, what it means to a student in a line), for the screen."""
+        d, kid = self.diversity, self.kid
         rows = [
-            ("features", self.features),
-            ("samples", f"{self.n_fake:,} generated vs {self.n_real:,} real"),
-            (f"FID (N={self.n_fake:,})", f"{self.fid:.3f}"),
-            (f"KID ({self.kid.subsets} subsets of {self.kid.subset_size})",
-             f"{self.kid.mean:.4g} ± {self.kid.std:.2g}"),
-            ("precision / recall (k=3)", f"{self.pr.precision:.3f} / {self.pr.recall:.3f}"),
-            ("density / coverage (k=5)", f"{self.pr.density:.3f} / {self.pr.coverage:.3f}"),
-            ("diversity: feature distance (generated / real)", f"{d.features_fake:.3f} / {d.features_real:.3f}"),
-            ("diversity: 1 − SSIM (generated / real)", f"{d.ssim_fake:.3f} / {d.ssim_real:.3f}"),
+            ("features", self.features, "the network whose features every score below compares"),
+            ("samples", f"{self.n_fake:,} generated vs {self.n_real:,} real", "compare scores only at equal N"),
+            (f"FID (N={self.n_fake:,})", f"{self.fid:.3f}",
+             "distance between real and generated feature statistics: 0 is identical, lower is better"),
+            (f"KID x1000 ({kid.subsets} subsets of {kid.subset_size})",
+             f"{1000 * kid.mean:.2f} ± {1000 * kid.std:.2f}",
+             "like FID but unbiased at small N: about 0 means indistinguishable, so it can dip just below 0"),
+            ("precision / recall (k=3)", f"{self.pr.precision:.3f} / {self.pr.recall:.3f}",
+             "share of samples that look like real ones / share of the real variety the samples reach (1 is best)"),
+            ("density / coverage (k=5)", f"{self.pr.density:.3f} / {self.pr.coverage:.3f}",
+             "like precision / recall, less fooled by outliers"),
+            ("diversity: feature distance (generated / real)", f"{d.features_fake:.3f} / {d.features_real:.3f}",
+             "how different two samples are: far below the real value means samples look alike"),
+            ("diversity: 1 − SSIM (generated / real)", f"{d.ssim_fake:.3f} / {d.ssim_real:.3f}",
+             "the same, on pixels' structure"),
         ]  # fmt: skip
         if self.coverage is not None:
             c = self.coverage
-            rows.append(
-                ("classes covered", f"{c.covered} of {c.num_classes}" + (" — mode collapse" if c.collapsed else ""))
-            )
-            rows.append(("KL(generated || real classes)", f"{c.kl_from_real:.4f}"))
+            rows.append(("classes covered", f"{c.covered} of {c.num_classes}" + (" — mode collapse" if c.collapsed
+                         else ""), "classes the classifier finds among the samples: fewer than all is mode collapse"))
+            rows.append(("KL(generated || real classes)", f"{c.kl_from_real:.4f}",
+                         "how far the samples' class shares are from the real ones: 0 is the same mix"))
         if self.memorisation is not None:
             m = self.memorisation
-            held = f" (held-out real: {m.held_out_distance:.1f})" if m.held_out_distance is not None else ""
+            held = f" (held-out real: {m.held_out_difference:.1f})" if m.held_out_difference is not None else ""
             verdict = " — samples sit suspiciously close to training images" if m.suspicious else ""
-            rows.append(("nearest training image, median pixel distance", f"{m.median_distance:.1f}{held}{verdict}"))
+            rows.append(("nearest training image: typical pixel difference (0-255)",
+                         f"{m.typical_difference:.1f}{held}{verdict}",
+                         "far below the held-out real images' value would mean the samples copy training images"))
         return rows
+
+    def numbers(self) -> dict[str, float | str]:
+        """One number per column, plain ASCII names, for a spreadsheet (what the rows say, as values)."""
+        d, c, m = self.diversity, self.coverage, self.memorisation
+        out: dict[str, float | str] = {
+            "features": self.features, "N generated": self.n_fake, "N real": self.n_real, "FID": self.fid,
+            "KID x1000": 1000 * self.kid.mean, "KID x1000 std": 1000 * self.kid.std,
+            "precision": self.pr.precision, "recall": self.pr.recall, "density": self.pr.density,
+            "coverage": self.pr.coverage, "diversity features generated": d.features_fake,
+            "diversity features real": d.features_real, "diversity 1-SSIM generated": d.ssim_fake,
+            "diversity 1-SSIM real": d.ssim_real,
+        }  # fmt: skip
+        if c is not None:
+            out |= {"classes covered": c.covered, "classes": c.num_classes, "KL generated vs real classes":
+                    c.kl_from_real}  # fmt: skip
+        if m is not None:
+            out["nearest training image pixel difference"] = m.typical_difference
+            if m.held_out_difference is not None:
+                out["held-out real pixel difference"] = m.held_out_difference
+        return out
 
 
 def sample_size_warnings(n: int, dim: int | None = None) -> tuple[str, ...]:

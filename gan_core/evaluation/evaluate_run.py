@@ -130,12 +130,23 @@ def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, e
     return RunEvaluation(request, label, step, report, accuracy, fake[:shown], neighbours)
 
 
-def evaluation_rows(result: RunEvaluation) -> list[tuple[str, str]]:
+def evaluation_rows(result: RunEvaluation) -> list[tuple[str, str, str]]:
+    """(metric, value as text, what it means), the run's own D included."""
     rows = result.report.rows()
     if result.discriminator is not None:
         d = result.discriminator
-        rows.append(("D accuracy: held-out real / fresh fake", f"{d.real:.2f} / {d.fake:.2f}  (N={d.n_real:,})"))
+        rows.append(("D accuracy: held-out real / fresh fake", f"{d.real:.2f} / {d.fake:.2f}  (N={d.n_real:,})",
+                     "the run's own D: near 1 / 1 means D still tells them apart easily; an alarm, not a score"))
     return rows
+
+
+def evaluation_numbers(result: RunEvaluation) -> dict[str, float | str]:
+    """One number per column, the run's own D included."""
+    numbers = result.report.numbers()
+    if result.discriminator is not None:
+        numbers |= {"D accuracy held-out real": result.discriminator.real,
+                    "D accuracy fresh fake": result.discriminator.fake}  # fmt: skip
+    return numbers
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,22 @@ from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.evaluation.evaluate_run import EvaluationRequest, checkpoint_sweep, evaluate_run
 from gan_core.evaluation.results_table import results_csv, results_table
+from gan_core.evaluation.uploaded import UploadedImages, images_for_scoring
 from gan_core.pictures.charts import class_histogram_figure, metric_figure, quality_figure
 from gan_core.runs.store import RunStore
 from pages.ui.images import show_grid
-from pages.ui.resources import dataset
+from pages.ui.resources import dataset, settings
 from pages.ui.tables import markdown_table
+
+
+@st.cache_data(show_spinner="Reading your images…", max_entries=4)
+def _scored(files: tuple[tuple[str, bytes], ...], shape: tuple[int, int, int]) -> UploadedImages:
+    return images_for_scoring(list(files), shape, settings().limits.import_limits)
+
+
+def scored_uploads(uploads: list, shape: tuple[int, int, int]) -> UploadedImages:
+    """Uploaded generated images in the dataset's shape, with the importer's report (decoded once per upload)."""
+    return _scored(tuple((f.name, f.getvalue()) for f in uploads), tuple(shape))
 
 
 def run_evaluation(request: EvaluationRequest, images: np.ndarray | None = None):
