@@ -102,13 +102,19 @@ def test_saved_runs_are_listed_and_open_by_url(train_page: AppTest) -> None:
     assert any(m.value.startswith("**idle**") for m in at.markdown)
 
 
-def test_open_demo_shows_the_finished_run_with_its_curves(train_page: AppTest) -> None:
+def test_open_demo_shows_the_finished_run_with_its_curves_layers_and_what_d_says(train_page: AppTest) -> None:
+    """Issue 26.6: a shipped demo showed no layer table and no "What D says" until it trained again; the first
+    "Open demo" is the tutorial's DCGAN, the demo the README names."""
     at = train_page
+    demo_buttons = [b.key for b in at.button if str(b.key).startswith("demo-")]
+    assert demo_buttons[0] == "demo-demo-mnist-dcgan"
     at.button(key="demo-demo-mnist-dcgan").click().run()
     assert not at.exception
     assert at.query_params["run"] in ("demo-mnist-dcgan", ["demo-mnist-dcgan"])
     assert any(m.value.startswith("**idle**") for m in at.markdown)
-    assert len(at.get("plotly_chart")) == 2
+    charts = [c.proto.spec for c in at.get("plotly_chart")]
+    assert len(charts) == 3 and any("What D says" in spec for spec in charts)  # losses, accuracy, D's view
+    assert any("**Generator**" in m.value and "| Layer |" in m.value for m in at.markdown)
     assert not at.button(key="ctl-continue").disabled
 
 

@@ -27,6 +27,7 @@ from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
 from gan_core.runs.tensorboard import RunSummaries
 from gan_core.runs.writer_lock import RunWriterLock
+from gan_core.training.d_view import DiscriminatorView
 from gan_core.training.recipe import ImageRecipe, TrainingRecipe
 from gan_core.words import plural
 
@@ -155,7 +156,7 @@ class TrainingRun:
         self._frame_changes: list[float] = self.store.frame_changes()
         self._best = self.store.read_best()
         self._last_preview: np.ndarray | None = None
-        self._observation: Any = None
+        self._observation: Any = DiscriminatorView.load(self.store.d_view_path)  # D's view when it last trained
         self._single_updates: deque[str] = deque()
         self._summaries: RunSummaries | None = None  # the TensorBoard log, open while the thread trains
 
@@ -403,7 +404,7 @@ class TrainingRun:
                 for key in HISTORY_KEYS:
                     self._history[key].append(row[key])
             if observe is not None and now - observed_at >= observe_every_s:
-                self._publish(observation=observe())
+                self._observe(observe)
                 observed_at = now
             if step % cfg.sample_every == 0:
                 self._save_frame(trainer, step)
@@ -417,6 +418,8 @@ class TrainingRun:
                 last_saved = step
                 self.store.write_status(self._state.value, step, self._message)
         self.store.append_metrics(pending)
+        if observe is not None:
+            self._observe(observe)  # the view the page shows once the run has ended, kept in its folder
         if self._frame_step != step:
             self._save_frame(trainer, step)
         if step != last_saved:
@@ -444,6 +447,12 @@ class TrainingRun:
         which = "D" if part == "d" else "G"
         self._publish(step=int(trainer.step.numpy()), observation=trainer.observe(),
                       message=f"paused; one {which} update taken ({which} loss {loss:.3f})")  # fmt: skip
+
+    def _observe(self, observe: Callable[[], Any]) -> None:
+        observation = observe()
+        self._publish(observation=observation)
+        if isinstance(observation, DiscriminatorView):
+            observation.save(self.store.d_view_path)
 
     def _save_frame(self, trainer: Any, step: int) -> None:
         preview = trainer.preview()

@@ -53,6 +53,7 @@ class RunStore:
         self.evals_path = run_dir / "evals.jsonl"
         self.best_path = run_dir / "best.json"
         self.status_path = run_dir / "status.json"
+        self.d_view_path = run_dir / "d_view.npz"  # what D said last (gan_core.training.d_view)
 
     # -- config -----------------------------------------------------------------------------------------------
     def write_config(self, config: RunConfig) -> None:

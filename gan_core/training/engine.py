@@ -21,6 +21,7 @@ from gan_core.models.tracing import call_releasing_first_trace
 from gan_core.training import losses
 from gan_core.training.augment import diff_augment
 from gan_core.training.config import TrainConfig
+from gan_core.training.d_view import DiscriminatorView
 
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
 
@@ -46,18 +47,6 @@ class StepMetrics:
 
     def as_dict(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in ("step", *METRIC_NAMES)}
-
-
-@dataclass(frozen=True, eq=False)
-class DiscriminatorView:
-    """What D says now about a fixed batch of real images and about G's preview samples (the picture behind
-    "D accuracy": two histograms that move apart when D wins and together when G catches up)."""
-
-    step: int
-    real: np.ndarray  # D's output on each real image
-    fake: np.ndarray  # D's output on each generated image
-    as_probability: bool  # bce: sigmoid(logit), the probability "real"; otherwise the raw score
-    threshold: float  # where D's verdict flips from fake to real
 
 
 class GANTrainer:

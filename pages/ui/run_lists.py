@@ -17,7 +17,8 @@ def _open_demo(bundle: BundledRun) -> None:
 
 
 def demo_runs() -> None:
-    for bundle in bundled_runs():
+    # The TF tutorial's DCGAN first: the demo the README names, and what a new run trains (the cgan-* ones after).
+    for bundle in sorted(bundled_runs(), key=lambda b: not b.name.startswith("demo-")):
         cols = st.columns([4, 1])
         title = bundle.card.splitlines()[0].lstrip("# ") if bundle.card else bundle.name
         cols[0].markdown(f"**{title}** · shipped with the app, trained on this project's CPU")
