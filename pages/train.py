@@ -40,7 +40,7 @@ if run is None:
 cfg, drawn_in = run.config, run.state  # the page as of this state; live_status redraws it on a change
 st.subheader(run.name)
 st.caption(
-    f"{cfg.train.dataset} · {cfg.train.loss} loss · batch {cfg.train.batch_size} · "
+    f"{cfg.train.dataset_label} · {cfg.train.loss} loss · batch {cfg.train.batch_size} · "
     f"lr G {cfg.train.lr_g:g} / D {cfg.train.lr_d:g}" + (" · conditional" if cfg.model.conditional else "")
 )
 controls(run, registry)

@@ -115,3 +115,22 @@ def test_an_interpolation_starts_from_the_first_two_chosen_classes() -> None:
     assert interpolation_ends([9], 10) == (9, 0)
     assert interpolation_ends([], 10) == (0, 1)
     assert interpolation_ends([], 1) == (0, 0)  # a one-class model
+
+
+def test_a_run_on_imported_images_names_its_folder_not_the_servers_path(tmp_path: Path) -> None:
+    """Issue 26.7: the Classroom gallery (and the run lists, the Train page) printed the absolute dataset path."""
+    from gan_core.runs.store import RunStore
+    from gan_core.training.config import TrainConfig
+
+    folder = tmp_path / "workspace" / "datasets" / "my_images"
+    assert TrainConfig(dataset=str(folder)).dataset_label == "my_images (your images)"
+    assert TrainConfig(dataset="fashion_mnist").dataset_label == "fashion_mnist"
+    run = tmp_path / "runs" / "mine"
+    run.mkdir(parents=True)
+    from gan_fixtures import tiny_run_config
+
+    from gan_core.runs.config import RunConfig
+
+    base = tiny_run_config()
+    RunStore(run).write_config(RunConfig(base.model, base.train.with_changes(dataset=str(folder))))
+    assert RunStore(run).summary().dataset == "my_images (your images)"

@@ -37,7 +37,7 @@ class RunSummary:
 
     name: str
     path: Path
-    dataset: str
+    dataset: str  # as a page shows it (TrainConfig.dataset_label): never the server's path
     state: str
     step: int
     message: str
@@ -196,7 +196,7 @@ class RunStore:
         status = self.read_status()
         try:
             config = self.read_config()
-            dataset, toy = config.train.dataset, config.is_toy
+            dataset, toy = config.train.dataset_label, config.is_toy
         except (OSError, ValueError):
             dataset, toy = "?", False
         return RunSummary(

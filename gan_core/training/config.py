@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from pathlib import PureWindowsPath
 from typing import Any
 
 from gan_core.config_dict import config_from_dict
@@ -64,6 +65,14 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         return config_from_dict(cls, data, "training", tuple_fields=("diffaugment",))
+
+    @property
+    def dataset_label(self) -> str:
+        """The dataset as a page shows it: a registry name as it is, an imported folder by its own name (never
+        the server's path)."""
+        if "/" not in self.dataset and "\\" not in self.dataset:
+            return self.dataset
+        return f"{PureWindowsPath(self.dataset).name} (your images)"
 
     def with_changes(self, **changes: Any) -> TrainConfig:
         return replace(self, **changes)
