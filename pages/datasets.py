@@ -7,7 +7,7 @@ from gan_core.errors import PlaygroundError
 from pages.ui.images import show_grid
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, own_dataset_names
-from pages.ui.uploads import upload_panel
+from pages.ui.uploads import chosen_after_import, upload_panel
 
 SOURCES = {"auto": "Best available", "bundled": "Bundled subset", "full": "Full dataset (download)"}
 
@@ -16,6 +16,7 @@ ensure_app_navigation()
 st.title("Datasets")
 
 names = list(DATASETS) + own_dataset_names()
+chosen_after_import("dataset_name")
 if st.session_state.get("dataset_name") not in names:  # first visit: a shared link's ?dataset= wins
     wanted = st.query_params.get("dataset", "mnist")
     st.session_state["dataset_name"] = wanted if wanted in names else names[0]
@@ -29,7 +30,7 @@ name = st.selectbox(
 )
 st.query_params["dataset"] = name
 source = "auto"
-if name in DATASETS:
+if name in DATASETS and DATASETS[name].downloadable:  # Emoji ships whole: nothing to choose
     source = st.radio(
         "Source",
         list(SOURCES),
@@ -60,4 +61,4 @@ if info.class_names and info.class_names[0] != "0":
 show_grid(data.examples_per_class(per_class), ncols=per_class)
 
 with st.expander("Import your own images", expanded=not info.class_names):
-    upload_panel("datasets")
+    upload_panel("datasets", select_key="dataset_name")

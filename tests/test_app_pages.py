@@ -66,6 +66,16 @@ def test_datasets_page_shows_source_and_switches_dataset(app: AppTest) -> None:
     assert len(app.get("image")) == 1  # the sample grid
 
 
+def test_a_dataset_shipped_whole_says_so_and_offers_no_download(app: AppTest) -> None:
+    """Issue 26.10: Emoji offered "Full dataset (download)" and read "bundled subset" though it ships whole."""
+    app.switch_page("pages/datasets.py").run()
+    sources = lambda: [r for r in app.radio if r.label == "Source"]  # noqa: E731
+    assert sources()  # MNIST: bundled subset or the full download
+    app.selectbox[0].select("emoji").run()
+    assert not app.exception and not sources()
+    assert app.markdown[0].value.startswith("**Emoji** · bundled, 2,606 images (the whole dataset)")
+
+
 def test_cifar10_offline_is_a_warning_with_a_way_out(app: AppTest) -> None:
     app.switch_page("pages/datasets.py").run()
     app.selectbox[0].select("cifar10").run()

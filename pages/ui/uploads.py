@@ -13,7 +13,7 @@ from pages.ui.images import show_grid
 from pages.ui.resources import settings
 
 
-def _import(key: str, uploads: list, title: str, size: int, min_images: int) -> None:
+def _import(key: str, uploads: list, title: str, size: int, min_images: int, select_key: str | None) -> None:
     """Decode, keep the good images, and remember the report for the rerun that lists the new dataset."""
     folder_name = "".join(c if c.isalnum() or c in "-_" else "_" for c in title.strip()) or "my_images"
     limits = settings().limits
@@ -32,8 +32,10 @@ def _import(key: str, uploads: list, title: str, size: int, min_images: int) -> 
         except ImageImportError as exc:
             st.error(str(exc))
             return
-        report.update(saved=f"Saved to {out}; it is now in the dataset lists as '{folder_name} (your images)'.",
+        report.update(saved=f"Saved as '{out.name} (your images)': it is now in the dataset lists, and chosen.",
                       preview=result.images[:32], folder=folder_name)  # fmt: skip
+        if select_key:  # the list above is drawn already: the page chooses it on the rerun (chosen_after_import)
+            st.session_state[f"{select_key}:imported"] = out.name
     st.session_state[f"{key}-report"] = report
     st.rerun()  # so that every list on the page (drawn above this panel) shows the new dataset
 
@@ -42,7 +44,8 @@ def _show_report(report: dict) -> None:
     (st.success if report["ok"] else st.error)(report["summary"] + (f" — {report['problem']}" if report["problem"]
                                                                     else ""))  # fmt: skip
     if report["lines"]:
-        st.table({"Not imported": report["lines"]}, hide_index=True)
+        with st.expander(f"Not imported: {len(report['lines']):,} file(s), each with the reason", expanded=True):
+            st.markdown("\n".join(f"- {line}" for line in report["lines"]))
     if report["note"]:
         st.warning(report["note"])
     if report["saved"]:
@@ -50,8 +53,16 @@ def _show_report(report: dict) -> None:
         show_grid(report["preview"], ncols=8)
 
 
-def upload_panel(key: str) -> str | None:
-    """File uploader + import with an itemised report; returns the new dataset's folder name after an import."""
+def chosen_after_import(select_key: str) -> None:
+    """Call before drawing the dataset list keyed `select_key`: an import just made is chosen in it."""
+    imported = st.session_state.pop(f"{select_key}:imported", None)
+    if imported:
+        st.session_state[select_key] = imported
+
+
+def upload_panel(key: str, select_key: str | None = None) -> str | None:
+    """File uploader + import with an itemised report; returns the new dataset's folder name after an import.
+    `select_key`: the page's dataset list, which then shows the new dataset (see chosen_after_import)."""
     limits = settings().limits
     st.caption(
         "PNG, JPEG, GIF, BMP, TIFF or WebP files, or a zip of them. Each image is centre-cropped to a square "
@@ -71,7 +82,7 @@ def upload_panel(key: str) -> str | None:
                                     key=f"{key}-min", help="Refuse the import when fewer images are usable "
                                     "(the command line's --min-images).")  # fmt: skip
     if st.button("Import", type="primary", disabled=not uploads, key=f"{key}-import"):
-        _import(key, uploads, title, int(size), int(min_images))
+        _import(key, uploads, title, int(size), int(min_images), select_key)
     report = st.session_state.get(f"{key}-report")
     if report is None:
         return None
