@@ -9,6 +9,7 @@ import sys
 import urllib.error
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import REPO
 from gan_fixtures import random_png_uploads, synthetic_loader, tiny_run_config
@@ -183,3 +184,15 @@ def test_charts_use_whole_numbers_and_name_every_class() -> None:
     card = loss_figure(one, height=220)  # a gallery card: a one-line key, no legend to wrap over the axis titles
     assert card.layout.showlegend is False and [a.text for a in card.layout.annotations] == ["<b>D real</b>",
                                                                                             "<b>D fake</b>", "<b>G</b>"]
+
+
+def test_a_first_steps_spike_does_not_flatten_the_loss_chart() -> None:
+    """Issue 26.5: a fresh D's loss of 40 in the first steps squeezed the Emoji demo's curves (0.3 to 1.5) flat."""
+    from gan_core.pictures.charts import loss_figure
+
+    rng = np.random.default_rng(0)
+    losses = np.r_[[40.0, 25.0, 12.0], 0.9 + 0.2 * rng.standard_normal(600)]
+    history = {"step": tuple(range(1, len(losses) + 1))} | {k: tuple(losses) for k in ("d_loss_real", "d_loss_fake",
+                                                                                       "g_loss")}  # fmt: skip
+    low, high = loss_figure(history).layout.yaxis.range
+    assert high < 3 and low < 0.5  # the curve fills the chart; the spike runs off its top

@@ -23,9 +23,10 @@ class LiveEvalResult:
     covered: int | None
     num_classes: int | None
     kl: float | None
+    floor: float | None = None  # real images against the same real subset, at the same N: where FID can go
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("step", "fid", "n", "covered", "num_classes", "kl")}
+        return {k: getattr(self, k) for k in ("step", "fid", "n", "covered", "num_classes", "kl", "floor")}
 
 
 class LiveEvaluator:
@@ -36,14 +37,27 @@ class LiveEvaluator:
         if n <= extractor.dim:
             raise ValueError(f"live FID needs more than {extractor.dim} samples (the feature size), got {n}")
         rng = np.random.default_rng(seed)
-        pick = rng.permutation(len(real_images))[:n]
+        order = rng.permutation(len(real_images))
+        pick = order[:n]
         features = extractor.features(real_images[pick])
         self._mu, self._sigma = features.mean(0), np.cov(features, rowvar=False)
+        self.floor = self._floor(extractor, real_images[order[n : 2 * n]])
         self._real_labels = real_labels
         self.extractor, self.n = extractor, min(n, len(pick))
         self.features_name = extractor.name
         self._noise = rng.standard_normal((self.n, noise_dim)).astype(np.float32)
         self._labels = (np.arange(self.n) % num_classes).astype(np.int32) if num_classes else None
+
+    def _floor(self, extractor, others: np.ndarray) -> float | None:
+        """FID of other real images at the same N (the real-vs-real floor a run's FID moves toward); None when
+        the dataset has too few images for a second set."""
+        if len(others) <= extractor.dim:
+            return None
+        return round(self._fid(extractor.features(others)), 4)
+
+    def _fid(self, features: np.ndarray) -> float:
+        """FID of these features against the fixed real subset's."""
+        return float(frechet_distance(self._mu, self._sigma, features.mean(0), np.cov(features, rowvar=False)))
 
     def evaluate(self, trainer, step: int) -> LiveEvalResult:
         images = trainer.generate(self._noise, self._labels)
@@ -52,12 +66,12 @@ class LiveEvaluator:
             features, probs = self.extractor.features_and_classes(images)
         else:
             features = self.extractor.features(images)
-        fid = frechet_distance(self._mu, self._sigma, features.mean(0), np.cov(features, rowvar=False))
+        fid = self._fid(features)
         covered = num_classes = kl = None
         if probs is not None and self._real_labels is not None:
             cov = class_coverage(probs, self._real_labels, self.extractor.config.num_classes)
             covered, num_classes, kl = cov.covered, cov.num_classes, round(cov.kl_from_real, 5)
-        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl)
+        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl, self.floor)
 
 
 def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) -> LiveEvaluator | None:

@@ -36,6 +36,21 @@ def smooth(values: tuple[float, ...], span: int) -> np.ndarray:
 
 FEW_TICKS = 8  # at most this many points: tick exactly at each step instead of at round (fractional) numbers
 LEGEND_ON_TOP = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0)  # clear of the axis titles
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)  # narrow charts: clear of the title
+
+
+def robust_range(series: list[np.ndarray], pad: float = 0.08) -> list[float] | None:
+    """A y range that holds the 1st to 99th percentile of the values, padded: a spike in the first steps
+    (a fresh D) no longer flattens the rest of the curve. None when there is too little to judge."""
+    values = np.concatenate([np.asarray(v, np.float64).ravel() for v in series]) if series else np.zeros(0)
+    values = values[np.isfinite(values)]
+    if len(values) < 20:
+        return None
+    low, high = np.percentile(values, [1, 99])
+    if high <= low:
+        return None
+    margin = (high - low) * pad
+    return [float(low - margin), float(high + margin)]
 
 
 def integer_axis(fig: go.Figure, axis: str, values: list[float] | tuple[float, ...]) -> None:
@@ -51,6 +66,7 @@ def _figure(history: dict[str, tuple[float, ...]], series: dict[str, str], title
     steps = history.get("step", ())
     span = max(1, len(steps) // 50)
     fig = go.Figure()
+    fig.update_yaxes(range=robust_range([np.asarray(history.get(key, ())) for key in series]))
     for colour, (key, label) in zip(COLOURS, series.items(), strict=False):
         values = history.get(key, ())
         if span > 1:  # the raw per-step values faintly, the trend on top
@@ -102,10 +118,15 @@ def quality_figure(evals: list[dict] | tuple[dict, ...], features: str, best_ste
                                       range=[0, (evals[-1].get("num_classes") or 10) + 0.5], dtick=1))  # fmt: skip
     if best_step is not None:
         fig.add_vline(x=best_step, line=dict(color="green", dash="dash"), annotation_text="best")
+    floor = evals[-1].get("floor") if evals else None
+    if floor is not None:  # where FID can go: real images score this against the same real set, at the same N
+        fig.add_hline(y=floor, line=dict(color="green", dash="dot"), annotation_text=f"real vs real: {floor:.1f}",
+                      annotation_position="top left")  # fmt: skip
+    fig.update_yaxes(rangemode="tozero")  # one point is not a 953-954 axis: the distance to 0 is the story
     fig.update_layout(
         title=dict(text="Sample quality: FID, lower is better",
-                   subtitle=dict(text=f"N={n:,} on {features or 'no features'}")),
-        xaxis_title="step", yaxis_title="FID", height=320, margin=dict(l=10, r=10, t=70, b=10),
+                   subtitle=dict(text=f"N={n:,}<br>{features or 'no features'}", font=dict(size=11))),
+        xaxis_title="step", yaxis_title="FID", height=340, margin=dict(l=10, r=10, t=80, b=10),
         legend=dict(orientation="h", y=-0.3), title_font_size=14,
     )  # fmt: skip
     integer_axis(fig, "xaxis", steps)
@@ -146,7 +167,7 @@ def d_output_figure(view, height: int = 260) -> go.Figure:
         fig.add_trace(go.Histogram(x=values, name=name, xbins=bins, marker_color=colour, opacity=0.6))
     fig.add_vline(x=view.threshold, line=dict(color="#555", dash="dot"))
     fig.update_layout(
-        barmode="overlay", height=height, margin=dict(l=10, r=10, t=40, b=10), legend=LEGEND_ON_TOP,
+        barmode="overlay", height=height, margin=dict(l=10, r=10, t=40, b=10), legend=LEGEND_BELOW,
         title=f"What D says (step {view.step:,})", yaxis_title="images",
         xaxis_title="D's probability of 'real'" if view.as_probability else "D's score (right of the line: 'real')",
     )  # fmt: skip

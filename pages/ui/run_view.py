@@ -58,7 +58,7 @@ def live_status(run: TrainingRun, registry: RunRegistry, drawn_in: RunState) -> 
         st.progress(min(1.0, snap.step / snap.total_steps), text=f"step {snap.step:,} of {snap.total_steps:,}")
     m = st.columns(4)
     m[0].metric("Step", f"{snap.step:,}")
-    m[1].metric("Epoch", f"{snap.epoch:.2f} of {run.config.train.epochs}")
+    m[1].metric(f"Epoch (of {run.config.train.epochs:,})", f"{snap.epoch:,.1f}")
     m[2].metric("Images / s", f"{snap.images_per_sec:.0f}" if snap.state is RunState.RUNNING else "—")
     eta = snap.eta_seconds
     m[3].metric("Time left", f"{int(eta // 60)}m {int(eta % 60):02d}s" if eta is not None else "—")
