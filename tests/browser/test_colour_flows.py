@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_explorer_shows_colour_emoji_by_class(page, server_url: str) -> None:
-    page.goto(f"{server_url}/explore?classes=3&n=8&seed=2")
+    page.goto(f"{server_url}/explore?classes=3&n=8&seed=2&truncation=0.5")  # a link's truncation wins
     page.get_by_text(re.compile(r"seed 2 · truncation 0.5 · 8 samples")).wait_for(timeout=90_000)
     wait_for_app_idle(page, timeout=60_000)
     assert_no_exception(page)
