@@ -6,6 +6,7 @@ from gan_core.errors import PlaygroundError
 from gan_core.pictures.charts import loss_figure
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
+from gan_core.toy.picture import draw_observation
 from gan_core.toy.presets import DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
@@ -107,26 +108,40 @@ def controls() -> None:
 
 @st.fragment(run_every=0.2)
 def live_view() -> None:
-    """The plane and the measures, five times a second while the run trains."""
+    """The controls and the plane, five times a second."""
     controls()
-    snap = run.snapshot()
+    snap = run.snapshot(with_history=False)
     st.markdown(status_line(snap))
     columns = st.columns(2) if twin is not None else [st.container()]
     for column, shown in zip(columns, [run, twin], strict=False):
         plane(column, shown, snap if shown is run else shown.snapshot(with_history=False))
-    if not present:
-        left, right = st.columns(2)
-        if snap.evals:
-            left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
-        if snap.history.get("step"):
-            right.plotly_chart(loss_figure(snap.history), key="toy-losses")
+
+
+@st.fragment(run_every=2.0)
+def live_charts() -> None:
+    """Modes covered and the losses: a Plotly chart is rebuilt (blank while it draws) on each update, so these
+    update every two seconds, not five times a second."""
+    snap = run.snapshot()
+    left, right = st.columns(2)
+    if snap.evals:
+        left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
+    if snap.history.get("step"):
+        right.plotly_chart(loss_figure(snap.history), key="toy-losses")
+
+
+PICTURE_KEY = ("green: real points · purple: G's points · arrows: G's push · background: D's verdict (green: real). "
+               "The interactive chart shows when it is not training.")
 
 
 def plane(where, shown, snap) -> None:
     height = 540 if present else (420 if twin is not None else 480)
-    if snap.observation is not None:
-        where.plotly_chart(plane_figure(snap.observation, layers, title=f"{shown.name} · step {snap.step:,}",
-                                        height=height), key=f"toy-plane-{shown is run}")  # fmt: skip
+    title = f"{shown.name} · step {snap.step:,}"
+    if snap.observation is not None and snap.state is RunState.RUNNING:  # a picture updates in place: no flicker
+        where.image(draw_observation(snap.observation, height, layers), width=height,
+                    caption=f"{title} · {PICTURE_KEY}")  # fmt: skip
+    elif snap.observation is not None:
+        where.plotly_chart(plane_figure(snap.observation, layers, title=title, height=height),
+                           key=f"toy-plane-{shown is run}")  # fmt: skip
     elif snap.frame is not None:
         where.image(snap.frame, caption=f"{shown.name} at step {snap.frame_step:,} (Train on to see it live)")
     else:
@@ -136,6 +151,7 @@ def plane(where, shown, snap) -> None:
 with projector or st.container():
     live_view()
 if not present:
+    live_charts()
     with st.expander("The model: layers, output shapes, parameters"):
         show_networks(run.store.read_networks())
     films = run.state.active or bool(run.store.frames())  # a frame is saved at the first step

@@ -62,15 +62,18 @@ def test_train_a_ring_watch_the_plane_step_in_slow_motion_and_stop(toy_page: App
     assert (train.loss, train.lr_g, train.lr_d, train.ema_decay) == ("lsgan", 1e-3, 1e-3, 0.0)
     wait(lambda: run.snapshot(with_history=False).observation is not None and run.snapshot().step > 20)
     at.run()
-    spec = plane_of(at)
+    assert any("steps/s" in m.value for m in at.markdown)
+    assert not at.get("plotly_chart") or all("toy-plane" not in c.proto.id for c in at.get("plotly_chart"))
+    assert any("G's push" in c for image in at.get("image") for c in image.captions)  # a picture while it trains
+
+    at.button(key="toy-Pause").click().run()
+    wait(lambda: run.state is RunState.PAUSED)
+    at.run()
+    spec = plane_of(at)  # paused: the interactive chart
     names = [trace.get("name") for trace in spec["data"]]
     assert {"D's verdict", "real", "fake (G)", "G's push"} <= set(names)
     real = next(t for t in spec["data"] if t.get("name") == "real")
     assert len(values(real["x"])) == 512
-    assert any("steps/s" in m.value for m in at.markdown)
-
-    at.button(key="toy-Pause").click().run()
-    wait(lambda: run.state is RunState.PAUSED)
     step = run.snapshot().step
     at.button(key="toy-G step").click().run()
     wait(lambda: run.snapshot().step == step + 1)

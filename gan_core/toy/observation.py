@@ -9,6 +9,18 @@ import numpy as np
 FIELD_SIZE = 48  # D is drawn on a FIELD_SIZE x FIELD_SIZE grid over the view
 
 
+@dataclass(frozen=True)
+class PlaneLayers:
+    """What the plane shows besides the points (the Plotly view and the picture alike)."""
+
+    verdict: bool = True  # D's output as the background
+    push: bool = True  # an arrow on each of some fake points: where G's next update moves it
+    manifold: bool = False  # G's image of a regular grid (2-d noise) or line (1-d noise)
+
+
+ALL_BUT_GRID = PlaneLayers()  # the page's default layers
+
+
 @dataclass(frozen=True, eq=False)
 class ToyObservation:
     """One moment of a toy run, as numpy arrays for the views (safe to share between threads)."""

@@ -7,29 +7,17 @@ them blank in screenshots).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_core.toy.observation import FIELD_SIZE, ToyObservation
-from gan_core.toy.picture import FAKE_COLOUR, FIELD_FAKE, FIELD_REAL, REAL_COLOUR, field_shares
-
-ARROWS = 120  # fake points that get an arrow (more hides the picture)
+from gan_core.toy.observation import ALL_BUT_GRID, FIELD_SIZE, PlaneLayers, ToyObservation
+from gan_core.toy.picture import FAKE_COLOUR, FIELD_FAKE, FIELD_REAL, REAL_COLOUR, field_shares, push_arrows
 
 
 def _rgb(colour: Sequence[float]) -> str:
     return f"rgb({int(colour[0])}, {int(colour[1])}, {int(colour[2])})"
-
-
-@dataclass(frozen=True)
-class PlaneLayers:
-    """What the plane shows besides the points."""
-
-    verdict: bool = True  # D's output as the background
-    push: bool = True  # an arrow on each of some fake points: where G's next update moves it
-    manifold: bool = False  # G's image of a regular grid (2-d noise) or line (1-d noise)
 
 
 def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,7 +28,7 @@ def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndar
     return xs, ys
 
 
-def plane_figure(observation: ToyObservation, layers: PlaneLayers = PlaneLayers(), title: str = "",
+def plane_figure(observation: ToyObservation, layers: PlaneLayers = ALL_BUT_GRID, title: str = "",
                  height: int = 480) -> go.Figure:  # fmt: skip
     """Real points (green) and G's points (purple) over D's verdict, with G's push and its noise grid."""
     e = observation.extent
@@ -62,10 +50,7 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = PlaneLayers(
     fig.add_trace(go.Scatter(x=observation.fake[:, 0], y=observation.fake[:, 1], mode="markers", name="fake (G)",
                                marker=dict(color=_rgb(FAKE_COLOUR), size=4)))  # fmt: skip
     if layers.push and len(observation.fake):
-        picks = np.linspace(0, len(observation.fake) - 1, min(ARROWS, len(observation.fake))).astype(int)
-        starts, push = observation.fake[picks], observation.push[picks]
-        longest = float(np.percentile(np.linalg.norm(push, axis=1), 95)) or 1.0
-        ends = starts + push / longest * (0.12 * e)  # the longest arrows an eighth of the view's half-width
+        starts, ends = push_arrows(observation)
         xs, ys = _segments(starts, ends)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="G's push", hoverinfo="skip",
                                    line=dict(color="rgba(60, 20, 90, 0.8)", width=1.5)))  # fmt: skip
