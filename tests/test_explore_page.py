@@ -359,3 +359,12 @@ def test_a_links_truncation_wins_and_another_model_opens_at_its_own(sandbox) -> 
     at.switch_page("pages/home.py").run()
     at.switch_page("pages/explore.py").run()
     assert at.slider(key="explore_truncation").value == 0.4  # a person's own choice stays with the model
+
+
+def test_a_did_you_mean_is_one_click_away(sandbox) -> None:
+    """Issue 26.8: a misspelt class got "did you mean 'food'?" that could not be clicked."""
+    at = open_page({"model": "emoji"})
+    at.text_input[0].input("fod").run()
+    assert "did you mean 'food'" in at.warning[0].value
+    next(b for b in at.button if b.label == "Add food (3)").click().run()
+    assert at.multiselect(key="explore_classes").value == [3]

@@ -23,7 +23,11 @@ _WNID = re.compile(r"^n\d{8}$")
 
 
 class UnknownClassError(PlaygroundError):
-    """No class matches; the message suggests close names."""
+    """No class matches; the message suggests close names, and `suggestions` holds their classes."""
+
+    def __init__(self, message: str, suggestions: list[ClassInfo] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
 
 
 class AmbiguousClassError(PlaygroundError):
@@ -140,4 +144,5 @@ class ClassCatalog:
         names = list(self._by_name)
         close = difflib.get_close_matches(q, names, n=3, cutoff=0.8) or difflib.get_close_matches(q, names, n=3)
         hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise UnknownClassError(f"no class named '{query}'{hint}")
+        suggested = list({c.index: c for name in close for c in self._by_name[name]}.values())
+        raise UnknownClassError(f"no class named '{query}'{hint}", suggested)

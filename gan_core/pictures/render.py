@@ -32,8 +32,15 @@ def to_pil(image: np.ndarray) -> Image.Image:
 
 
 def upscale(image: np.ndarray, factor: int) -> np.ndarray:
-    """Nearest-neighbour enlargement, so small samples stay crisp on a screen or projector."""
-    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1) if factor > 1 else image
+    """A whole-number enlargement that looks like a picture on a projector (bicubic), not a mosaic of pixel
+    blocks: a 32 px emoji at 5x reads as an emoji. uint8 in, uint8 out, same channels."""
+    if factor <= 1:
+        return image
+    from PIL import Image
+
+    h, w = image.shape[:2]
+    enlarged = to_pil(image).resize((w * factor, h * factor), Image.Resampling.BICUBIC)
+    return np.asarray(enlarged).reshape(h * factor, w * factor, *image.shape[2:])
 
 
 def png_bytes(image: np.ndarray) -> bytes:

@@ -28,7 +28,7 @@ def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
             found = exc.candidates
             st.caption(str(exc))
         except UnknownClassError as exc:
-            found = []
+            found = exc.suggestions  # a did-you-mean is one click away
             st.warning(str(exc))
         what = found[0].label if len(found) == 1 else plural(len(found), "class", "classes")
         if found and st.button(f"Add {what}"):

@@ -21,10 +21,6 @@ def _pick(index: int, link: ExploreLink) -> None:
     st.session_state.update(explore_picked=index, explore_picked_for=link)
 
 
-# The browser enlarges the tiles; this keeps their pixels square and sharp, as a nearest-neighbour upscale would.
-CRISP_TILES = "<style>.st-key-explore_tiles img { image-rendering: pixelated; }</style>"
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def tile_sources(images: np.ndarray) -> list[str]:
     """Each sample as a PNG data URI at the model's own size: encoded once per grid for every session that
@@ -36,9 +32,8 @@ def tile_sources(images: np.ndarray) -> list[str]:
 def sample_tiles(images: np.ndarray, names: list[str], caption: str, cell_px: int, link: ExploreLink) -> None:
     """Every sample large enough to see, each with a button that opens it."""
     per_row = min(WRAP, int(np.ceil(np.sqrt(len(images)))))
-    width = images.shape[2] * scale_for(images.shape[1], cell_px)  # a whole-number enlargement: even pixels
+    width = images.shape[2] * scale_for(images.shape[1], cell_px)  # the browser enlarges them smoothly
     sources = tile_sources(images)
-    st.html(CRISP_TILES)
     tiles = st.container(key="explore_tiles")
     for start in range(0, len(images), per_row):
         for i, column in enumerate(tiles.columns(per_row), start=start):

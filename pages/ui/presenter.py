@@ -12,7 +12,6 @@ html { font-size: 20px; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 4.5rem 2.5rem 2rem 2.5rem; }  /* below the header */
 h1 { font-size: 2.4rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
-[data-testid="stImage"] img { image-rendering: pixelated; }
 </style>
 """
 
