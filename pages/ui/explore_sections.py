@@ -20,26 +20,25 @@ def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
     state, catalog = st.session_state, sampler.catalog
     class_count = len(sampler.info.class_names)
     drop_stale_choices("explore_classes", range(class_count))  # after a switch of model
-    query = st.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
+    find, chosen = st.columns([2, 3])  # side by side: the grid's first row stays on a 1280x800 first screen
+    query = find.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
     if query:
         try:
             found = [catalog.resolve(query)]
         except AmbiguousClassError as exc:
             found = exc.candidates
-            st.caption(str(exc))
+            find.caption(str(exc))
         except UnknownClassError as exc:
             found = exc.suggestions  # a did-you-mean is one click away
-            st.warning(str(exc))
+            find.warning(str(exc))
         what = found[0].label if len(found) == 1 else plural(len(found), "class", "classes")
-        if found and st.button(f"Add {what}"):
+        if found and find.button(f"Add {what}"):
             state["explore_classes"] = list(dict.fromkeys(state.get("explore_classes", []) + [c.index for c in found]))
             st.rerun()
-    selected = st.multiselect(
+    selected = chosen.multiselect(
         "Classes", list(range(class_count)), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
-        placeholder="every class in turn",
+        placeholder=f"none chosen: the grid takes all {class_count:,} classes in turn",
     )
-    if not selected:  # nothing chosen: show every class in turn
-        st.caption(f"No class chosen: the grid takes all {class_count:,} classes in turn.")
     return selected, selected or list(range(class_count))
 
 
