@@ -62,7 +62,7 @@ def pinned_view() -> None:
         return
     card = card_for(runs_dir / name)
     st.subheader(f":material/push_pin: {card.name}")
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2] if present else [2, 3])  # a projector: the whole picture above the fold
     with left:
         if card.frame is not None:
             frame = card.frame[..., 0] if card.frame.shape[-1] == 1 else card.frame
@@ -94,26 +94,35 @@ def gallery_view() -> None:
                 b.page_link(PAGES["train"], label="Open", query_params={"run": card.name})
 
 
-st.title("Classroom")
-st.caption(
-    "For a lesson: open a demo moment with one click, watch every student's run side by side, and pin one to "
-    "the projector. Turn on presenter mode (sidebar, or ?present=1 in the URL) for large type."
-)
-cached_hub = [c.key for c in model_choices(None, settings().limits.heavy_hub_models) if c.cached]
-moments = demo_moments([b.name for b in bundled_runs()], cached_hub)
-st.subheader("Demo moments")
-for column, moment in zip(st.columns(len(moments) or 1), moments, strict=False):
-    with column:
-        clicked = st.button(moment.title, key=f"moment-{moment.title}", type="primary", width="stretch")
-        st.caption(moment.what)
-        if clicked:
-            go_to(moment)
+def demo_moment_buttons() -> None:
+    """The one-click moments, three to a row: five in one row cut their titles short."""
+    cached_hub = [c.key for c in model_choices(None, settings().limits.heavy_hub_models) if c.cached]
+    moments = demo_moments([b.name for b in bundled_runs()], cached_hub)
+    per_row = 3
+    for start in range(0, len(moments), per_row):
+        for column, moment in zip(st.columns(per_row), moments[start : start + per_row], strict=False):
+            with column:
+                clicked = st.button(moment.title, key=f"moment-{moment.title}", type="primary", width="stretch")
+                st.caption(moment.what)
+                if clicked:
+                    go_to(moment)
 
+
+st.title("Classroom")
 any_live = bool(registry.active())
-st.fragment(pinned_view, run_every=2.0)()  # a pin or unpin from another browser shows within 2 s
-st.subheader("Every run on this server")
-if present:
-    with st.expander("Gallery", expanded=True):
+if present:  # a projector: the pinned run first, on the first screen; the rest folded below it
+    st.fragment(pinned_view, run_every=2.0)()
+    with st.expander("Demo moments"):
+        demo_moment_buttons()
+    with st.expander("Every run on this server", expanded=False):
         st.fragment(gallery_view, run_every=3.0 if any_live else None)()
 else:
+    st.caption(
+        "For a lesson: open a demo moment with one click, watch every student's run side by side, and pin one to "
+        "the projector. Turn on presenter mode (sidebar, or ?present=1 in the URL) for large type."
+    )
+    st.subheader("Demo moments")
+    demo_moment_buttons()
+    st.fragment(pinned_view, run_every=2.0)()  # a pin or unpin from another browser shows within 2 s
+    st.subheader("Every run on this server")
     st.fragment(gallery_view, run_every=3.0 if any_live else None)()

@@ -58,7 +58,10 @@ def test_a_pin_and_an_unpin_reach_the_projector_within_seconds(browser, server_u
         teacher.get_by_role("button", name="Pin").first.click()
         teacher.get_by_role("heading", name=re.compile("demo-mnist-dcgan")).first.wait_for(timeout=10_000)
         projector.get_by_role("button", name="Unpin").wait_for(timeout=4_000)  # its 2 s timer, plus drawing
+        projector.wait_for_timeout(1_000)  # the picture and the chart drawn
         projector.screenshot(path=str(ARTIFACTS / "pin-on-projector.png"))
+        picture = projector.get_by_test_id("stImage").first.bounding_box()
+        assert picture["y"] + picture["height"] <= PROJECTOR["height"]  # issue 26.7: the pinned run, not its title
         teacher.get_by_role("button", name="Unpin").click()
         projector.get_by_text("No run is pinned").wait_for(timeout=4_000)
         assert_no_exception(projector)
