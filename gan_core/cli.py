@@ -346,14 +346,18 @@ def _cmd_fid(args: argparse.Namespace) -> int:
     from gan_core.settings import Settings
 
     extractor = extractor_for(args.features, offline=Settings.from_env().offline)
-    channels = getattr(getattr(extractor, "config", None), "image_shape", (0, 0, 3))[2]
+    shape = getattr(getattr(extractor, "config", None), "image_shape", None)  # a domain classifier's fixed input
+    channels, size = (shape[2], (shape[1], shape[0])) if shape else (3, None)
+    if size:
+        print(f"images are centre-cropped and resized to {size[0]}x{size[1]}, the classifier's input (as the "
+              "Evaluate page does)", flush=True)
     features = []
     for i, folder in enumerate((args.dir_a, args.dir_b)):
 
         def progress(done: int, total: int, i: int = i, folder: str = folder) -> None:
             _print_progress((i + done / total) / 2 * 0.5, f"reading {done:,} of {total:,} images in {folder}")
 
-        images = load_image_folder(Path(folder), channels, progress)
+        images = load_image_folder(Path(folder), channels, progress, size)
         _print_progress(0.5 * i + 0.25, f"features of {len(images):,} images in {folder}")
         features.append(extractor.features(images))
     _print_progress(0.9, "FID")

@@ -7,7 +7,7 @@ from gan_core.pictures.charts import loss_figure
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.toy.picture import draw_observation
-from gan_core.toy.presets import DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
+from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
 from pages.ui.navigation import ensure_app_navigation
@@ -47,7 +47,10 @@ with st.expander("New toy run", expanded=run is None):
     lr = e.select_slider("Learning rate (G and D)", LEARNING_RATES, value=DEFAULT_LR, key="toy_lr")
     average = f.toggle("Measure G's weight average", value=True, key="toy_average",
                        help="Count modes on an average of G's recent weights: a steadier count")  # fmt: skip
-    g.caption("To watch mode collapse: bce, learning rate 0.001, the average off.")
+    g.button("Set up mode collapse", key="toy_collapse", on_click=st.session_state.update,
+             kwargs={"toy_loss": COLLAPSE.loss, "toy_lr": COLLAPSE.lr, "toy_noise": COLLAPSE.noise_dim,
+                     "toy_average": COLLAPSE.average},
+             help=f"To watch G collapse onto a few modes: {COLLAPSE.describe()} (then press Train).")  # fmt: skip
     points = None
     if data == "own":
         how = st.radio("Your points", ("Paint", "Upload a CSV"), horizontal=True, key="toy_own_how")

@@ -67,3 +67,19 @@ def test_a_file_error_is_one_sentence_without_an_errno(tmp_path: Path, capsys) -
     taken.mkdir()  # a folder where the picture should go
     code, err = said(["sample", "--model", "mnist", "--class", "3", "--out", str(taken)], capsys)
     assert code == 1 and err == f"error: {taken}: is a directory.\n"
+
+
+def test_fid_resizes_folders_of_another_size_as_the_evaluate_page_does(tmp_path: Path, capsys) -> None:
+    """Issue 26.12: `fid --features mnist` refused 96x80 pictures ("expected (28, 28, 1), got (80, 96, 1)")."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for i in range(140):
+            Image.fromarray(rng.integers(0, 256, (80, 96), dtype=np.uint8)).save(folder / f"{i}.png")
+    assert cli_main(["fid", str(tmp_path / "a"), str(tmp_path / "b"), "--features", "mnist"]) == 0
+    printed = capsys.readouterr().out
+    assert "resized to 28x28" in printed and "FID " in printed and "140 vs 140 images" in printed

@@ -143,3 +143,15 @@ def test_train_on_shows_the_run_training_at_once(toy_page: AppTest) -> None:
         assert at.button(key="toy-continue").disabled and not at.button(key="toy-Stop").disabled
     finally:
         registry.get("toy-on").stop()
+
+
+def test_mode_collapse_is_one_click_from_its_recipe(toy_page: AppTest) -> None:
+    """Issue 26.11: the page named a recipe that did not collapse; its measured one now sets itself up."""
+    from gan_core.toy.presets import COLLAPSE
+
+    at = toy_page
+    at.button(key="toy_collapse").click().run()
+    assert not at.exception
+    assert at.selectbox(key="toy_loss").value == COLLAPSE.loss == "bce"
+    assert at.select_slider(key="toy_lr").value == COLLAPSE.lr and at.radio(key="toy_noise").value == 1
+    assert at.toggle(key="toy_average").value is False

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gan_core.evaluation.metrics import MetricInputError
 
@@ -27,8 +27,11 @@ def image_files(folder: Path) -> list[Path]:
     return files
 
 
-def load_image_folder(folder: Path, channels: int, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """All images of `folder` (recursively, sorted by path) as uint8 [N, H, W, channels] (1: grayscale)."""
+def load_image_folder(folder: Path, channels: int, progress: Callable[[int, int], None] | None = None,
+                      size: tuple[int, int] | None = None) -> np.ndarray:  # fmt: skip
+    """All images of `folder` (recursively, sorted by path) as uint8 [N, H, W, channels] (1: grayscale). With
+    `size` (width, height: a feature network's fixed input), each is centre-cropped and resized to it, as the
+    Evaluate page does with uploads; without, they must share one size."""
     files = image_files(folder)
     images, first_size = [], None
     for i, path in enumerate(files):
@@ -36,7 +39,10 @@ def load_image_folder(folder: Path, channels: int, progress: Callable[[int, int]
             with Image.open(path) as img:
                 if img.width * img.height > MAX_PIXELS:
                     raise MetricInputError(f"{path} is {img.width}x{img.height}; the limit is {MAX_PIXELS:,} pixels")
-                pixels = np.asarray(img.convert("L" if channels == 1 else "RGB"))
+                converted = img.convert("L" if channels == 1 else "RGB")
+                if size is not None and converted.size != size:
+                    converted = ImageOps.fit(converted, size, Image.Resampling.BICUBIC)
+                pixels = np.asarray(converted)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             if isinstance(exc, MetricInputError):
                 raise
