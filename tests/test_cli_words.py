@@ -83,3 +83,17 @@ def test_fid_resizes_folders_of_another_size_as_the_evaluate_page_does(tmp_path:
     assert cli_main(["fid", str(tmp_path / "a"), str(tmp_path / "b"), "--features", "mnist"]) == 0
     printed = capsys.readouterr().out
     assert "resized to 28x28" in printed and "FID " in printed and "140 vs 140 images" in printed
+
+
+def test_the_hub_path_prints_no_pkg_resources_warning() -> None:
+    """Issue 26.12: every TF Hub path printed setuptools' two-line pkg_resources warning."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    code = "from gan_core.models.hub import tensorflow_hub; tensorflow_hub()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(REPO)})  # fmt: skip
+    assert done.returncode == 0 and "pkg_resources" not in done.stderr

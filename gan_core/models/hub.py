@@ -46,11 +46,20 @@ def bytes_in_flight(handle: str) -> int:
     return sum(folder_bytes(tmp) for tmp in folder.parent.glob(f"{folder.name}.*.tmp"))
 
 
+def tensorflow_hub():
+    """The tensorflow_hub module, imported without the two-line pkg_resources deprecation warning it triggers
+    (setuptools warns on every import; nothing here can act on it)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import tensorflow_hub as hub
+    return hub
+
+
 def download(handle: str) -> Path:
     """The real path: tensorflow_hub.resolve fetches a handle once into the cache (and returns it from there)."""
-    import tensorflow_hub as hub
-
-    return Path(hub.resolve(handle))
+    return Path(tensorflow_hub().resolve(handle))
 
 
 def load_hub_model(handle: str, offline: bool, what: str):
@@ -61,10 +70,8 @@ def load_hub_model(handle: str, offline: bool, what: str):
         raise ModelUnavailableError(
             f"{what} needs a download from {handle}, and this machine is offline (no copy in {cache_dir()})"
         )
-    import tensorflow_hub as hub
-
     try:
-        return hub.load(handle)
+        return tensorflow_hub().load(handle)
     except Exception as exc:  # the hub's errors are many (network, format, permissions): one message for all
         if is_network_failure(exc):
             raise ModelUnavailableError(
