@@ -532,7 +532,10 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not for this screen
+    # TensorFlow's C++ log lines are not for this screen: its start-up chatter, and grappler's harmless "remapper
+    # failed" on the training graph, which reads like a crash. Failures reach the person as Python errors, in one
+    # sentence (below). TF_CPP_MIN_LOG_LEVEL=0 in the environment shows them all.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parse(build_parser(), sys.argv[1:] if argv is None else list(argv))
     if args.command in _TENSORFLOW_COMMANDS:
         _load_tensorflow_quietly()
