@@ -35,11 +35,16 @@ if UPLOAD in (options[first], options.get(second)):
     uploads = st.file_uploader("Generated images, from any tool: image files or a zip of them", key="eval_uploads",
                                accept_multiple_files=True, type=["png", "jpg", "jpeg", "webp", "bmp", "gif", "zip"],
                                help="Resized to the dataset's size; unreadable files are skipped and listed.") or []
-features = "domain"
-if inception_here:
-    features = st.radio("Features", ["domain", "inception"], horizontal=True, key="eval_features",
-                        format_func={"domain": "This project's domain classifier",
-                                     "inception": "Inception (the network behind published FIDs)"}.get)  # fmt: skip
+features = st.radio(
+    "Features", ["domain", "inception"], horizontal=True, key="eval_features", disabled=not inception_here,
+    format_func={"domain": "This project's domain classifier",
+                 "inception": "Inception (the network behind published FIDs)"}.get,
+    help=None if inception_here else "Inception is not on this machine: run `python -m gan_core fetch inception` "
+    "once (online) to enable it.",
+)  # fmt: skip
+if not inception_here:
+    st.caption("Inception is not on this machine: `python -m gan_core fetch inception` (once, online) enables it.")
+    features = "domain"
 data_name = st.selectbox(
     "Dataset", EVALUATED, index=EVALUATED.index(dataset_for(options[first])), format_func=lambda n: DATASETS[n].title
 )

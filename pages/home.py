@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from gan_core.downloads.catalog import not_on_this_machine
 from gan_core.runs.bundled import bundled_runs
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset_statuses, settings
@@ -24,6 +25,16 @@ rows = [
 st.markdown(markdown_table(rows))
 if settings().offline:
     st.caption("Downloads are off on this server (GAN_PLAYGROUND_OFFLINE), so only the bundled data is used.")
+missing = not_on_this_machine(settings())
+if missing:
+    total = sum(item.size_mb for item in missing)
+    st.info(
+        "**Before a class without internet**, run this once on this machine while it is online (about "
+        f"{total:,} MB): `python -m gan_core fetch {' '.join(item.name for item in missing)}`. It brings "
+        + ", ".join(item.title for item in missing) + " into the caches the app reads; everything else here "
+        "already works offline.",
+        icon=":material/wifi_off:",
+    )
 
 demos = bundled_runs()
 if demos:

@@ -108,11 +108,13 @@ def test_inception_is_offered_once_fetched_and_results_export_as_csv(sandbox) ->
     from gan_core.evaluation.features import INCEPTION_HANDLE
 
     at = open_page(sandbox)
-    assert not at.radio  # not fetched: domain classifiers only
+    assert at.radio(key="eval_features").disabled  # not fetched: shown, with how to enable it (issue 26)
+    assert any("python -m gan_core fetch inception" in c.value for c in at.caption)
     assert "Emoji" in at.selectbox[2].options  # the colour world has its classifier too
     shutil.copytree(tiny_inception(sandbox / "standin"),
                     sandbox / "tfhub" / hashlib.sha1(INCEPTION_HANDLE.encode()).hexdigest())  # fmt: skip
     at = open_page(sandbox)
+    assert not at.radio(key="eval_features").disabled
     at.radio(key="eval_features").set_value("inception").run()
     at.selectbox[0].select("Real test images (the floor)").run()
     at.select_slider[0].set_value(500).run()

@@ -67,3 +67,21 @@ def resolve_items(names: list[str]) -> list[FetchItem]:
             raise UnknownFetchItemError(f"nothing to fetch named '{name}'{hint} Known: {', '.join(catalog)}, all, "
                                         "or a TF Hub / Kaggle handle")  # fmt: skip
     return list(dict.fromkeys(found))
+
+
+CLASS_KIT = ("biggan-deep-128", "inception", "mnist", "fashion_mnist", "cifar10")  # what a class may reach for
+
+
+def not_on_this_machine(settings) -> list[FetchItem]:
+    """The items of CLASS_KIT this machine has not fetched: what to `fetch` before a class without internet."""
+    from gan_core.data.registry import dataset_status
+    from gan_core.models.hub import cached_path
+
+    catalog = fetch_catalog()
+    missing = []
+    for item in (catalog[name] for name in CLASS_KIT):
+        here = (dataset_status(item.location, settings).cached_path if item.kind == "dataset"
+                else cached_path(item.location))  # fmt: skip
+        if here is None:
+            missing.append(item)
+    return missing
