@@ -58,6 +58,20 @@ def test_report_zip_has_everything_a_report_needs(parent: Path) -> None:
     assert b"D loss on real" in archive.read("loss_curves.html")
 
 
+def test_report_zip_holds_the_generator_as_a_keras_file_that_loads_and_draws(parent: Path, tmp_path: Path) -> None:
+    """Issue 26: the tutorial's habit, the generator as a .keras file to use elsewhere."""
+    import keras
+    import numpy as np
+
+    from gan_core.runs.sampler import RunSampler
+
+    (tmp_path / "generator.keras").write_bytes(zipfile.ZipFile(io.BytesIO(report_zip(parent))).read("generator.keras"))
+    loaded = keras.saving.load_model(tmp_path / "generator.keras")
+    noise = np.random.default_rng(0).standard_normal((2, tiny_run_config().model.noise_dim)).astype(np.float32)
+    ours = RunSampler(parent).generator(noise, training=False).numpy()
+    assert np.allclose(loaded(noise, training=False).numpy(), ours, atol=1e-5)  # the same network, same weights
+
+
 def test_a_fork_between_relative_paths_resumes(parent: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The app's workspace defaults to '.', so its run folders are relative: the fork's checkpoint state must
     still find the copied checkpoint."""

@@ -54,9 +54,29 @@ def fork_run(source: Path, step: int, target: Path, **changes: Any) -> RunConfig
     return forked
 
 
+def generator_keras_bytes(run_dir: Path) -> bytes | None:
+    """The run's generator as a whole Keras model file (the TF tutorial's `generator.save(...)`), to load
+    elsewhere with `keras.saving.load_model` (a class-conditional one needs gan_core importable for its layers).
+    None when the run has no weights yet."""
+    import tempfile
+
+    from gan_core.errors import PlaygroundError
+    from gan_core.runs.sampler import RunSampler
+
+    try:
+        generator = RunSampler(run_dir).generator
+    except (PlaygroundError, OSError, ValueError):
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generator.keras"
+        generator.save(path)
+        return path.read_bytes()
+
+
 def report_zip(run_dir: Path) -> bytes:
     """One download for a report or a class submission: config (seeds, versions), metrics as CSV, the loss
-    curves as a self-contained HTML chart, the progress GIF, the last sample grid and the generator weights."""
+    curves as a self-contained HTML chart, the progress GIF, the last sample grid, the generator weights, and the
+    generator as a .keras model file."""
     from gan_core.pictures.charts import accuracy_figure, loss_figure
 
     store = RunStore(run_dir)
@@ -80,5 +100,8 @@ def report_zip(run_dir: Path) -> bytes:
         for name in ("generator.weights.h5", "weights.npz"):
             if (run_dir / name).is_file():
                 zf.write(run_dir / name, name)
+        keras_file = generator_keras_bytes(run_dir)
+        if keras_file is not None:
+            zf.writestr("generator.keras", keras_file)
         zf.writestr("status.json", json.dumps(store.read_status(), indent=2))
     return buf.getvalue()

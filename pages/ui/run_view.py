@@ -114,7 +114,8 @@ def timeline_and_downloads(run: TrainingRun) -> None:
         d3.download_button(
             "Whole run (zip)", lambda: report_zip(run.store.dir), f"{run.name}.zip", "application/zip",
             on_click="ignore",
-            help="config with seeds and library versions, metrics CSV, curves, GIF, last grid, generator weights",
+            help="config with seeds and library versions, metrics CSV, curves, GIF, last grid, generator weights and "
+            "the generator as a .keras file (keras.saving.load_model)",
         )  # fmt: skip
 
 
