@@ -76,6 +76,15 @@ def wait_for_app_idle(pg, timeout: float = 30_000) -> None:
     pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
+def open_choices(pg, selectbox) -> None:
+    """Open a selectbox's list of options (the first click after a rerun may only focus it)."""
+    for _ in range(5):
+        selectbox.click()
+        if pg.get_by_role("option").count():
+            return
+        pg.wait_for_timeout(500)
+
+
 @pytest.fixture
 def new_zip(tmp_path: Path):
     """A zip with good images, one zip-slip entry and one corrupt file, written by the test."""

@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from conftest import ARTIFACTS, assert_no_exception, wait_for_app_idle
+from conftest import ARTIFACTS, assert_no_exception, open_choices, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,7 @@ def test_an_uploaded_zip_of_generated_images_is_scored_and_exported(page, server
     page.get_by_text("Evaluate a generator").first.wait_for(timeout=30_000)
     wait_for_app_idle(page)
     generator = page.get_by_test_id("stSelectbox").first
-    for _ in range(5):  # the first click after a rerun may only focus it
-        generator.click()
-        if page.get_by_role("option").count():
-            break
-        page.wait_for_timeout(500)
+    open_choices(page, generator)
     page.get_by_role("option", name="Your generated images (upload files or a zip)").click()
     page.locator("input[type=file]").set_input_files(str(archive))
     page.get_by_text("generated.zip").wait_for(timeout=10_000)

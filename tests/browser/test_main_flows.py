@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import assert_no_exception, wait_for_app_idle
+from conftest import assert_no_exception, open_choices, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -65,11 +65,7 @@ def test_uploading_a_mixed_zip_keeps_the_good_images(page, server_url: str, new_
     page.get_by_text(re.compile(r"outside\.png: path escapes the target folder")).wait_for(timeout=10_000)
     page.get_by_text(re.compile(r"broken\.jpg: not an image")).wait_for(timeout=10_000)
     selectbox = page.get_by_test_id("stSelectbox").first  # issue 13.13: listed at once, no reload needed
-    for _ in range(5):  # the first click after a rerun may only focus it
-        selectbox.click()
-        if page.get_by_role("option").count():
-            break
-        page.wait_for_timeout(500)
+    open_choices(page, selectbox)
     page.get_by_role("option", name="my_images (your images)").wait_for(timeout=10_000)
     assert_no_exception(page)
 
@@ -124,11 +120,7 @@ def test_a_run_that_finishes_looks_finished_without_a_reload(page, fresh_server_
     page.goto(f"{fresh_server_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=30_000)
     dataset = page.get_by_test_id("stSelectbox").first
-    for _ in range(5):  # the first click after a rerun may only focus it
-        dataset.click()
-        if page.get_by_role("option").count():
-            break
-        page.wait_for_timeout(500)
+    open_choices(page, dataset)
     page.get_by_role("option", name="my_images (your images)").click()
     page.get_by_text("your images").first.wait_for(timeout=30_000)
     wait_for_app_idle(page)
