@@ -125,7 +125,7 @@ def quality_figure(evals: list[dict] | tuple[dict, ...], features: str, best_ste
     fig.update_yaxes(rangemode="tozero")  # one point is not a 953-954 axis: the distance to 0 is the story
     fig.update_layout(
         title=dict(text="Sample quality: FID, lower is better",
-                   subtitle=dict(text=f"N={n:,}<br>{features or 'no features'}", font=dict(size=11))),
+                   subtitle=dict(text=f"N={n:,} · {(features or 'no features').split(' (')[0]}", font=dict(size=11))),
         xaxis_title="step", yaxis_title="FID", height=340, margin=dict(l=10, r=10, t=80, b=10),
         legend=dict(orientation="h", y=-0.3), title_font_size=14,
     )  # fmt: skip

@@ -23,10 +23,9 @@ def markdown_table(rows: Sequence[dict[str, object]]) -> str:
 
 
 def show_networks(tables: dict[str, list[dict[str, str]]] | None) -> None:
-    """The generator and the discriminator side by side, as `model.summary()` prints them."""
+    """The generator, then the discriminator, as `model.summary()` prints them."""
     if not tables:
         st.caption("The layers are listed once the run has built its networks (at its next start).")
         return
-    left, right = st.columns(2)
-    for column, (name, rows) in zip((left, right), tables.items(), strict=False):
-        column.markdown(f"**{name}**\n\n{markdown_table(rows)}")
+    for name, rows in tables.items():  # one above the other: side by side, four columns overflowed their half
+        st.markdown(f"**{name}**\n\n{markdown_table(rows)}")
