@@ -284,7 +284,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         what = f", classes {', '.join(sampler.info.class_names[c] for c in classes)}" if args.classes else (
             ", every class in turn")  # fmt: skip
     step = f"step {sampler.info.step}, " if sampler.info.step is not None else ""
-    print(f"wrote {args.out}: {plural(args.n, 'sample')} from {sampler.info.title} ({step}seed {args.seed}, "
+    cache = ", from cache" if sampler.info.source.endswith(", from cache") else ""  # a hub model fetched before
+    print(f"wrote {args.out}: {plural(args.n, 'sample')} from {sampler.info.title}{cache} ({step}seed {args.seed}, "
           f"truncation {truncation:g}{what})")  # fmt: skip
     return 0
 

@@ -36,6 +36,8 @@ def test_fetch_downloads_a_hub_module_then_the_app_uses_it_from_cache_offline(
     assert main(["sample", "--model", handle, "--class", "volcano", "--n", "4", "--out", str(out_png)]) == 0
     printed = capsys.readouterr().out
     assert out_png.stat().st_size > 0 and "classes volcano" in printed
+    title = handle.rstrip("/").rsplit("/", 1)[-1]
+    assert f"from {title}, from cache (" in printed  # issue 26.12: offline, it says where the model came from
 
 
 def test_a_keras_dataset_file_fetched_from_a_mirror_then_read_offline(sandbox, served, monkeypatch, capsys) -> None:
