@@ -209,12 +209,20 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0 if snap.state in (RunState.FINISHED, RunState.STOPPED) else 1
 
 
+def _toy_flags_changed(args: argparse.Namespace, saved) -> list[str]:
+    """The flags given that differ from a saved toy run's config (a resume keeps the run's own settings)."""
+    given = {"--data": (args.data, saved.train.dataset), "--loss": (args.loss, saved.train.loss),
+             "--seed": (args.seed, saved.train.seed), "--noise-dim": (args.noise_dim, saved.model.noise_dim),
+             "--lr": (args.lr, saved.train.lr_g)}  # fmt: skip
+    return [f"{flag} {ours}" for flag, (ours, theirs) in given.items() if ours is not None and ours != theirs]
+
+
 def _cmd_toy(args: argparse.Namespace) -> int:
     from gan_core.runs.config import RunConfig
     from gan_core.runs.state import RunState
     from gan_core.toy.distributions import own_points, points_from_csv
     from gan_core.toy.headless import train_toy
-    from gan_core.toy.presets import save_own_points, toy_run_config
+    from gan_core.toy.presets import DEFAULT_LOSS, save_own_points, toy_run_config
 
     if not 0 <= args.seconds < 1e9:
         print("error: --seconds must be 0 (no limit) or a positive number of seconds", file=sys.stderr)
@@ -222,15 +230,21 @@ def _cmd_toy(args: argparse.Namespace) -> int:
     out = Path(args.out)
     config = None
     if (out / "config.json").is_file():
-        if not RunConfig.read(out).is_toy:
+        saved = RunConfig.read(out)
+        if not saved.is_toy:
             print(f"error: {out} is an image GAN run; train it with `train`", file=sys.stderr)
+            return 2
+        changed = _toy_flags_changed(args, saved)
+        if changed:
+            print(f"error: {out} is an existing toy run trained with other settings ({', '.join(changed)}); "
+                  "resume it without them, or pick a new --out", file=sys.stderr)  # fmt: skip
             return 2
         print(f"resuming {out} from its latest checkpoint")
     else:
-        data = "own" if args.points else args.data
+        data = "own" if args.points else (args.data or "ring")
         rates = {} if args.lr is None else {"lr_g": args.lr, "lr_d": args.lr}
-        config = toy_run_config(data, args.loss, args.seed, args.noise_dim, args.steps, **rates,
-                                **({"ema_decay": 0.0} if args.no_average else {}))  # fmt: skip
+        config = toy_run_config(data, args.loss or DEFAULT_LOSS, args.seed or 0, args.noise_dim or 2, args.steps,
+                                **rates, **({"ema_decay": 0.0} if args.no_average else {}))  # fmt: skip
         if args.points:
             points = points_from_csv(Path(args.points).read_bytes())
             own_points(points)  # refuse unusable points before a folder is made
@@ -461,11 +475,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("toy", help="train a 2-D toy GAN and print the modes it covers (same --out resumes)")
-    p.add_argument("--data", default="ring", choices=tuple(DISTRIBUTIONS), help="the points to learn (default ring)")
+    # No defaults here for what a run keeps: a resume must tell a flag given from one left out (_cmd_toy fills them).
+    p.add_argument("--data", choices=tuple(DISTRIBUTIONS), help="the points to learn (default ring)")
     p.add_argument("--points", type=_existing_file, help="a CSV of your own x, y points instead of --data")
-    p.add_argument("--loss", choices=LOSSES, default="hinge")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--noise-dim", type=int, choices=(1, 2), default=2, help="2: G warps a plane; 1: a curve")
+    p.add_argument("--loss", choices=LOSSES, help="default hinge")
+    p.add_argument("--seed", type=_at_least(0), help="default 0")
+    p.add_argument("--noise-dim", type=int, choices=(1, 2), help="2 (default): G warps a plane; 1: a curve")
     p.add_argument("--steps", type=_at_least(1), default=20_000, help="the run's length in steps (default 20,000)")
     p.add_argument("--lr", type=float, help="learning rate of G and D (default 5e-4)")
     p.add_argument("--no-average", action="store_true", help="count modes on G itself, not its weight average")

@@ -120,9 +120,12 @@ def test_the_cli_trains_a_toy_run_headless_and_prints_the_modes_it_covers(tmp_pa
     assert len(lines) == 3 and lines[0].lstrip().startswith("step    250")  # one line per measurement
     covered = [int(line.split("modes ")[1].split("/")[0]) for line in lines]
     assert covered[-1] > covered[0] and all(line.split("modes ")[1].split()[0].endswith("/8") for line in lines)
-    assert "finished" in printed[-1] and "steps/s" in printed[-1]
+    assert printed[-1].startswith("finished 768 steps") and "epoch" not in printed[-1]  # steps, not epochs
     assert main(["toy", "--out", str(out), "--seconds", "1"]) == 0  # the same folder again: resumed
-    assert "resuming" in capsys.readouterr().out
+    resumed = capsys.readouterr().out
+    assert "resuming" in resumed and "step    250" not in resumed  # issue 26.12: no reprint of the old lines
+    assert main(["toy", "--out", str(out), "--loss", "hinge", "--seed", "0"]) == 2  # a changed flag is not ignored
+    assert "trained with other settings (--loss hinge)" in capsys.readouterr().err
     with pytest.raises(SystemExit):  # refused by the parser, before any folder (tests/test_cli_words.py)
         main(["toy", "--points", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "p")])
     assert "missing.csv" in capsys.readouterr().err and not (tmp_path / "p").exists()

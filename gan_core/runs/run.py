@@ -284,7 +284,7 @@ class TrainingRun:
             from gan_core.training.engine import DivergenceError
 
             kept = self.store.checkpoint_steps()
-            where = f" The last good checkpoint (step {kept[-1]}) is kept; resume from it." if kept else ""
+            where = f" The last good checkpoint (step {kept[-1]:,}) is kept; resume from it." if kept else ""
             reason = str(exc) if isinstance(exc, DivergenceError | PlaygroundError) else f"{type(exc).__name__}: {exc}"
             cluster = self._strategy is not None and _cluster_failure(exc)  # a worker of the cluster went away
             if cluster:
@@ -427,7 +427,9 @@ class TrainingRun:
         export_generator(trainer, self.store.dir)
         if self._stop.is_set():
             reason = f" ({self._stop_reason})" if self._stop_reason else ""
-            self._end("stop", f"stopped at step {step}{reason}; checkpoint saved")
+            self._end("stop", f"stopped at step {step:,}{reason}; checkpoint saved")
+        elif self.config.is_toy:  # its "epochs" are passes over 512 points: steps are what a class counts
+            self._end("finish", f"finished {plural(step, 'step')}")
         else:
             self._end("finish", f"finished {plural(cfg.epochs, 'epoch')} ({plural(step, 'step')})")
 

@@ -19,9 +19,9 @@ def measurement_line(row: dict, seconds: float) -> str:
 def train_toy(out: Path, config: RunConfig | None, seconds: float, say: Callable[[str], None] = print) -> RunState:
     """Train (a new run with `config`, or resume `out`) until it finishes or `seconds` of training have passed."""
     run = TrainingRun(out, config)
+    shown = len(run.snapshot(with_history=False).evals)  # a resume: the earlier measurements are not news
     run.start()
     started: float | None = None
-    shown = 0
     try:
         while not run.join(0.1):
             snap = run.snapshot(with_history=False)

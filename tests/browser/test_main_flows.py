@@ -104,7 +104,7 @@ def test_a_short_training_run_updates_its_chart_live(page, server_url: str) -> N
     page.get_by_text(re.compile(r"step [0-9,]+ of")).first.wait_for(timeout=60_000)
     assert "run=browser-run" in page.url
     page.get_by_role("button", name="Stop").click()
-    page.get_by_text(re.compile(r"stopped at step \d+; checkpoint saved")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"stopped at step [\d,]+; checkpoint saved")).wait_for(timeout=30_000)
     assert_no_exception(page)
 
 
