@@ -1,5 +1,5 @@
 """How often the Inside-a-GAN plane is blank while a toy run trains: screenshots of the page every 0.2 s, as a
-projector would show it, each judged blank when the plane's area is one flat colour (no plot drawn).
+projector would show it, each judged blank when the plane's area is one flat colour (no plot drawn) or its picture did not load.
 
     .venv/bin/python -m bench.plane_flicker --shots 40
 
@@ -20,7 +20,8 @@ from PIL import Image
 
 from bench.live_server import launch_chromium, streamlit_server
 
-PLANE = "[data-testid='stImage'], [data-testid='stPlotlyChart']"  # a picture while it trains, else a chart
+PLANE = "[data-testid='stImage'] img, [data-testid='stPlotlyChart']"  # a picture while it trains, else a chart
+BROKEN = "() => [...document.querySelectorAll('[data-testid=stImage] img')].some(i => !i.complete || !i.naturalWidth)"
 LOSSES = "[data-testid='stPlotlyChart']"
 
 
@@ -50,6 +51,7 @@ def measure(shots: int, interval: float, viewport: dict[str, int], keep: Path | 
             boxes = [b for b in (planes.nth(i).bounding_box() for i in range(planes.count())) if b and b["height"] > 400]
             losses = page.locator(LOSSES).filter(has_text="Losses")
             boxes = boxes[:1] + [b for b in [losses.first.bounding_box() if losses.count() else None] if b]
+            broken = page.evaluate(BROKEN)  # an image whose file was gone: the browser shows a broken icon
             shot = page.screenshot(full_page=True)
             if keep is not None:
                 (keep / f"shot{counts['shots']:02d}.png").write_bytes(shot)
@@ -63,7 +65,7 @@ def measure(shots: int, interval: float, viewport: dict[str, int], keep: Path | 
                 crops.append(blank(buffer.getvalue()))
             counts["shots"] += 1
             counts["plane missing"] += not crops
-            counts["plane blank"] += bool(crops) and crops[0]
+            counts["plane blank"] += bool(crops) and (crops[0] or broken)
             counts["losses blank"] += len(crops) > 1 and crops[1]
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
         browser.close()

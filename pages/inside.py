@@ -4,6 +4,7 @@ import streamlit as st
 
 from gan_core.errors import PlaygroundError
 from gan_core.pictures.charts import loss_figure
+from gan_core.pictures.render import png_data_uri
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.toy.picture import draw_observation
@@ -137,10 +138,11 @@ PICTURE_KEY = ("green: real points · purple: G's points · arrows: G's push · 
 
 
 def plane(where, shown, snap) -> None:
-    height = 540 if present else (420 if twin is not None else 480)
+    height = 390 if present else (420 if twin is not None else 480)  # a projector: the whole plane within 720 px
     title = f"{shown.name} · step {snap.step:,}"
     if snap.observation is not None and snap.state is RunState.RUNNING:  # a picture updates in place: no flicker
-        where.image(draw_observation(snap.observation, height, layers), width=height,
+        # inline (a data URI), not a media file: a file of the last rerun can be gone before the browser asks
+        where.image(png_data_uri(draw_observation(snap.observation, height, layers)), width=height,
                     caption=f"{title} · {PICTURE_KEY}")  # fmt: skip
     elif snap.observation is not None:
         where.plotly_chart(plane_figure(snap.observation, layers, title=title, height=height),
@@ -153,8 +155,8 @@ def plane(where, shown, snap) -> None:
 
 with projector or st.container():
     live_view()
+live_charts()  # below the plane, on a projector too (the modes a class is waiting for)
 if not present:
-    live_charts()
     with st.expander("The model: layers, output shapes, parameters"):
         show_networks(run.store.read_networks())
     films = run.state.active or bool(run.store.frames())  # a frame is saved at the first step
