@@ -8,6 +8,8 @@ from gan_core.explore.choices import model_choices
 from gan_core.pictures.charts import loss_figure
 from gan_core.runs.bundled import bundled_runs, open_bundled_run
 from gan_core.runs.classroom import DemoMoment, GalleryCard, demo_moments, folder_stamp, gallery, gallery_card
+from gan_core.runs.store import list_runs
+from pages.ui.compare import compare_curves
 from pages.ui.kept_state import forget_widget_state
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode
@@ -126,3 +128,8 @@ else:
     st.fragment(pinned_view, run_every=2.0)()  # a pin or unpin from another browser shows within 2 s
     st.subheader("Every run on this server")
     st.fragment(gallery_view, run_every=3.0 if any_live else None)()
+    runs = {summary.name: summary.path for summary in list_runs(runs_dir)}
+    if len(runs) >= 2:
+        with st.expander("Compare the runs' curves"):
+            shown = st.multiselect("Runs", list(runs), default=list(runs)[:4], key="compare-runs")
+            compare_curves({name: runs[name] for name in shown}, "classroom-curves")

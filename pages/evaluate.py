@@ -1,5 +1,7 @@
 """Evaluate: how good is a generator? FID, KID, precision/recall, diversity, classes, copies, D's verdict."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from gan_core.data import DATASETS
@@ -9,6 +11,7 @@ from gan_core.evaluation.features import INCEPTION_HANDLE
 from gan_core.models.hub import cached_path
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.store import list_runs
+from pages.ui.compare import compare_curves
 from pages.ui.evaluation import quality_over_steps, run_evaluation, scored_uploads, show_results
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset, settings
@@ -97,3 +100,7 @@ if shown and shown[0] == asked:  # results only under the choices that made them
     show_results(shown[1], data_name)
 if options[first] not in (FLOOR, UPLOAD):
     quality_over_steps(options[first], data_name, int(seed))
+compared = {label: Path(options[label]) for label in (first, second) if options.get(label) not in (None, FLOOR, UPLOAD)}
+if len(compared) == 2:
+    with st.expander("Training curves side by side"):
+        compare_curves(compared, "eval-curves")

@@ -38,7 +38,8 @@ def test_the_gallery_shows_every_run_and_a_pin_puts_one_on_the_projector(workspa
     names = [m.value for m in at.markdown if m.value.startswith("**")]
     assert any(n.startswith("**alice-digits**") for n in names) and any(n.startswith("**bob-blobs**") for n in names)
     assert "No run is pinned" in " ".join(c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 2 and len(at.get("image")) == 2  # each card: curves and its grid
+    cards = [c for c in at.get("plotly_chart") if c.key.startswith("losses-g-")]
+    assert len(cards) == 2 and len(at.get("image")) == 2  # each card: curves and its grid
     next(b for b in at.button if b.key == "pin-bob-blobs").click().run()
     assert not at.exception
     assert any("bob-blobs" in h.value for h in at.subheader)  # the pinned view
@@ -132,3 +133,29 @@ def test_a_card_read_from_disk_is_stale_only_when_its_folder_changed(workspace_w
     RunStore(folder).append_metrics([{"step": 99}])
     os.utime(folder / "metrics.jsonl")
     assert folder_stamp(folder) != before
+
+
+def test_two_runs_curves_on_one_chart_with_tensorboards_smoothing(sandbox) -> None:
+    """Issue 26: TensorBoard's habit, several runs' curves on one chart with smoothing (Classroom, Evaluate)."""
+    import json
+
+    from gan_core.pictures.charts import runs_figure
+    from gan_core.settings import Settings
+
+    runs_dir = Settings.from_env().runs_dir
+    for name, seed in (("run-a", 0), ("run-b", 1)):
+        run = TrainingRun(runs_dir / name, tiny_run_config(seed=seed), data_loader=synthetic_loader)
+        run.start()
+        assert run.join(120)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/classroom.py").run()
+    assert not at.exception and at.multiselect(key="compare-runs").value == ["run-b", "run-a"]
+    chart = next(c for c in at.get("plotly_chart") if "classroom-curves" in c.proto.id)
+    names = {t.get("name") for t in json.loads(chart.proto.spec)["data"]}
+    assert {"run-a", "run-b"} <= names
+    at.slider(key="classroom-curves-smoothing").set_value(0.0).run()
+    assert not at.exception
+    raw = runs_figure({"a": {"step": (1, 2, 3), "g_loss": (1.0, 3.0, 2.0)}}, "g_loss", smoothing=0.0)
+    assert list(raw.data[1].y) == [1.0, 3.0, 2.0]  # no smoothing: the values themselves
+    smoothed = runs_figure({"a": {"step": (1, 2, 3), "g_loss": (1.0, 3.0, 2.0)}}, "g_loss", smoothing=0.6)
+    assert smoothed.data[1].y[1] < 3.0  # a moving average lags the jump

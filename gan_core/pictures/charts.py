@@ -172,3 +172,30 @@ def d_output_figure(view, height: int = 260) -> go.Figure:
         xaxis_title="D's probability of 'real'" if view.as_probability else "D's score (right of the line: 'real')",
     )  # fmt: skip
     return fig
+
+
+COMPARED = {**LOSSES, **ACCURACIES}  # what runs can be compared on, the names as on their own charts
+RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+
+
+def runs_figure(histories: dict[str, dict[str, tuple[float, ...]]], metric: str, smoothing: float = 0.6,
+                height: int = 320) -> go.Figure:  # fmt: skip
+    """One metric of several runs on one chart, as TensorBoard draws them: each run's raw values faint, its
+    smoothed curve on top. `smoothing` in [0, 1) is TensorBoard's slider: the weight of the past in an
+    exponential moving average (0: the raw values)."""
+    if not 0 <= smoothing < 1:
+        raise ValueError(f"smoothing must be in [0, 1), not {smoothing}")
+    fig = go.Figure()
+    span = (1 + smoothing) / (1 - smoothing)  # the EMA with weight `smoothing` on the past: a = 2 / (span + 1)
+    for colour, (name, history) in zip(RUN_COLOURS * 4, histories.items(), strict=False):
+        steps, values = history.get("step", ()), history.get(metric, ())
+        if not steps or len(values) != len(steps):
+            continue
+        fig.add_trace(go.Scatter(x=_thin(steps), y=_thin(values), mode="lines", line=dict(color=colour, width=1),
+                                 opacity=0.2, showlegend=False, hoverinfo="skip"))  # fmt: skip
+        trend = smooth(values, span) if smoothing > 0 else np.asarray(values)
+        fig.add_trace(go.Scatter(x=_thin(steps), y=_thin(trend), mode="lines", name=name, line=dict(color=colour)))
+    fig.update_yaxes(range=robust_range([np.asarray(h.get(metric, ())) for h in histories.values()]))
+    fig.update_layout(title=COMPARED.get(metric, metric), xaxis_title="step", yaxis_title=COMPARED.get(metric, metric),
+                      height=height, margin=dict(l=10, r=10, t=40, b=10), legend=LEGEND_BELOW)  # fmt: skip
+    return fig

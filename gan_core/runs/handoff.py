@@ -81,7 +81,7 @@ def report_zip(run_dir: Path) -> bytes:
 
     store = RunStore(run_dir)
     rows = store.read_metrics()
-    history = {k: tuple(r.get(k, float("nan")) for r in rows) for k in HISTORY_COLUMNS}
+    history = store.history()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(run_dir / "config.json", "config.json")
