@@ -110,10 +110,28 @@ def controls() -> None:
             st.rerun()  # the whole page: the registry may hold a new run object for a run trained on
 
 
+def _new_rate(key: str) -> None:
+    try:
+        run.change_learning_rate(float(st.session_state[key]))
+    except (PlaygroundError, ValueError) as exc:
+        st.warning(str(exc))
+
+
+def live_rate() -> None:
+    """GAN Lab's habit: G's and D's learning rate changed while the run trains, from its next step on."""
+    key = f"toy-live-lr-{run.name}"
+    rates = sorted({*LEARNING_RATES, run.config.train.lr_g})
+    st.select_slider("Learning rate, live", rates, value=st.session_state.get(key, run.config.train.lr_g), key=key,
+                     on_change=_new_rate, args=(key,),
+                     help="Changes G's and D's learning rate from the next step on, and keeps it for a resume")
+
+
 @st.fragment(run_every=0.2)
 def live_view() -> None:
     """The controls and the plane, five times a second."""
     controls()
+    if run.state.active and not present:
+        live_rate()
     snap = run.snapshot(with_history=False)
     st.markdown(status_line(snap))
     columns = st.columns(2) if twin is not None else [st.container()]

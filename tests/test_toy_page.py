@@ -155,3 +155,25 @@ def test_mode_collapse_is_one_click_from_its_recipe(toy_page: AppTest) -> None:
     assert at.selectbox(key="toy_loss").value == COLLAPSE.loss == "bce"
     assert at.select_slider(key="toy_lr").value == COLLAPSE.lr and at.radio(key="toy_noise").value == 1
     assert at.toggle(key="toy_average").value is False
+
+
+def test_the_learning_rate_changes_while_the_run_trains(toy_page: AppTest) -> None:
+    """Issue 26 (GAN Lab's habit): a new learning rate from the next step on, kept for a resume."""
+    registry = run_registry()
+    registry.open("toy-live", toy_run_config("ring", "hinge", steps=20_000))
+    registry.start("toy-live")
+    run = registry.get("toy-live")
+    try:
+        wait(lambda: run.snapshot(with_history=False).step > 20)
+        at = toy_page
+        at.query_params["toy"] = "toy-live"
+        at.run()
+        at.select_slider(key="toy-live-lr-toy-live").set_value(2e-3).run()
+        assert not at.exception
+        assert run.config.train.lr_g == run.config.train.lr_d == 2e-3
+        assert run.store.read_config().train.lr_g == 2e-3  # a resume goes on with it
+        step = run.snapshot(with_history=False).step
+        wait(lambda: run.snapshot(with_history=False).step > step + 5)
+        assert run._new_rate is None  # taken by the training loop before a step
+    finally:
+        run.stop()

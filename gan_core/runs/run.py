@@ -158,6 +158,7 @@ class TrainingRun:
         self._last_preview: np.ndarray | None = None
         self._observation: Any = DiscriminatorView.load(self.store.d_view_path)  # D's view when it last trained
         self._single_updates: deque[str] = deque()
+        self._new_rate: float | None = None  # a learning rate asked for while it trains (change_learning_rate)
         self._summaries: RunSummaries | None = None  # the TensorBoard log, open while the thread trains
 
     # -- control (any thread) ---------------------------------------------------------------------------------
@@ -382,6 +383,7 @@ class TrainingRun:
                 continue
             if self._priority is not None:
                 self._priority.wait_turn()  # visitors first (gan_core.runs.priority)
+            self._apply_new_rate(trainer)
             metrics = trainer.train_step(next(batches))
             step = metrics.step
             now = time.perf_counter()
@@ -432,6 +434,24 @@ class TrainingRun:
             self._end("finish", f"finished {plural(step, 'step')}")
         else:
             self._end("finish", f"finished {plural(cfg.epochs, 'epoch')} ({plural(step, 'step')})")
+
+    def change_learning_rate(self, lr: float) -> None:
+        """GAN Lab's habit: a new learning rate for G and D while the run trains, taken before its next step and
+        kept in config.json (a resume goes on with it)."""
+        if not 0 < lr < 1:
+            raise ValueError(f"a learning rate is between 0 and 1, not {lr}")
+        with self._lock:
+            self._new_rate = float(lr)
+            self.config = RunConfig(self.config.model, self.config.train.with_changes(lr_g=lr, lr_d=lr),
+                                    self.config.parent, self.config.created)  # fmt: skip
+        self.store.write_config(self.config)
+
+    def _apply_new_rate(self, trainer: Any) -> None:
+        with self._lock:
+            lr, self._new_rate = self._new_rate, None
+        if lr is not None:
+            trainer.g_optimizer.learning_rate.assign(lr)
+            trainer.d_optimizer.learning_rate.assign(lr)
 
     def single_update(self, part: str) -> None:
         """While paused: one update of D ("d") or of G ("g"), as slow motion; the views show its effect."""
