@@ -8,7 +8,6 @@ noise means the same thing on every model.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import truncnorm
 
 TRUNCATION_RANGE = (0.02, 1.0)
 
@@ -18,6 +17,8 @@ def truncated_noise(n: int, dim: int, truncation: float = 1.0, seed: int = 0) ->
     low, high = TRUNCATION_RANGE
     if not low <= truncation <= high:
         raise ValueError(f"truncation must be between {low} and {high}, got {truncation}")
+    from scipy.stats import truncnorm  # here, not at import: scipy.stats costs the Home page 0.6 s
+
     values = truncnorm.rvs(-2, 2, size=(n, dim), random_state=np.random.RandomState(seed))
     return (truncation * values).astype(np.float32)
 

@@ -81,7 +81,7 @@ def report_zip(run_dir: Path) -> bytes:
 
     store = RunStore(run_dir)
     rows = store.read_metrics()
-    history = store.history()
+    history = store.history(rows)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(run_dir / "config.json", "config.json")

@@ -70,9 +70,9 @@ class RunStore:
         """Every complete row (a torn last line from a crash is ignored), optionally only up to a step."""
         return self._read(self.metrics_path, up_to_step)
 
-    def history(self) -> dict[str, tuple[float, ...]]:
-        """Every logged step's metrics as columns (NaN where a row lacks one), for charts."""
-        rows = self.read_metrics()
+    def history(self, rows: list[dict[str, Any]] | None = None) -> dict[str, tuple[float, ...]]:
+        """Every logged step's metrics (`rows`, else read_metrics()) as columns (NaN where a row lacks one)."""
+        rows = self.read_metrics() if rows is None else rows
         return {k: tuple(r.get(k, float("nan")) for r in rows) for k in HISTORY_COLUMNS}
 
     def append_eval(self, row: dict[str, Any]) -> None:
