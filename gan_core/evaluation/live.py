@@ -7,6 +7,7 @@ About 0.3 s for N=512 on two cores: 512 generator and classifier passes and one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,16 +25,20 @@ class LiveEvalResult:
     num_classes: int | None
     kl: float | None
     floor: float | None = None  # real images against the same real subset, at the same N: where FID can go
+    shipped: float | None = None  # the shipped model for this dataset, at the same N: what a longer run reaches
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("step", "fid", "n", "covered", "num_classes", "kl", "floor")}
+        return {k: getattr(self, k) for k in ("step", "fid", "n", "covered", "num_classes", "kl", "floor", "shipped")}
 
 
 class LiveEvaluator:
     """FID (N named) and class coverage of a trainer's generator against a fixed subset of real images."""
 
     def __init__(self, real_images: np.ndarray, real_labels: np.ndarray | None, extractor, n: int, seed: int,
-                 noise_dim: int, num_classes: int = 0) -> None:  # fmt: skip
+                 noise_dim: int, num_classes: int = 0,
+                 reference: Callable[[int], np.ndarray] | None = None) -> None:  # fmt: skip
+        """`reference(n)`: n images of a reference generator (the shipped model), scored once, at the first
+        evaluation (not at the run's start)."""
         if n <= extractor.dim:
             raise ValueError(f"live FID needs more than {extractor.dim} samples (the feature size), got {n}")
         rng = np.random.default_rng(seed)
@@ -47,6 +52,7 @@ class LiveEvaluator:
         self.features_name = extractor.name
         self._noise = rng.standard_normal((self.n, noise_dim)).astype(np.float32)
         self._labels = (np.arange(self.n) % num_classes).astype(np.int32) if num_classes else None
+        self._reference, self.shipped = reference, None
 
     def _floor(self, extractor, others: np.ndarray) -> float | None:
         """FID of other real images at the same N (the real-vs-real floor a run's FID moves toward); None when
@@ -60,6 +66,8 @@ class LiveEvaluator:
         return float(frechet_distance(self._mu, self._sigma, features.mean(0), np.cov(features, rowvar=False)))
 
     def evaluate(self, trainer, step: int) -> LiveEvalResult:
+        if self._reference is not None:
+            self.shipped, self._reference = round(self._fid(self.extractor.features(self._reference(self.n))), 4), None
         images = trainer.generate(self._noise, self._labels)
         probs = None
         if hasattr(self.extractor, "features_and_classes"):
@@ -71,7 +79,7 @@ class LiveEvaluator:
         if probs is not None and self._real_labels is not None:
             cov = class_coverage(probs, self._real_labels, self.extractor.config.num_classes)
             covered, num_classes, kl = cov.covered, cov.num_classes, round(cov.kl_from_real, 5)
-        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl, self.floor)
+        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl, self.floor, self.shipped)
 
 
 def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) -> LiveEvaluator | None:
@@ -87,4 +95,22 @@ def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) 
     if extractor.config.image_shape != dataset.info.image_shape or len(dataset) <= extractor.dim:
         return None
     return LiveEvaluator(dataset.images, dataset.labels, extractor, min(train_config.eval_samples, len(dataset)),
-                         train_config.seed, noise_dim, num_classes)  # fmt: skip
+                         train_config.seed, noise_dim, num_classes, shipped_images(dataset.info.name))  # fmt: skip
+
+
+def shipped_images(dataset: str) -> Callable[[int], np.ndarray] | None:
+    """The shipped model trained on `dataset` (checkpoints/cgan-*), as n -> images; None when none ships."""
+    from gan_core.runs.bundled import bundled_runs
+    from gan_core.runs.config import RunConfig
+
+    found = [b for b in bundled_runs()
+             if b.name.startswith("cgan-") and RunConfig.read(b.path).train.dataset == dataset]  # fmt: skip
+    if not found:
+        return None
+
+    def draw(n: int) -> np.ndarray:
+        from gan_core.runs.sampler import RunSampler
+
+        return RunSampler(found[0].path).sample(n, seed=0)
+
+    return draw

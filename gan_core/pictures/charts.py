@@ -122,6 +122,10 @@ def quality_figure(evals: list[dict] | tuple[dict, ...], features: str, best_ste
     if floor is not None:  # where FID can go: real images score this against the same real set, at the same N
         fig.add_hline(y=floor, line=dict(color="green", dash="dot"), annotation_text=f"real vs real: {floor:.1f}",
                       annotation_position="top left")  # fmt: skip
+    shipped = evals[-1].get("shipped") if evals else None
+    if shipped is not None:  # what a longer run of this project's best recipe reached on this data
+        fig.add_hline(y=shipped, line=dict(color="#9467bd", dash="dash"),
+                      annotation_text=f"shipped model: {shipped:.1f}", annotation_position="bottom right")
     fig.update_yaxes(rangemode="tozero")  # one point is not a 953-954 axis: the distance to 0 is the story
     fig.update_layout(
         title=dict(text="Sample quality: FID, lower is better",
