@@ -86,3 +86,15 @@ def test_images_of_the_wrong_shape_or_features_get_one_sentence(sandbox) -> None
 
     with pytest.raises(ModelUnavailableError, match="offline"):  # not fetched: one sentence, no download
         evaluate_run(EvaluationRequest("x", "mnist", features="inception"), images=np.zeros((4, 28, 28, 1), np.uint8))
+
+
+def test_an_upload_too_small_for_fid_still_gets_its_classes_and_copies_checked(sandbox) -> None:
+    """Issue 26.4: 32 uploaded images ended in "covariance is singular" and showed nothing at all."""
+    images = images_for_scoring([("generated.zip", digits_zip(32))], (28, 28, 1)).images
+    result = evaluate_run(EvaluationRequest("your images (32)", "mnist", features="domain"), images=images)
+    report = result.report
+    assert report.fid is None and report.n_fake == 32
+    assert report.coverage is not None and report.coverage.covered >= 5  # the class histogram can be drawn
+    assert report.memorisation is not None and any("FID cannot be computed" in w for w in report.warnings)
+    rows = list(csv.DictReader(io.StringIO(results_csv([("few", result)]))))
+    assert rows[0]["FID"] == "" and float(rows[0]["classes covered"]) >= 5

@@ -140,5 +140,9 @@ def test_evaluation_report_names_its_features_and_n_and_warns_at_small_n() -> No
     memorised = {name: value for name, value, _ in copies.rows()}["nearest training image: typical pixel difference "
                                                                     "(0-255)"]  # fmt: skip
     assert memorised.startswith("0.0 (held-out real: 0.0)")  # on the pixels' own scale: copies differ by 0
-    with pytest.raises(MetricInputError, match="10 samples are not more than the 16 feature dimensions"):
-        evaluate_images(real[:10], labels[:10], real[10:20], FakeClassifier(16))
+    few = evaluate_images(real[:10], labels[:10], real[10:20], FakeClassifier(16))  # issue 26.4: too few for FID
+    assert few.fid is None and few.coverage is not None and few.coverage.covered >= 2  # the classes still count
+    assert any("FID cannot be computed" in w and "the other measures still stand" in w for w in few.warnings)
+    assert {name: value for name, value, _ in few.rows()}["FID (N=10)"] == "—"
+    two = evaluate_images(real[:2], labels[:2], real[10:12], FakeClassifier(16))  # the fewest an upload may hold
+    assert two.fid is None and two.n_fake == 2

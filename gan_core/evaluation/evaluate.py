@@ -11,6 +11,7 @@ from gan_core.evaluation.diversity import NearestNeighbours, feature_diversity, 
 from gan_core.evaluation.metrics import KID, ClassCoverage, PrecisionRecall, class_coverage, fid, kid, precision_recall
 
 SMALL_N = 2_000  # below this FID's upward bias is large (Chong & Forsyth 2020): compare only at equal N
+PR_MIN = 6  # k-NN with k=5 (density and coverage) needs six of each
 PR_CAP = 5_000  # k-NN on all pairs: the sets are capped so memory stays bounded
 
 Progress = Callable[[float, str], None]
@@ -29,9 +30,9 @@ class EvaluationReport:
     features: str  # the extractor's name: numbers on different features are not comparable
     n_real: int
     n_fake: int
-    fid: float
+    fid: float | None  # None: too few images for a covariance (the other measures still stand)
     kid: KID
-    pr: PrecisionRecall
+    pr: PrecisionRecall | None  # None: too few images for k nearest neighbours
     coverage: ClassCoverage | None
     diversity: Diversity
     memorisation: NearestNeighbours | None  # each sample's nearest training image, in pixels
@@ -39,18 +40,18 @@ class EvaluationReport:
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(metric, value as text, what it means to a student in a line), for the screen."""
-        d, kid = self.diversity, self.kid
+        d, kid, pr = self.diversity, self.kid, self.pr
         rows = [
             ("features", self.features, "the network whose features every score below compares"),
             ("samples", f"{self.n_fake:,} generated vs {self.n_real:,} real", "compare scores only at equal N"),
-            (f"FID (N={self.n_fake:,})", f"{self.fid:.3f}",
+            (f"FID (N={self.n_fake:,})", "—" if self.fid is None else f"{self.fid:.3f}",
              "distance between real and generated feature statistics: 0 is identical, lower is better"),
             (f"KID x1000 ({kid.subsets} subsets of {kid.subset_size})",
              f"{1000 * kid.mean:.2f} ± {1000 * kid.std:.2f}",
              "like FID but unbiased at small N: about 0 means indistinguishable, so it can dip just below 0"),
-            ("precision / recall (k=3)", f"{self.pr.precision:.3f} / {self.pr.recall:.3f}",
+            ("precision / recall (k=3)", "—" if pr is None else f"{pr.precision:.3f} / {pr.recall:.3f}",
              "share of samples that look like real ones / share of the real variety the samples reach (1 is best)"),
-            ("density / coverage (k=5)", f"{self.pr.density:.3f} / {self.pr.coverage:.3f}",
+            ("density / coverage (k=5)", "—" if pr is None else f"{pr.density:.3f} / {pr.coverage:.3f}",
              "like precision / recall, less fooled by outliers"),
             ("diversity: feature distance (generated / real)", f"{d.features_fake:.3f} / {d.features_real:.3f}",
              "how different two samples are: far below the real value means samples look alike"),
@@ -72,14 +73,15 @@ class EvaluationReport:
                          "far below the held-out real images' value would mean the samples copy training images"))
         return rows
 
-    def numbers(self) -> dict[str, float | str]:
+    def numbers(self) -> dict[str, float | str | None]:
         """One number per column, plain ASCII names, for a spreadsheet (what the rows say, as values)."""
-        d, c, m = self.diversity, self.coverage, self.memorisation
-        out: dict[str, float | str] = {
+        d, c, m, pr = self.diversity, self.coverage, self.memorisation, self.pr
+        out: dict[str, float | str | None] = {
             "features": self.features, "N generated": self.n_fake, "N real": self.n_real, "FID": self.fid,
             "KID x1000": 1000 * self.kid.mean, "KID x1000 std": 1000 * self.kid.std,
-            "precision": self.pr.precision, "recall": self.pr.recall, "density": self.pr.density,
-            "coverage": self.pr.coverage, "diversity features generated": d.features_fake,
+            **{name: getattr(pr, name) if pr is not None else None for name in ("precision", "recall", "density",
+                                                                                 "coverage")},
+            "diversity features generated": d.features_fake,
             "diversity features real": d.features_real, "diversity 1-SSIM generated": d.ssim_fake,
             "diversity 1-SSIM real": d.ssim_real,
         }  # fmt: skip
@@ -96,7 +98,8 @@ class EvaluationReport:
 def sample_size_warnings(n: int, dim: int | None = None) -> tuple[str, ...]:
     found = []
     if dim is not None and n <= dim:
-        found.append(f"N={n:,} is not above the {dim} feature dimensions: FID cannot be computed")
+        found.append(f"N={n:,} is not above the {dim} feature dimensions: FID cannot be computed (it needs more "
+                     f"than {dim} images, and thousands to mean much); the other measures still stand")
     elif n < SMALL_N:
         found.append(f"FID is biased upward at small N (here {n:,}); compare FIDs only at equal N")
     return tuple(found)
@@ -119,11 +122,12 @@ def evaluate_images(
     say(0.25, "features of the generated images")
     fake_features = extractor.features(fake)
     say(0.5, "FID and KID")
-    fid_value = fid(real_features, fake_features)
     n = min(len(real), len(fake))
+    dim = real_features.shape[1]
+    fid_value = fid(real_features, fake_features) if n > dim else None  # else said in the warnings, below
     kid_value = kid(real_features, fake_features, subsets=50, subset_size=min(1000, max(2, n // 2)))
     say(0.65, "precision, recall, density, coverage")
-    pr = precision_recall(real_features[:PR_CAP], fake_features[:PR_CAP])
+    pr = precision_recall(real_features[:PR_CAP], fake_features[:PR_CAP]) if n >= PR_MIN else None
     say(0.8, "diversity")
     diversity = Diversity(
         feature_diversity(fake_features), feature_diversity(real_features), ssim_diversity(fake), ssim_diversity(real)
@@ -139,5 +143,5 @@ def evaluate_images(
     say(1.0, "done")
     return EvaluationReport(
         extractor.name, len(real), len(fake), fid_value, kid_value, pr, coverage, diversity, memorisation,
-        sample_size_warnings(n),
+        sample_size_warnings(n, dim),
     )  # fmt: skip
