@@ -46,7 +46,7 @@ with st.expander("New toy run", expanded=run is None):
     seed = d.number_input("Seed", 0, 10_000, 0, key="toy_seed")
     e, f, g = st.columns([2, 1, 1])
     lr = e.select_slider("Learning rate (G and D)", LEARNING_RATES, value=DEFAULT_LR, key="toy_lr")
-    average = f.toggle("Measure G's weight average", value=True, key="toy_average",
+    average = f.toggle("Average G's weights", value=True, key="toy_average",
                        help="Count modes on an average of G's recent weights: a steadier count")  # fmt: skip
     g.button("Set up mode collapse", key="toy_collapse", on_click=st.session_state.update,
              kwargs={"toy_loss": COLLAPSE.loss, "toy_lr": COLLAPSE.lr, "toy_noise": COLLAPSE.noise_dim,

@@ -36,7 +36,9 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = ALL_BUT_GRID
     if layers.verdict:
         axis = np.linspace(-e, e, FIELD_SIZE)
         fig.add_trace(go.Heatmap(
-            x=axis, y=axis, z=field_shares(observation), zmin=0, zmax=1, showscale=False, hoverinfo="skip",
+            x=axis, y=axis, z=field_shares(observation), zmin=0, zmax=1, hoverinfo="skip",
+            colorbar=dict(title=dict(text="D says", side="top"), tickvals=[0, 0.5, 1], ticktext=["fake", "?", "real"],
+                          len=0.45, thickness=12, y=0.75),
             colorscale=[[0, _rgb(FIELD_FAKE)], [1, _rgb(FIELD_REAL)]], name="D's verdict",
         ))  # fmt: skip
     if layers.manifold:
@@ -57,8 +59,8 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = ALL_BUT_GRID
         fig.add_trace(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
                                    marker=dict(color="rgba(60, 20, 90, 0.8)", size=3)))  # fmt: skip
     fig.update_layout(
-        title=title or f"step {observation.step:,}", height=height, margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=-0.12), plot_bgcolor="white", uirevision="plane",
+        title=title or f"step {observation.step:,}", height=height, margin=dict(l=10, r=10, t=40, b=40),
+        legend=dict(orientation="h", yanchor="top", y=-0.07), plot_bgcolor="white", uirevision="plane",
     )  # fmt: skip
     fig.update_xaxes(range=[-e, e], showgrid=False, zeroline=False, constrain="domain")
     fig.update_yaxes(range=[-e, e], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)

@@ -16,7 +16,8 @@ from gan_core.toy.views import paint_figure, paint_grid
 from pages.ui.training import open_and_start, run_registry, session_id
 
 KEY = "toy"  # the URL's query parameter naming the run shown
-DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your points (paint or CSV)"}
+# Short enough for a quarter of the page: "Your points (paint or CSV)" was cut; the page asks which way below.
+DATA_CHOICES = {**{name: d.title for name, d in DISTRIBUTIONS.items()}, "own": "Your own points"}
 
 
 def show_toy_run(name: str | None) -> None:

@@ -37,8 +37,14 @@ def test_presenter_mode_fits_a_1280x720_projector(browser, server_url: str, path
     try:
         if path.startswith("/train"):  # the demo run is copied into the workspace by its demo moment
             page.goto(f"{server_url}/classroom?present=1")
-            page.get_by_text("Demo moments").click()  # on a projector they are folded under the pinned run
-            page.get_by_role("button", name="A GAN that learned digits").click()
+            wait_for_app_idle(page, timeout=90_000)
+            moment = page.get_by_role("button", name="A GAN that learned digits")
+            for _ in range(5):  # on a projector the moments are folded under the pinned run; a rerun may refold
+                if moment.is_visible():
+                    break
+                page.get_by_text("Demo moments").click()
+                page.wait_for_timeout(1_000)
+            moment.click()
             page.wait_for_url(re.compile(r"run=demo-mnist-dcgan"), timeout=60_000)
         page.goto(server_url + path)
         page.get_by_test_id("stMainBlockContainer").wait_for(timeout=60_000)
