@@ -3,14 +3,15 @@ projector would show it, each judged blank when the plane's area is one flat col
 
     .venv/bin/python -m bench.plane_flicker --shots 40
 
-Prints the count of blank planes and of blank loss charts among the shots, and the CPU it ran on.
+Prints the count of blank planes and of blank loss charts among the shots, and the CPU it ran on. The server
+runs on CPU 0 and Chromium on CPU 1 (taskset), so the screenshots do not take the page's CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import platform
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bench.live_server import launch_chromium, streamlit_server
+from bench.live_server import launch_chromium, start_server, stop_server
+from bench.watching import _cpu_model
 
 PLANE = "[data-testid='stImage'] img, [data-testid='stPlotlyChart']"  # a picture while it trains, else a chart
 BROKEN = "() => [...document.querySelectorAll('[data-testid=stImage] img')].some(i => !i.complete || !i.naturalWidth)"
@@ -38,8 +40,10 @@ def measure(shots: int, interval: float, viewport: dict[str, int], keep: Path | 
     env = {"GAN_PLAYGROUND_OFFLINE": "1", "GAN_PLAYGROUND_HOME": str(home / "workspace"),
            "KERAS_HOME": str(home / "keras")}  # fmt: skip
     counts = {"shots": 0, "plane blank": 0, "losses blank": 0, "plane missing": 0}
-    with streamlit_server(env, log=home / "streamlit.log") as url, sync_playwright() as p:
-        browser = launch_chromium(p)
+    # The server (and the run it trains) on CPU 0, the browser on CPU 1: the screenshots must not slow the page.
+    proc, url = start_server(env, log=home / "streamlit.log", cpus="0")
+    with sync_playwright() as p:
+        browser = launch_chromium(p, cpus="1")
         page = browser.new_context(viewport=viewport).new_page()
         page.goto(f"{url}/inside")
         page.get_by_role("button", name="Train", exact=True).click()
@@ -69,6 +73,7 @@ def measure(shots: int, interval: float, viewport: dict[str, int], keep: Path | 
             counts["losses blank"] += len(crops) > 1 and crops[1]
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
         browser.close()
+    stop_server(proc)
     return counts
 
 
@@ -80,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-    print(f"CPU: {platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores")
+    print(f"CPU: {_cpu_model()}, {len(os.sched_getaffinity(0))} cores; server on CPU 0, Chromium on CPU 1")
     for name, viewport in (("1280x1700 (the plane and the losses in view)", {"width": 1280, "height": 1700}),):
         counts = measure(args.shots, args.interval, viewport, args.keep)
         print(f"{name}: {counts['plane blank'] + counts['plane missing']} of {counts['shots']} shots without the "
