@@ -76,6 +76,9 @@ def test_run_finishes_with_frames_checkpoints_and_generator(tmp_path: Path) -> N
     assert snap.frame is not None and snap.frame_step == 8
     assert snap.checkpoint_steps == (4, 8)
     assert (run.store.dir / "generator.weights.h5").is_file()
+    assert snap.observation is not None and snap.observation.step == 8  # D's view at the end, kept in the folder
+    reopened = TrainingRun(run.store.dir, data_loader=synthetic_loader).snapshot().observation  # issue 26.6
+    assert reopened is not None and reopened.step == 8 and len(reopened.fake) == len(snap.observation.fake)
     assert snap.history["step"] == (1, 2, 3, 4, 5, 6, 7, 8)
     assert all(0 <= a <= 1 for a in snap.history["d_acc_real"])
     assert list_runs(tmp_path / "runs")[0].state == "finished"
