@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
-from gan_core.pictures.charts import loss_figure
+from gan_core.pictures.charts import loss_figure, runs_figure
 from gan_core.pictures.render import png_data_uri
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
@@ -147,7 +147,10 @@ def live_charts() -> None:
     left, right = st.columns(2)
     if snap.evals:
         left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
-    if snap.history.get("step"):
+    if twin is not None:  # side by side: both runs' G loss on one chart, as TensorBoard draws two runs
+        histories = {run.name: snap.history, twin.name: twin.snapshot().history}
+        right.plotly_chart(runs_figure(histories, "g_loss"), key="toy-losses-both")
+    elif snap.history.get("step"):
         right.plotly_chart(loss_figure(snap.history), key="toy-losses")
 
 

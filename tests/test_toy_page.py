@@ -100,6 +100,8 @@ def test_a_saved_toy_run_opens_side_by_side_and_garbage_links_get_a_sentence(toy
     titles = {json.loads(c.proto.spec)["layout"]["title"]["text"].split(" ·")[0] for c in at.get("plotly_chart")
               if "title" in json.loads(c.proto.spec)["layout"]}  # fmt: skip
     assert {"toy-a", "toy-b"} <= titles
+    both = next(c for c in at.get("plotly_chart") if "toy-losses-both" in c.proto.id)  # issue 26.11: both curves
+    assert {"toy-a", "toy-b"} <= {t.get("name") for t in json.loads(both.proto.spec)["data"]}
     for garbage, says in (("../etc", "cannot be opened: use letters"), ("nope", "no run of that name")):
         fresh = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
         fresh.switch_page("pages/inside.py")
