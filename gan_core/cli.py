@@ -222,7 +222,7 @@ def _cmd_toy(args: argparse.Namespace) -> int:
     from gan_core.runs.state import RunState
     from gan_core.toy.distributions import own_points, points_from_csv
     from gan_core.toy.headless import train_toy
-    from gan_core.toy.presets import DEFAULT_LOSS, save_own_points, toy_run_config
+    from gan_core.toy.presets import save_own_points, toy_run_config
 
     if not 0 <= args.seconds < 1e9:
         print("error: --seconds must be 0 (no limit) or a positive number of seconds", file=sys.stderr)
@@ -243,8 +243,10 @@ def _cmd_toy(args: argparse.Namespace) -> int:
     else:
         data = "own" if args.points else (args.data or "ring")
         rates = {} if args.lr is None else {"lr_g": args.lr, "lr_d": args.lr}
-        config = toy_run_config(data, args.loss or DEFAULT_LOSS, args.seed or 0, args.noise_dim or 2, args.steps,
-                                **rates, **({"ema_decay": 0.0} if args.no_average else {}))  # fmt: skip
+        given = {k: v for k, v in {"loss": args.loss, "seed": args.seed, "noise_dim": args.noise_dim}.items()
+                 if v is not None}  # the rest: toy_run_config's own defaults
+        config = toy_run_config(data, steps=args.steps, **given, **rates,
+                                **({"ema_decay": 0.0} if args.no_average else {}))  # fmt: skip
         if args.points:
             points = points_from_csv(Path(args.points).read_bytes())
             own_points(points)  # refuse unusable points before a folder is made

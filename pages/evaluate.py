@@ -5,7 +5,15 @@ from pathlib import Path
 import streamlit as st
 
 from gan_core.data import DATASETS
-from gan_core.evaluation.choices import DEFAULT_N, EVALUATED, UPLOAD, dataset_for, generator_choices, sample_counts
+from gan_core.evaluation.choices import (
+    DEFAULT_N,
+    EVALUATED,
+    SAMPLE_COUNTS,
+    UPLOAD,
+    dataset_for,
+    generator_choices,
+    sample_counts,
+)
 from gan_core.evaluation.evaluate_run import FLOOR, EvaluationRequest
 from gan_core.evaluation.features import INCEPTION_HANDLE
 from gan_core.models.hub import cached_path
@@ -69,7 +77,7 @@ else:
     n = counts[0]
     a.metric("Samples (N)", f"{n:,}")
 seed = b.number_input("Seed", 0, 2**31 - 1, 0)
-if limit is not None and limit < max(counts[-1], 10_000):
+if limit is not None and limit < SAMPLE_COUNTS[-1]:
     held = min(limits, key=lambda k: limits[k])
     st.caption(f"N stops at {limit:,}: {held} holds {limit:,} images, and every generator here is scored at the "
                "same N.")

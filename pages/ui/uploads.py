@@ -32,7 +32,8 @@ def _import(key: str, uploads: list, title: str, size: int, min_images: int, sel
         except ImageImportError as exc:
             st.error(str(exc))
             return
-        report.update(saved=f"Saved as '{out.name} (your images)': it is now in the dataset lists, and chosen.",
+        chosen = ", and chosen" if select_key else ""
+        report.update(saved=f"Saved as '{out.name} (your images)': it is now in the dataset lists{chosen}.",
                       preview=result.images[:32], folder=folder_name)  # fmt: skip
         if select_key:  # the list above is drawn already: the page chooses it on the rerun (chosen_after_import)
             st.session_state[f"{select_key}:imported"] = out.name

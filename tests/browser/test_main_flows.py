@@ -65,6 +65,7 @@ def test_uploading_a_mixed_zip_keeps_the_good_images(page, server_url: str, new_
     page.get_by_text(re.compile(r"outside\.png: path escapes the target folder")).wait_for(timeout=10_000)
     page.get_by_text(re.compile(r"broken\.jpg: not an image")).wait_for(timeout=10_000)
     selectbox = page.get_by_test_id("stSelectbox").first  # issue 13.13: listed at once, no reload needed
+    page.wait_for_url(re.compile(r"dataset=my_images"), timeout=10_000)  # issue 26.10: and chosen (the list's value)
     open_choices(page, selectbox)
     page.get_by_role("option", name="my_images (your images)").wait_for(timeout=10_000)
     assert_no_exception(page)
