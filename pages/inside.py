@@ -7,7 +7,7 @@ from gan_core.pictures.charts import loss_figure, runs_figure
 from gan_core.pictures.render import png_data_uri
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
-from gan_core.toy.picture import draw_observation
+from gan_core.toy.picture import FILM_LEGEND, draw_observation
 from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
@@ -182,7 +182,7 @@ if not present:
         show_networks(run.store.read_networks())
     films = run.state.active or bool(run.store.frames())  # a frame is saved at the first step
     g1, g2, _ = st.columns([1, 1, 3])
-    g1.download_button("Training as GIF", lambda: run.store.animation("gif"), f"{run.name}.gif", "image/gif",
-                       on_click="ignore", disabled=not films, key="toy-gif")  # fmt: skip
-    g2.download_button("Training as MP4", lambda: run.store.animation("mp4"), f"{run.name}.mp4", "video/mp4",
-                       on_click="ignore", disabled=not films, key="toy-mp4")  # fmt: skip
+    for column, fmt, mime in ((g1, "gif", "image/gif"), (g2, "mp4", "video/mp4")):
+        film = lambda fmt=fmt: run.store.animation(fmt, legend=FILM_LEGEND)  # noqa: E731 (made only when asked)
+        column.download_button(f"Training as {fmt.upper()}", film, f"{run.name}.{fmt}", mime, on_click="ignore",
+                               disabled=not films, key=f"toy-{fmt}")  # fmt: skip

@@ -98,6 +98,28 @@ def test_mp4_pads_to_the_codec_block_and_keeps_frame_count() -> None:
     assert decoded.shape == (7, 48, 64, 3)
 
 
+def test_mp4_padding_is_white_not_black_bars() -> None:
+    grey = [np.full((40, 56, 3), 128, np.uint8)] * 2
+    decoded = iio.imread(mp4_bytes(grey, fps=5), index=None, extension=".mp4")
+    assert decoded.shape[1:3] == (48, 64)
+    assert decoded[:, 40:].min() > 230 and decoded[:, :, 56:].min() > 230  # was 0: black bars beside the film
+
+
+def test_film_frames_say_their_step_and_legend() -> None:
+    from gan_core.pictures.render import with_caption
+
+    picture = np.full((512, 512, 3), 200, np.uint8)
+    legend = (("real", (27, 127, 59)), ("fake", (123, 63, 181)))
+    early, late = with_caption(picture, "step 10", legend), with_caption(picture, "step 9,990", legend)
+    assert early.shape[1] == 512 and early.shape[0] > 512 + 10
+    assert (early[:512] == picture).all() and (early[:512] == late[:512]).all()  # the picture itself untouched
+    assert (early[512:] != late[512:]).any()  # the strip differs: it reads each frame's own step
+    strip = early[512:].reshape(-1, 3)
+    for _, colour in legend:  # each legend dot is drawn in its colour
+        assert (np.abs(strip.astype(int) - colour).sum(axis=1) < 10).sum() > 10
+    assert with_caption(picture[:100, :100], "step 1", legend).shape[1] == 100  # a narrow frame keeps its width
+
+
 def test_run_animation_uses_every_saved_grid(finished_run: Path) -> None:
     from gan_core.runs.store import RunStore
 

@@ -102,13 +102,14 @@ def gif_bytes(frames: list[np.ndarray], fps: float = 5.0, hold_last: int = 4) ->
 
 def mp4_bytes(frames: list[np.ndarray], fps: float = 5.0) -> bytes:
     """An H.264 MP4 via imageio's ffmpeg (the binary ships in the imageio-ffmpeg wheel); frames are padded
-    to multiples of 16 pixels, which the codec needs, instead of being resampled."""
+    to multiples of 16 pixels, which the codec needs, instead of being resampled: with white, the page around
+    the picture, so a film shows no black bars."""
     import imageio.v3 as iio
 
     frames = _as_rgb_or_gray(frames)
     stacked = np.stack([np.repeat(f[..., None], 3, axis=-1) if f.ndim == 2 else f for f in frames])
     h, w = stacked.shape[1:3]
-    stacked = np.pad(stacked, ((0, 0), (0, -h % 16), (0, -w % 16), (0, 0)))
+    stacked = np.pad(stacked, ((0, 0), (0, -h % 16), (0, -w % 16), (0, 0)), constant_values=255)
     return iio.imwrite("<bytes>", stacked, extension=".mp4", fps=fps, codec="libx264", macro_block_size=16)
 
 
@@ -145,3 +146,37 @@ def labelled_grid(images: np.ndarray, labels: list[str], ncols: int, scale: int 
         ImageDraw.Draw(canvas).text((2, h), text, fill=(0, 0, 0), font=font)
         captioned.append(np.asarray(canvas))
     return image_grid(np.stack(captioned), ncols=ncols, pad_value=255)
+
+
+Legend = tuple[tuple[str, tuple[int, int, int]], ...]
+
+
+def with_caption(image: np.ndarray, text: str, legend: Legend = ()) -> np.ndarray:
+    """The image above a white strip that reads `text` on the left and a colour legend (dot, name) after it:
+    a film's frame says which moment it is and what its colours mean (GIF / MP4 exports). The type shrinks
+    until the line fits the frame's width."""
+    from PIL import ImageDraw, ImageFont
+
+    h, w = image.shape[:2]
+    size = max(10, min(18, w // 28))
+    strip = size + 10  # the same for every frame of a film, whatever its text
+    while True:
+        font = ImageFont.load_default(size=size)
+        widths = [font.getlength(text)] + [size + 4 + font.getlength(name) for name, _ in legend]
+        if 12 + sum(widths) + size * len(legend) <= w or size <= 9:
+            break
+        size -= 1
+    canvas = Image.new("RGB", (w, h + strip), (255, 255, 255))
+    canvas.paste(to_pil(image).convert("RGB"), (0, 0))
+    pen = ImageDraw.Draw(canvas)
+    y, r = h + (strip - size) // 2 - 1, size // 3
+    pen.text((6, y), text, fill=(0, 0, 0), font=font)
+    x = 6 + widths[0] + size
+    for (name, colour), width in zip(legend, widths[1:], strict=True):
+        if x + width > w:  # a narrow frame keeps the entries that fit whole
+            break
+        cy = y + size // 2 + 1
+        pen.ellipse((x, cy - r, x + 2 * r, cy + r), fill=colour, outline=(120, 120, 120))
+        pen.text((x + 2 * r + 4, y), name, fill=(60, 60, 60), font=font)
+        x += width + size
+    return np.asarray(canvas)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from gan_core.atomic_files import atomic_write_bytes, atomic_write_text
-from gan_core.pictures.render import image_grid, png_bytes
+from gan_core.pictures.render import Legend, image_grid, png_bytes
 from gan_core.runs.config import RunConfig
 
 BEST_GENERATOR_WEIGHTS = "generator-best.weights.h5"
@@ -146,15 +146,17 @@ class RunStore:
             pixels = np.asarray(img)
         return pixels[..., None] if pixels.ndim == 2 else pixels
 
-    def animation(self, fmt: str, fps: float = 5.0, max_side: int = 512) -> bytes:
-        """Every saved grid, in step order, as an animated GIF or an MP4 (enlarged to about max_side px)."""
-        from gan_core.pictures.render import gif_bytes, mp4_bytes, upscale
+    def animation(self, fmt: str, fps: float = 5.0, max_side: int = 512, legend: Legend = ()) -> bytes:
+        """Every saved grid, in step order, as an animated GIF or an MP4 (enlarged to about max_side px), each
+        frame captioned with its step and the colours' `legend`."""
+        from gan_core.pictures.render import gif_bytes, mp4_bytes, upscale, with_caption
 
-        frames = [self.frame_image(step) for step, _ in self.frames()]
-        if not frames:
+        steps = [step for step, _ in self.frames()]
+        if not steps:
             raise ValueError("no sample grids saved yet")
-        factor = max(1, max_side // max(frames[0].shape[:2]))
-        frames = [upscale(f, factor) for f in frames]
+        frames = [self.frame_image(step) for step in steps]
+        factor = max(1, round(max_side / max(frames[0].shape[:2])))
+        frames = [with_caption(upscale(f, factor), f"step {s:,}", legend) for s, f in zip(steps, frames, strict=True)]
         return gif_bytes(frames, fps) if fmt == "gif" else mp4_bytes(frames, fps)
 
     def frame_changes(self, last: int = 4) -> list[float]:

@@ -38,5 +38,6 @@ def train_toy(out: Path, config: RunConfig | None, seconds: float, say: Callable
     snap = run.snapshot(with_history=False)
     if not snap.evals:
         say("(no modes to count on this data: its pictures are in the run's samples folder)")
-    say(f"{snap.message} · {snap.images_per_sec / snap.batch_size:.0f} steps/s at the end")
+    speed = snap.images_per_sec / snap.batch_size
+    say(f"{snap.message} · {speed:.0f} steps/s at the end" if speed >= 1 else snap.message)
     return snap.state

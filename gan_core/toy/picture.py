@@ -15,13 +15,17 @@ from gan_core.toy.observation import PlaneLayers, ToyObservation
 
 REAL_COLOUR = (27, 127, 59)
 FAKE_COLOUR = (123, 63, 181)
-FIELD_FAKE = np.array([214, 190, 236], np.float32)  # where D says "fake"
-FIELD_REAL = np.array([176, 226, 186], np.float32)  # where D says "real"
+FIELD_FAKE_RGB = (214, 190, 236)  # where D says "fake"
+FIELD_REAL_RGB = (176, 226, 186)  # where D says "real"
+FIELD_FAKE = np.array(FIELD_FAKE_RGB, np.float32)
+FIELD_REAL = np.array(FIELD_REAL_RGB, np.float32)
 PICTURE_SIZE = 256
 ARROWS = 120  # fake points that get an arrow (more hides the picture)
 PUSH_COLOUR = (60, 20, 90)
 GRID_COLOUR = (90, 90, 90)
 FILM_LAYERS = PlaneLayers(verdict=True, push=False)  # a run's sample frames: the verdict and the points
+FILM_LEGEND = (("real", REAL_COLOUR), ("G's points", FAKE_COLOUR),
+               ("D says real", FIELD_REAL_RGB), ("D says fake", FIELD_FAKE_RGB))  # fmt: skip
 
 
 def push_arrows(observation: ToyObservation) -> tuple[np.ndarray, np.ndarray]:
