@@ -57,6 +57,8 @@ def test_a_keras_dataset_file_fetched_from_a_mirror_then_read_offline(sandbox, s
     assert result.path == sandbox / "keras" / "datasets" / "mnist.npz"  # keras.utils.get_file's own place
     assert "downloaded" in result.message and "36 images" in result.message
     assert seen and seen[-1] == (result.size_bytes, result.size_bytes) and result.size_bytes > 0
+    printed = capsys.readouterr()
+    assert "Downloading data from" not in printed.out + printed.err  # our progress line, not Keras's raw one
     monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "1")
     monkeypatch.delenv("GAN_PLAYGROUND_DATASET_MIRROR")
     data = load_dataset("mnist", source="full")

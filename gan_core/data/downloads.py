@@ -61,13 +61,21 @@ def download_dataset_files(name: str, settings: Settings) -> Path:
 
     files = DOWNLOAD_FILES[name]
     settings.keras_home.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        keras.utils.get_file(
-            file.fname,
-            origin=origin_of(file, settings.dataset_mirror),
-            file_hash=None if settings.dataset_mirror else file.sha256,
-            cache_dir=str(settings.keras_home),
-            cache_subdir=file.cache_subdir,
-            extract=file.extract,
-        )
+    # Keras prints "Downloading data from <url>" and a progress bar to stdout; the caller shows its own progress.
+    # The setting is per thread in Keras 3, so this turns it off for this download only.
+    was_interactive = keras.config.is_interactive_logging_enabled()
+    keras.config.disable_interactive_logging()
+    try:
+        for file in files:
+            keras.utils.get_file(
+                file.fname,
+                origin=origin_of(file, settings.dataset_mirror),
+                file_hash=None if settings.dataset_mirror else file.sha256,
+                cache_dir=str(settings.keras_home),
+                cache_subdir=file.cache_subdir,
+                extract=file.extract,
+            )
+    finally:
+        if was_interactive:
+            keras.config.enable_interactive_logging()
     return settings.keras_home / files[0].cache_subdir
