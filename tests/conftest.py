@@ -15,6 +15,8 @@ import pytest
 # Set before gan_core or TensorFlow read them; every Settings.from_env() in the tests sees these.
 _SANDBOX = Path(tempfile.mkdtemp(prefix="gan-playground-tests-"))
 os.environ["GAN_PLAYGROUND_OFFLINE"] = "1"
+# The same numbers on every CPU (auto would pick bfloat16 on some): tests of bfloat16 ask for it themselves.
+os.environ["GAN_PLAYGROUND_PRECISION"] = "float32"
 os.environ["KERAS_HOME"] = str(_SANDBOX / "keras")
 os.environ["GAN_PLAYGROUND_HOME"] = str(_SANDBOX / "workspace")
 os.environ["TFHUB_CACHE_DIR"] = str(_SANDBOX / "tfhub")

@@ -21,6 +21,7 @@ import numpy as np
 
 from gan_core.explore.classes import ClassCatalog
 from gan_core.explore.latent import TRUNCATION_RANGE, one_hot
+from gan_core.models.precision import in_chosen_precision
 
 MAX_SAMPLES = 64  # per request: a grid larger than this is refused with the cap shown
 
@@ -166,9 +167,10 @@ class HubBigGANSampler:
         if classes is None:
             raise ValueError("BigGAN is class-conditional: choose classes")
         y = as_class_matrix(classes, len(self.info.class_names), len(noise))
-        out = self._fn(
-            z=tf.constant(noise, self._specs["z"].dtype),
-            y=tf.constant(y, self._specs["y"].dtype),
-            truncation=tf.constant(truncation, self._specs["truncation"].dtype),
-        )
+        with in_chosen_precision():  # the graph rewrite: the hub module itself is not edited
+            out = self._fn(
+                z=tf.constant(noise, self._specs["z"].dtype),
+                y=tf.constant(y, self._specs["y"].dtype),
+                truncation=tf.constant(truncation, self._specs["truncation"].dtype),
+            )
         return to_rgb_uint8(next(iter(out.values())).numpy())

@@ -12,7 +12,7 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
-from gan_core.models.projection import ClassProjection
+from gan_core.models.projection import OUTPUT_DTYPE, logit_layer, with_projection
 
 
 @keras.saving.register_keras_serializable(package="gan_playground")
@@ -54,7 +54,7 @@ def build_generator(cfg: ModelConfig) -> keras.Model:
         width //= 2
         x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
     x = layers.ReLU()(ConditionalBatchNorm()([x, cond]))
-    out = layers.Conv2D(channels, 3, padding="same", activation="tanh")(x)
+    out = layers.Conv2D(channels, 3, padding="same", activation="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model([noise, label], out, name="generator")
 
 
@@ -69,6 +69,5 @@ def build_discriminator(cfg: ModelConfig) -> keras.Model:
         width *= 2
     x = layers.LeakyReLU(0.1)(sn(layers.Conv2D(width, 3, padding="same"))(x))
     features = layers.Lambda(lambda t: keras.ops.sum(t, axis=(1, 2)), name="sum_pool")(x)
-    logit = sn(layers.Dense(1))(features)
-    logit = layers.Add()([logit, ClassProjection(cfg.num_classes)([features, label])])
+    logit = with_projection(logit_layer(spectral_norm=True)(features), features, label, cfg.num_classes)
     return keras.Model([image, label], logit, name="discriminator")

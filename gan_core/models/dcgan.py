@@ -15,7 +15,7 @@ import keras
 from keras import layers
 
 from gan_core.models.config import ModelConfig
-from gan_core.models.projection import ClassProjection
+from gan_core.models.projection import OUTPUT_DTYPE, logit_layer, with_projection
 
 
 def _bn(sync: bool) -> layers.Layer:
@@ -46,7 +46,8 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
         x = layers.Conv2DTranspose(w, 5, strides=2, padding="same", use_bias=False)(x)
         x = layers.LeakyReLU(0.3)(_bn(sync_batchnorm)(x))
-        out = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", use_bias=False, activation="tanh")(x)
+        out = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", use_bias=False, activation="tanh",
+                                     dtype=OUTPUT_DTYPE)(x)  # fmt: skip
     else:
         ups = int(math.log2(size // 4))
         width = cfg.g_width * 2 ** (ups - 1)
@@ -57,7 +58,7 @@ def build_generator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras.Mod
             width //= 2
             x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
             x = layers.ReLU()(_bn(sync_batchnorm)(x))
-        out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh")(x)
+        out = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs if cfg.conditional else noise, out, name="generator")
 
 
@@ -85,9 +86,10 @@ def build_discriminator(cfg: ModelConfig, sync_batchnorm: bool = False) -> keras
             x = layers.LeakyReLU(0.2)(x)
             width *= 2
     features = layers.Flatten()(x)
-    logit = sn(layers.Dense(1))(features)
+    logit = logit_layer(cfg.d_spectral_norm)(features)
     if cfg.conditional:
         label = keras.Input((), dtype="int32", name="label")
         inputs.append(label)
-        logit = layers.Add()([logit, ClassProjection(cfg.num_classes)([features, label])])
+        logit = with_projection(logit, features, label, cfg.num_classes)
     return keras.Model(inputs if cfg.conditional else image, logit, name="discriminator")
+

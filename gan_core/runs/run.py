@@ -21,6 +21,7 @@ import numpy as np
 
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import PlaygroundError
+from gan_core.models.precision import choose_precision, training_precision
 from gan_core.runs.config import RunConfig
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
@@ -111,9 +112,11 @@ class TrainingRun:
         on_end: Callable[[TrainingRun], None] | None = None,
         time_limit_s: float = 0.0,
         priority: InteractivePriority | None = None,
+        precision: str | None = None,
     ) -> None:
         """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint;
-        `priority`: the server's gate, which holds each step while a visitor's picture is being drawn."""
+        `priority`: the server's gate, which holds each step while a visitor's picture is being drawn;
+        `precision`: auto, float32 or bfloat16 for each start (default: $GAN_PLAYGROUND_PRECISION)."""
         self.store = RunStore(run_dir)
         self._writer = RunWriterLock(run_dir)  # held while this object trains the folder
         if config is None:
@@ -127,6 +130,8 @@ class TrainingRun:
         self._trainer_factory = trainer_factory  # default: gan_core.training.engine.GANTrainer
         self.time_limit_s = time_limit_s
         self._priority = priority
+        self._precision_setting = precision
+        self._precision_note = ""  # said when a resumed run trains under another precision than before
         self._stop_reason = ""
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -169,6 +174,19 @@ class TrainingRun:
                 self._message = message
         self.store.write_status(self._state.value, self._step, self._message)
 
+    def _adopt_precision(self, name: str) -> None:
+        """This start trains under `name`: config.json says so; a resume under another one says so too."""
+        before = self.config.train.precision
+        self._precision_note = ""
+        if name == before:
+            return
+        if self.store.checkpoint_steps():
+            self._precision_note = f", now in {name} (it trained in {before} before)"
+        with self._lock:
+            self.config = RunConfig(self.config.model, self.config.train.with_changes(precision=name),
+                                    self.config.parent, self.config.created)  # fmt: skip
+        self.store.write_config(self.config)
+
     def queue(self) -> None:
         self._transition("queue", "waiting for a free training slot")
 
@@ -177,7 +195,10 @@ class TrainingRun:
         Raises RunLockedError, before writing anything, when another writer trains the folder."""
         with self._lock:
             next_state(self._state, "start")  # a start this run cannot make says so first (already running, ...)
+        precision = training_precision(choose_precision(self._precision_setting), self.config.is_toy,
+                                       multi_worker=self._strategy is not None)  # fmt: skip
         self._writer.acquire()
+        self._adopt_precision(precision.name)
         self._transition("start", "preparing: loading data and building the model")
         self._stop.clear()
         self._unpaused.set()
@@ -321,6 +342,7 @@ class TrainingRun:
         if start is None and is_bundle(self.store.dir):
             start = restore_bundle(self.store.dir, trainer)
             note = "training on from the shipped weights (Adam's moments start fresh)"
+        note += self._precision_note
         start = start or 0
         trainer.g_optimizer.learning_rate.assign(cfg.lr_g)  # config.json decides, also after a fork with new rates
         trainer.d_optimizer.learning_rate.assign(cfg.lr_d)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from gan_core.explore.latent import one_hot
+from gan_core.models.precision import in_chosen_precision
 from gan_core.runs.config import RunConfig
 
 
@@ -103,7 +104,8 @@ class RunSampler:
             labels = np.asarray(labels)
             y = labels.astype(np.float32) if labels.ndim == 2 else one_hot(labels, self.config.model.num_classes)
             inputs = [inputs, y]
-        images = self._forward(*(inputs if isinstance(inputs, list) else [inputs])).numpy()
+        with in_chosen_precision():
+            images = self._forward(*(inputs if isinstance(inputs, list) else [inputs])).numpy()
         return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
     @property

@@ -10,6 +10,7 @@ from gan_core.config_dict import config_from_dict
 
 LOSSES = ("bce", "hinge", "wgan-gp", "lsgan")
 AUGMENTATIONS = ("color", "translation", "cutout")
+PRECISIONS = ("float32", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class TrainConfig:
     ema_decay: float = 0.0  # keep an exponential moving average of G's weights for sampling (e.g. 0.999); 0: off
     eval_every: int = 0  # steps between live FID / class-coverage points (MNIST, Fashion-MNIST); 0: off
     eval_samples: int = 512  # samples per live evaluation (FID is biased at this N: the chart says so)
+    precision: str = "float32"  # what the run last trained under: float32 or bfloat16 (gan_core.models.precision)
 
     def __post_init__(self) -> None:
         problems = []
@@ -54,6 +56,8 @@ class TrainConfig:
             problems.append("ema_decay must be in [0, 1): 0 turns it off, 0.999 is typical")
         if self.eval_every < 0 or self.eval_samples < 2:
             problems.append("eval_every must be 0 (off) or positive, eval_samples at least 2")
+        if self.precision not in PRECISIONS:
+            problems.append(f"precision must be one of {', '.join(PRECISIONS)}")
         if self.preview_count < 1 or self.sample_every < 1 or self.keep_checkpoints < 1:
             problems.append("preview_count, sample_every and keep_checkpoints must be positive")
         if problems:

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from gan_core.models.config import ModelConfig
 from gan_core.models.dcgan import build_discriminator, build_generator
+from gan_core.models.precision import keras_policy
 from gan_core.models.tracing import call_releasing_first_trace
 from gan_core.training import losses
 from gan_core.training.augment import diff_augment
@@ -62,7 +63,7 @@ class GANTrainer:
         self.strategy = strategy or default_strategy()
         sync = self.strategy.num_replicas_in_sync > 1
         keras.utils.set_random_seed(train.seed)  # the seed decides the starting weights (every worker's alike)
-        with self.strategy.scope():
+        with self.strategy.scope(), keras_policy(train.precision):
             self.generator = self._build_generator(sync)
             self.discriminator = self._build_discriminator(sync)
             self.g_optimizer = keras.optimizers.Adam(train.lr_g, beta_1=train.beta1, beta_2=train.beta2)
