@@ -12,6 +12,7 @@ import numpy as np
 
 from gan_core import __version__
 from gan_core.errors import PlaygroundError
+from gan_core.models.precision import ENV_VAR, SETTINGS, choose_precision
 from gan_core.training.config import LOSSES
 from gan_core.words import plural
 
@@ -193,6 +194,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             return 2
         run = TrainingRun(out, config, strategy=strategy)
     run.start()
+    print(f"precision: {run.precision.describe()}" if run.precision else "")
     last = -1
     try:
         while not run.join(0.5):
@@ -388,6 +390,7 @@ def _cmd_fid(args: argparse.Namespace) -> int:
 
 
 _TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "evaluate", "fid", "fetch"})
+_NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "evaluate", "fid")  # these take --precision
 _TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
                 "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
@@ -529,7 +532,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="inception (TF Hub, the standard; needs a download once) or mnist / fashion_mnist "
                         "(this project's classifiers, offline; 28x28 grayscale images)")  # fmt: skip
     p.set_defaults(func=_cmd_fid)
+    for name in _NETWORK_COMMANDS:
+        sub.choices[name].add_argument("--precision", choices=SETTINGS, help=_precision_help())
     return parser
+
+
+def _precision_help() -> str:
+    here = choose_precision("auto")
+    why = here.reason.removeprefix("auto: ")
+    return f"auto (default; on this machine {here.name}: {why}), float32 or bfloat16; also ${ENV_VAR}"
 
 
 def _commands(parser: argparse.ArgumentParser) -> list[str]:
@@ -555,9 +566,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # sentence (below). TF_CPP_MIN_LOG_LEVEL=0 in the environment shows them all.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parse(build_parser(), sys.argv[1:] if argv is None else list(argv))
-    if args.command in _TENSORFLOW_COMMANDS:
-        _load_tensorflow_quietly()
+    before = os.environ.get(ENV_VAR)
+    if getattr(args, "precision", None):
+        os.environ[ENV_VAR] = args.precision  # read by every network call (gan_core.models.precision)
     try:
+        if args.command in _NETWORK_COMMANDS:
+            choose_precision()  # garbage in $GAN_PLAYGROUND_PRECISION: one sentence before TensorFlow loads
+        if args.command in _TENSORFLOW_COMMANDS:
+            _load_tensorflow_quietly()
         return args.func(args)
     except (PlaygroundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -566,3 +582,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{(exc.strerror or str(exc)).lower()}.", file=sys.stderr)
         return 1
+    finally:  # main() called in-process (the tests) leaves the environment as it found it
+        if before is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = before

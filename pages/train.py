@@ -41,7 +41,8 @@ cfg, drawn_in = run.config, run.state  # the page as of this state; live_status 
 st.subheader(run.name)
 st.caption(
     f"{cfg.train.dataset_label} · {cfg.train.loss} loss · batch {cfg.train.batch_size} · "
-    f"lr G {cfg.train.lr_g:g} / D {cfg.train.lr_d:g}" + (" · conditional" if cfg.model.conditional else "")
+    f"lr G {cfg.train.lr_g:g} / D {cfg.train.lr_d:g} · {cfg.train.precision}"
+    + (" · conditional" if cfg.model.conditional else "")
 )
 controls(run, registry)
 # What a watcher costs the run is the server's work for these two (bench/watching.py): counters every second,

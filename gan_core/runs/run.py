@@ -21,7 +21,7 @@ import numpy as np
 
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import PlaygroundError
-from gan_core.models.precision import choose_precision, training_precision
+from gan_core.models.precision import Precision, choose_precision, training_precision
 from gan_core.runs.config import RunConfig
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
@@ -131,6 +131,7 @@ class TrainingRun:
         self.time_limit_s = time_limit_s
         self._priority = priority
         self._precision_setting = precision
+        self.precision: Precision | None = None  # what the latest start trains under, with the reason
         self._precision_note = ""  # said when a resumed run trains under another precision than before
         self._stop_reason = ""
         self._lock = threading.Lock()
@@ -195,9 +196,9 @@ class TrainingRun:
         Raises RunLockedError, before writing anything, when another writer trains the folder."""
         with self._lock:
             next_state(self._state, "start")  # a start this run cannot make says so first (already running, ...)
-        precision = training_precision(choose_precision(self._precision_setting), self.config.is_toy,
-                                       multi_worker=self._strategy is not None)  # fmt: skip
+        precision = training_precision(choose_precision(self._precision_setting), self.config.is_toy)
         self._writer.acquire()
+        self.precision = precision
         self._adopt_precision(precision.name)
         self._transition("start", "preparing: loading data and building the model")
         self._stop.clear()

@@ -21,6 +21,8 @@ def train_toy(out: Path, config: RunConfig | None, seconds: float, say: Callable
     run = TrainingRun(out, config)
     shown = len(run.snapshot(with_history=False).evals)  # a resume: the earlier measurements are not news
     run.start()
+    if run.precision is not None:
+        say(f"precision: {run.precision.describe()}")
     started: float | None = None
     try:
         while not run.join(0.1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from gan_core.models.projection import OUTPUT_DTYPE
 from gan_core.toy.config import ToyModelConfig
 
 
@@ -18,7 +19,7 @@ def build_toy_generator(config: ToyModelConfig, seed: int = 0) -> keras.Model:
     for i in range(config.g_depth):
         x = keras.layers.Dense(config.g_width, activation="relu", kernel_initializer=_init(seed, i),
                                name=f"hidden_{i + 1}")(x)  # fmt: skip
-    point = keras.layers.Dense(2, kernel_initializer=_init(seed, 99), name="point")(x)
+    point = keras.layers.Dense(2, kernel_initializer=_init(seed, 99), name="point", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(noise, point, name="toy_generator")
 
 
@@ -29,5 +30,5 @@ def build_toy_discriminator(config: ToyModelConfig, seed: int = 0) -> keras.Mode
     for i in range(config.d_depth):
         x = keras.layers.Dense(config.d_width, kernel_initializer=_init(seed, 50 + i), name=f"hidden_{i + 1}")(x)
         x = keras.layers.LeakyReLU(0.2, name=f"leaky_{i + 1}")(x)
-    logit = keras.layers.Dense(1, kernel_initializer=_init(seed, 98), name="logit")(x)
+    logit = keras.layers.Dense(1, kernel_initializer=_init(seed, 98), name="logit", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(point, logit, name="toy_discriminator")

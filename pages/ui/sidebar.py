@@ -7,6 +7,7 @@ import sys
 import streamlit as st
 
 from gan_core import __version__
+from gan_core.models.precision import PrecisionError, choose_precision
 from pages.ui.presenter import presenter_toggle
 from pages.ui.resources import dataset_statuses, settings
 
@@ -21,4 +22,9 @@ def render_sidebar() -> None:
             mode += " · hosted mode (shared-server limits)"
         tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"
         presenter_toggle()
-        st.caption(f"Data: {bundled} bundled datasets · {mode}  \nTensorFlow: {tf_state}  \ngan_core {__version__}")
+        try:
+            precision = choose_precision().describe()
+        except PrecisionError as exc:
+            precision = f":red[{exc}]"
+        st.caption(f"Data: {bundled} bundled datasets · {mode}  \nTensorFlow: {tf_state}  \n"
+                   f"Precision: {precision}  \ngan_core {__version__}")  # fmt: skip
