@@ -26,6 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
+from bench.machine import conv_speedup, machine_line
 from gan_core.explore.choices import resolve_model
 from gan_core.explore.latent import one_hot, truncated_noise
 from gan_core.explore.pipeline import sample_grid
@@ -44,13 +45,34 @@ def median_ms(call, repeats: int = 30) -> float:
     return statistics.median(times)
 
 
-def biggan_figures(shipped) -> None:
-    """BigGAN-deep 128's twin against the shipped model at 1, 4 and 16 images, and the caps they imply."""
+def in_precision(name: str, call):
+    """call() with the precision setting at `name`, as a server started with GAN_PLAYGROUND_PRECISION=name."""
+    before = os.environ.get("GAN_PLAYGROUND_PRECISION")
+    os.environ["GAN_PLAYGROUND_PRECISION"] = name
+    try:
+        return call()
+    finally:
+        if before is None:
+            os.environ.pop("GAN_PLAYGROUND_PRECISION")
+        else:
+            os.environ["GAN_PLAYGROUND_PRECISION"] = before
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """Peak signal-to-noise ratio of two uint8 pictures, in dB (inf when equal)."""
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
+
+
+def biggan_figures(shipped, rounds: int = 2) -> None:
+    """BigGAN-deep 128's twin at 1, 4 and 16 images in float32 and in bfloat16 (alternating rounds, medians),
+    against the shipped model, and the caps the default precision's times imply."""
     import sys
     from pathlib import Path
 
     from gan_core.explore.samplers import HubBigGANSampler
     from gan_core.limits import HOSTED
+    from gan_core.models.precision import choose_precision
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     from build_biggan_twin import build  # a script in scripts/, not a package module
@@ -58,19 +80,38 @@ def biggan_figures(shipped) -> None:
     start = time.perf_counter()
     twin = HubBigGANSampler(str(build()), "BigGAN-deep 128 twin")
     load_s = time.perf_counter() - start
-    seconds, shipped_ms = [], []
+    precisions = ("float32", "bfloat16") if choose_precision("bfloat16").is_bfloat16 else ("float32",)
+    per_round: dict[str, list[list[float]]] = {p: [] for p in precisions}
+    for _ in range(rounds):  # alternating, so drift on a shared machine hits both
+        for p in precisions:
+            per_round[p].append([
+                in_precision(p, lambda n=n: median_ms(lambda: sample_grid(twin, list(range(n)), n, 0.5, 0), 5)) / 1000
+                for n in COUNTS
+            ])  # fmt: skip
+    seconds = {p: [statistics.median(r[i] for r in rows) for i in range(len(COUNTS))] for p, rows in per_round.items()}
+    shipped_ms = []
     for n in COUNTS:
-        classes = list(range(n))
-        seconds.append(median_ms(lambda n=n, c=classes: sample_grid(twin, c, n, 0.5, 0), repeats=5) / 1000)
-        few = classes[: len(shipped.info.class_names)] if shipped.info.class_names else []
+        few = list(range(n))[: len(shipped.info.class_names)] if shipped.info.class_names else []
         shipped_ms.append(median_ms(lambda n=n, c=few: sample_grid(shipped, c, n, 0.5, 0), repeats=10))
-    per_image, fixed = np.polyfit(COUNTS, seconds, 1)
+    print(f"BigGAN-deep 128 twin (loaded in {load_s:.1f} s), median of {rounds} alternating rounds of 5 calls each:")
+    print(f"  {'images':>6} " + "".join(f"{p:>10}" for p in precisions) + f"   shipped {shipped.info.title} (default)")
+    for i, n in enumerate(COUNTS):
+        row = "".join(f"{seconds[p][i]:9.2f}s" for p in precisions)
+        print(f"  {n:>6} {row}   {shipped_ms[i]:6.1f} ms")
+    if "bfloat16" in seconds:
+        f32, bf16 = seconds["float32"][-1], seconds["bfloat16"][-1]
+        conv32, conv16 = conv_speedup()
+        print(f"bfloat16 speed-up at 16 images: {f32 / bf16:.2f}x   (goal >= 2x on a bf16 host)")
+        print(f"  this chip's ceiling, one 3x3 convolution: {conv32:.0f} GFLOP/s float32, {conv16:.0f} bfloat16 "
+              f"({conv16 / conv32:.2f}x); the twin reaches {f32 / bf16 / (conv16 / conv32):.0%} of it")
+        print(f"bfloat16 speed-up at 1 image: {seconds['float32'][0] / seconds['bfloat16'][0]:.2f}x")
+        grids = {p: in_precision(p, lambda: sample_grid(twin, list(range(16)), 16, 0.5, 0)) for p in precisions}
+        print(f"the twin's 16-image grid, float32 against bfloat16: PSNR {psnr(*grids.values()):.1f} dB "
+              "(goal >= 30 dB; random weights: a harder test than the real module's pictures)")
+    default = choose_precision()
+    per_image, fixed = np.polyfit(COUNTS, seconds[default.name], 1)
     fits = int((REQUEST_BUDGET_S - fixed) // per_image)
-    print(f"BigGAN-deep 128 twin ({os.cpu_count()} CPU cores; loaded in {load_s:.1f} s), median of 5:")
-    for n, s, ms in zip(COUNTS, seconds, shipped_ms, strict=True):
-        print(f"  {n:>2} image{'s' if n > 1 else ' '}: {s:6.2f} s   shipped {shipped.info.title}: {ms:6.1f} ms   "
-              f"(ratio {s * 1000 / ms:,.0f}x)")  # fmt: skip
-    print(f"  a line through them: {fixed:.2f} s + {per_image:.3f} s per image")
+    print(f"  default precision {default.describe()}: a line through them: {fixed:.2f} s + {per_image:.3f} s per image")
     print(f"  one request under {REQUEST_BUDGET_S:.0f} s fits {fits} images: hosted caps are {HOSTED.max_samples} samples "
           f"per grid and {HOSTED.max_interpolation_steps} interpolation steps (gan_core/limits.py)")
 
@@ -95,6 +136,7 @@ def main() -> None:
         n = int(rng.integers(1, 65))
         chosen = list(rng.choice(len(info.class_names), size=int(rng.integers(1, 4)), replace=False)) if classes else []
         sample_grid(sampler, chosen, n, truncation, seed=i)
+    print(machine_line())
     print(f"model: {info.title} ({info.resolution}x{info.resolution}, {info.source})")
     print(f"16-image grid, median of 30: {grid:.1f} ms   (goal <= 50 ms)")
     print(f"baseline, the Keras model called eagerly: {eager:.1f} ms   (ratio {grid / eager:.2f})")

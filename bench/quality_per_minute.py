@@ -2,6 +2,7 @@
 
     python -m bench.quality_per_minute              # budgets 2, 5, 10 min; MNIST and Fashion-MNIST; ablation
     python -m bench.quality_per_minute --quick      # a smoke run: 0.5 min, MNIST, N=500, no ablation
+    python -m bench.quality_per_minute --precisions # bfloat16 against float32 at equal training time (issue 27)
 
 For each dataset and budget, (a) the tutorial's code as written there (bench/tf_tutorial.py: BCE, Adam 1e-4,
 batch 256) and (b) our default configuration through the app's own run machinery are trained in turn on the
@@ -86,6 +87,69 @@ def train_ours(dataset: str, minutes: float, n: int, **changes: object) -> Score
         return Score(*score(fake, dataset, n), snap.step)
 
 
+def train_ours_in(precision: str, dataset: str, budgets: list[float], n: int) -> list[Score]:
+    """Our default run in `precision`, scored at each budget of training time: one run that stops itself at each
+    budget with a checkpoint (TrainingRun's own clock of training seconds), is scored, and trains on to the next.
+    The same as separate runs of each length (the learning rate does not depend on the run's length)."""
+    from gan_core.evaluation.evaluate_run import generate
+    from gan_core.runs.run import TrainingRun
+    from gan_core.runs.sampler import RunSampler
+    from gan_core.training.presets import default_run_config
+
+    info = load_dataset(dataset, source="bundled").info
+    config = default_run_config(info, source="bundled", epochs=10_000)
+    scores, trained = [], 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "run"
+        for minutes in sorted(budgets):
+            run = TrainingRun(folder, config if not trained else None, precision=precision,
+                              time_limit_s=minutes * 60 - trained)  # fmt: skip
+            run.start()
+            run.join()
+            trained = minutes * 60
+            snap = run.snapshot()
+            losses = np.array(snap.history["g_loss"] + snap.history["d_loss_real"], dtype=float)
+            if snap.state.value == "failed" or not np.isfinite(losses).all():
+                raise RuntimeError(f"{precision} on {dataset} failed at {minutes:g} min: {snap.message}")
+            fake = generate(RunSampler(folder), n, seed=0)
+            with_precision = os.environ.get("GAN_PLAYGROUND_PRECISION")
+            os.environ["GAN_PLAYGROUND_PRECISION"] = "float32"  # scored alike: float32 samples and features
+            try:
+                scores.append(Score(*score(fake, dataset, n), snap.step))
+            finally:
+                if with_precision is None:
+                    os.environ.pop("GAN_PLAYGROUND_PRECISION")
+                else:
+                    os.environ["GAN_PLAYGROUND_PRECISION"] = with_precision
+    return scores
+
+
+def precision_table(datasets: list[str], budgets: list[float], n: int) -> list[str]:
+    """bfloat16 against float32 at equal training time: FID, KID, classes and steps at each budget."""
+    from bench.machine import machine_line
+
+    lines = [
+        f"## bfloat16 against float32 at equal wall-clock (issue 27), FID at N={n:,} on the domain features",
+        "",
+        f"`python -m bench.quality_per_minute --precisions`, {time.strftime('%Y-%m-%d')}. {machine_line()}. "
+        "One run per dataset and precision (float32 first), each scored at every budget of its own training "
+        "time; samples and features are scored in float32 for both. Goal: bfloat16's FID no worse, no NaN.",
+        "",
+        "| dataset | budget | float32 FID | bfloat16 FID | ratio | float32 KID | bfloat16 KID | classes (f32 / bf16) "
+        "| steps (f32 / bf16) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for dataset in datasets:
+        f32, bf16 = (train_ours_in(p, dataset, budgets, n) for p in ("float32", "bfloat16"))
+        for minutes, a, b in zip(sorted(budgets), f32, bf16, strict=True):
+            lines.append(
+                f"| {dataset} | {minutes:g} min | {a.fid:.1f} | {b.fid:.1f} | {b.fid / a.fid:.2f} | {a.kid:.2f} "
+                f"| {b.kid:.2f} | {a.covered} / {b.covered} | {a.steps:,} / {b.steps:,} |"
+            )
+            print(lines[-1], flush=True)
+    return lines
+
+
 ABLATION = {  # one change at a time against our default (batch 32 on 28x28, EMA 0.999, BCE, Adam 2e-4 / 0.5)
     "our default": {},
     "without EMA": {"ema_decay": 0.0},
@@ -105,10 +169,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, help="samples scored (default 2000; --quick: 500)")
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--ablation-budget", type=float, help="minutes per ablation run (default: the first budget)")
+    parser.add_argument("--precisions", action="store_true",
+                        help="instead: bfloat16 against float32 at equal training time; prints the table")  # fmt: skip
     args = parser.parse_args()
     budgets = args.budgets or ([0.5] if args.quick else [2.0, 5.0, 10.0])
     datasets = args.datasets or (["mnist"] if args.quick else ["mnist", "fashion_mnist"])
     n = args.n or (500 if args.quick else 2000)
+    if args.precisions:
+        print("\n".join(precision_table(datasets, budgets, n)))
+        return
     lines = [
         "# Quality per CPU-minute: ours vs the TF DCGAN tutorial",
         "",

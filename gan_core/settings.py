@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gan_core.limits import HOSTED, LOCAL, Limits
+from gan_core.limits import HOSTED, HOSTED_BFLOAT16, LOCAL, Limits
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
@@ -27,7 +27,7 @@ class Settings:
     def from_env(cls) -> Settings:
         env = os.environ
         hosted = _flag(env.get("GAN_PLAYGROUND_HOSTED", ""))
-        limits = HOSTED if hosted else LOCAL
+        limits = (HOSTED_BFLOAT16 if _draws_in_bfloat16() else HOSTED) if hosted else LOCAL
         if env.get("GAN_PLAYGROUND_MAX_RUNS", "").strip():
             limits = limits.with_changes(max_concurrent_runs=max(1, int(env["GAN_PLAYGROUND_MAX_RUNS"])))
         return cls(
@@ -60,3 +60,12 @@ class Settings:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _draws_in_bfloat16() -> bool:
+    from gan_core.models.precision import PrecisionError, choose_precision
+
+    try:
+        return choose_precision().is_bfloat16
+    except PrecisionError:  # said where it matters (the sidebar, the first picture); the float32 caps meanwhile
+        return False

@@ -36,6 +36,21 @@ def test_one_setting_switches_every_limit(monkeypatch: pytest.MonkeyPatch) -> No
     assert Settings.from_env().max_concurrent_runs == 3
 
 
+def test_a_hosted_box_computing_in_bfloat16_draws_16_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gan_core.limits import HOSTED_BFLOAT16
+    from gan_core.models.precision import choose_precision
+
+    monkeypatch.setenv("GAN_PLAYGROUND_HOSTED", "1")
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "bfloat16")
+    expected = HOSTED_BFLOAT16 if choose_precision().is_bfloat16 else HOSTED  # a CPU without AVX-512: float32
+    assert Settings.from_env().limits == expected
+    assert HOSTED_BFLOAT16.max_samples == 16 > HOSTED.max_samples
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "float32")
+    assert Settings.from_env().limits == HOSTED
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "fp4")  # said by the sidebar; the float32 caps meanwhile
+    assert Settings.from_env().limits == HOSTED
+
+
 def test_hosted_explorer_caps_samples_steps_and_heavy_models() -> None:
     light = [c.key for c in model_choices(None, heavy_hub_models=False) if c.kind == "hub"]
     heavy = [c.key for c in model_choices(None) if c.kind == "hub"]
