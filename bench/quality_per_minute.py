@@ -8,8 +8,8 @@ For each dataset and budget, (a) the tutorial's code as written there (bench/tf_
 batch 256) and (b) our default configuration through the app's own run machinery are trained in turn on the
 bundled subset, so drift on a shared machine hits both. Both are then scored the same way: FID and KID at the
 same N on the shipped domain classifier's features, and class coverage. The ablation makes one change at a
-time against our default, on MNIST at one budget (default: the first). Writes bench/RESULTS.md (the tables)
-and prints them. Short budgets are noisy: one run each, so read differences under about 20% as ties.
+time against our default, on MNIST at one budget (default: the first). Writes its section of bench/RESULTS.md
+(the tables) and prints it. Short budgets are noisy: one run each, so read differences under about 20% as ties.
 Goal (issue 7): our FID <= 0.7x the tutorial's at every budget on both datasets.
 """
 
@@ -29,12 +29,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import tensorflow as tf
 
+from bench.results_file import update_section
 from bench.tf_tutorial import BATCH, NOISE, Tutorial
 from gan_core.data import load_dataset
 from gan_core.evaluation.evaluate import evaluate_images
 from gan_core.evaluation.features import domain_extractor
-
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def precision_table(datasets: list[str], budgets: list[float], n: int) -> list[s
     from bench.machine import machine_line
 
     lines = [
-        f"## bfloat16 against float32 at equal wall-clock (issue 27), FID at N={n:,} on the domain features",
+        f"# bfloat16 against float32 at equal wall-clock (issue 27): FID at N={n:,} on the domain features",
         "",
         f"`python -m bench.quality_per_minute --precisions`, {time.strftime('%Y-%m-%d')}. {machine_line()}. "
         "One run per dataset and precision (float32 first), each scored at every budget of its own training "
@@ -176,7 +175,9 @@ def main() -> None:
     datasets = args.datasets or (["mnist"] if args.quick else ["mnist", "fashion_mnist"])
     n = args.n or (500 if args.quick else 2000)
     if args.precisions:
-        print("\n".join(precision_table(datasets, budgets, n)))
+        table = precision_table(datasets, budgets, n)
+        update_section(table)
+        print("\n".join(table))
         return
     lines = [
         "# Quality per CPU-minute: ours vs the TF DCGAN tutorial",
@@ -209,7 +210,7 @@ def main() -> None:
             result = defaults[dataset, minutes] if reuse else train_ours(dataset, minutes, n, **changes)
             lines.append(f"| {name} | {result.fid:.1f} | {result.kid:.2f} | {result.covered} | {result.steps} |")
             print(lines[-1], flush=True)
-    RESULTS.write_text("\n".join(lines) + "\n")
+    update_section(lines)
     print("\n".join(lines))
 
 
