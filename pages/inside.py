@@ -8,7 +8,7 @@ from gan_core.pictures.render import png_data_uri
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.toy.picture import FILM_LEGEND, draw_observation
-from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
+from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES, loss_settings
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
 from pages.ui.navigation import ensure_app_navigation
@@ -99,8 +99,8 @@ def controls() -> None:
                 action()
             except PlaygroundError as exc:
                 st.warning(str(exc))
-            else:
-                st.rerun()  # the buttons again, for the state the click made
+            else:  # the buttons and the plane again, for the state the click made: this fragment is all of them
+                st.rerun(scope="fragment")
     if cols[5].button("Train on", disabled=state.active, key="toy-continue", help="From its latest checkpoint"):
         try:
             registry.continue_run(run.name, owner=session_id())
@@ -117,13 +117,29 @@ def _new_rate(key: str) -> None:
         st.warning(str(exc))
 
 
-def live_rate() -> None:
-    """GAN Lab's habit: G's and D's learning rate changed while the run trains, from its next step on."""
+def _new_loss(key: str) -> None:
+    loss = st.session_state[key]
+    try:
+        run.change_loss(loss, **loss_settings(loss))
+    except (PlaygroundError, ValueError) as exc:
+        st.warning(str(exc))
+
+
+def live_settings() -> None:
+    """GAN Lab's habit: G's and D's learning rate, and the loss, changed while the run trains, from its next
+    step on."""
+    rate_column, loss_column = st.columns([3, 2])
     key = f"toy-live-lr-{run.name}"
     rates = sorted({*LEARNING_RATES, run.config.train.lr_g})
-    st.select_slider("Learning rate, live", rates, value=st.session_state.get(key, run.config.train.lr_g), key=key,
-                     on_change=_new_rate, args=(key,),
-                     help="Changes G's and D's learning rate from the next step on, and keeps it for a resume")
+    rate_column.select_slider("Learning rate, live", rates, value=st.session_state.get(key, run.config.train.lr_g),
+                              key=key, on_change=_new_rate, args=(key,),
+                              help="Changes G's and D's learning rate from the next step on, and keeps it for a "
+                                   "resume")  # fmt: skip
+    key = f"toy-live-loss-{run.name}"
+    loss = st.session_state.get(key, run.config.train.loss)
+    loss_column.selectbox("Loss, live", LOSSES, index=LOSSES.index(loss), key=key, on_change=_new_loss, args=(key,),
+                          help="Changes the loss from the next step on (WGAN-GP with its 5 critic updates); the "
+                               "networks carry on as they are")  # fmt: skip
 
 
 @st.fragment(run_every=0.2)
@@ -131,7 +147,7 @@ def live_view() -> None:
     """The controls and the plane, five times a second."""
     controls()
     if run.state.active and not present:
-        live_rate()
+        live_settings()
     snap = run.snapshot(with_history=False)
     st.markdown(status_line(snap))
     columns = st.columns(2) if twin is not None else [st.container()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ import streamlit as st
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
+from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.presets import toy_run_config
 from pages.ui.training import run_registry
@@ -141,7 +144,8 @@ def test_train_on_shows_the_run_training_at_once(toy_page: AppTest) -> None:
     assert not at.exception
     try:
         assert any(m.value.startswith(("**running**", "**queued**")) for m in at.markdown), [
-            m.value for m in at.markdown]
+            m.value for m in at.markdown
+        ]
         assert at.button(key="toy-continue").disabled and not at.button(key="toy-Stop").disabled
     finally:
         registry.get("toy-on").stop()
@@ -159,14 +163,23 @@ def test_mode_collapse_is_one_click_from_its_recipe(toy_page: AppTest) -> None:
     assert at.toggle(key="toy_average").value is False
 
 
-def test_the_learning_rate_changes_while_the_run_trains(toy_page: AppTest) -> None:
-    """Issue 26 (GAN Lab's habit): a new learning rate from the next step on, kept for a resume."""
+@contextmanager
+def training_toy_run(name: str) -> Iterator[TrainingRun]:
+    """A ring run training in the registry (past its first steps), stopped afterwards."""
     registry = run_registry()
-    registry.open("toy-live", toy_run_config("ring", "hinge", steps=20_000))
-    registry.start("toy-live")
-    run = registry.get("toy-live")
+    registry.open(name, toy_run_config("ring", "hinge", steps=20_000))
+    registry.start(name)
+    run = registry.get(name)
     try:
         wait(lambda: run.snapshot(with_history=False).step > 20)
+        yield run
+    finally:
+        run.stop()
+
+
+def test_the_learning_rate_changes_while_the_run_trains(toy_page: AppTest) -> None:
+    """Issue 26 (GAN Lab's habit): a new learning rate from the next step on, kept for a resume."""
+    with training_toy_run("toy-live") as run:
         at = toy_page
         at.query_params["toy"] = "toy-live"
         at.run()
@@ -177,5 +190,21 @@ def test_the_learning_rate_changes_while_the_run_trains(toy_page: AppTest) -> No
         step = run.snapshot(with_history=False).step
         wait(lambda: run.snapshot(with_history=False).step > step + 5)
         assert run._new_rate is None  # taken by the training loop before a step
-    finally:
-        run.stop()
+
+
+def test_the_loss_changes_while_the_run_trains(toy_page: AppTest) -> None:
+    """Issue 26 (GAN Lab's other habit): a new loss from the next step on, with its settings, kept for a resume."""
+    with training_toy_run("toy-loss") as run:
+        at = toy_page
+        at.query_params["toy"] = "toy-loss"
+        at.run()
+        at.selectbox(key="toy-live-loss-toy-loss").set_value("wgan-gp").run()
+        assert not at.exception
+        saved = run.store.read_config().train
+        assert (saved.loss, saved.d_steps, saved.beta2) == ("wgan-gp", 5, 0.9)  # a resume goes on with it
+        wait(lambda: "training with the wgan-gp loss from step" in run.snapshot(with_history=False).message)
+        step = run.snapshot(with_history=False).step
+        wait(lambda: run.snapshot(with_history=False).step > step + 20)
+        snap = run.snapshot()
+        assert snap.state is RunState.RUNNING and np.isfinite(snap.history["g_loss"][-20:]).all()
+        assert run._new_loss is None  # taken by the training loop before a step

@@ -97,6 +97,34 @@ def test_the_push_on_each_fake_point_is_minus_the_gradient_of_gs_loss(loss: str)
         assert cosine > 0.999 and np.linalg.norm(arrow) == pytest.approx(np.linalg.norm(numeric), rel=0.02)
 
 
+def test_a_shape_with_no_modes_is_measured_in_parts_that_tell_a_learned_shape_from_a_collapsed_one() -> None:
+    from gan_core.toy.distributions import distribution
+    from gan_core.toy.metrics import PARTS, mode_coverage, shape_parts
+
+    for name in ("spiral", "moons"):
+        shape = distribution(name)
+        parts = shape_parts(shape)
+        assert parts.has_modes and len(parts.modes) == PARTS and parts.std > 0
+        real = mode_coverage(shape.sample(2_500, seed=3), parts)  # the real data is "done" by this measure
+        assert real.covered == PARTS and 0.85 < real.high_quality < 0.95
+        points = shape.sample(2_500, seed=4)
+        half = mode_coverage(points[points[:, 0] > 0], parts)  # half the shape: about half its parts
+        assert 4 <= half.covered <= 12
+        blob = mode_coverage(np.random.default_rng(0).normal(0, 1, (2_500, 2)).astype(np.float32), parts)
+        assert blob.high_quality < 0.5 and blob.covered < PARTS  # a cloud is neither on the shape nor all of it
+
+
+def test_a_spiral_run_says_how_much_of_the_shape_it_covers(tmp_path: Path, capsys) -> None:
+    from gan_core.cli import main
+
+    assert main(["toy", "--data", "spiral", "--steps", "3000", "--out", str(tmp_path / "spiral")]) == 0
+    out = capsys.readouterr().out
+    assert "nothing measured" not in out and "parts of the shape" in out
+    last = [line for line in out.splitlines() if line.startswith("step")][-1]
+    covered = int(last.split("parts of the shape ")[1].split("/")[0])
+    assert covered >= 12, last  # 3,000 steps learn most of the spiral
+
+
 def test_a_run_on_a_persons_points_trains_on_them_and_reopens(tmp_path: Path) -> None:
     angle = np.linspace(0, 2 * np.pi, 40, endpoint=False)
     heart = np.stack([16 * np.sin(angle) ** 3, 13 * np.cos(angle) - 5 * np.cos(2 * angle)], 1)
@@ -104,7 +132,8 @@ def test_a_run_on_a_persons_points_trains_on_them_and_reopens(tmp_path: Path) ->
     run = TrainingRun(tmp_path / "heart", toy_run_config("own", steps=300, checkpoint_every=100, eval_every=100))
     run.start()
     snap = wait_for(run, lambda s: s.state is RunState.FINISHED)
-    assert snap.evals == ()  # drawn points have no modes to count
+    assert [row["step"] for row in snap.evals] == [100, 200, 300]  # a drawn shape is measured in parts too
+    assert all(row["unit"] == "parts" and row["modes"] == 16 for row in snap.evals)
     assert np.abs(snap.observation.real).max() <= 2.2  # rescaled into the view
     reopened = TrainingRun(tmp_path / "heart")
     assert reopened.config.train.dataset == "own" and reopened.snapshot().step == snap.total_steps >= 300

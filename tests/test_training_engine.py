@@ -50,6 +50,24 @@ def test_wgan_gp_and_extra_discriminator_steps_run() -> None:
     assert int(trainer.g_optimizer.iterations.numpy()) == 3
 
 
+def test_a_loss_changed_between_steps_is_the_one_the_next_steps_train_with() -> None:
+    """GAN Lab's habit: the networks and Adam's moments carry on; the step is traced again with the new loss."""
+    trainer = GANTrainer(tiny_model(), TrainConfig(batch_size=16, loss="bce"))
+    data = two_class_dataset()
+    train(trainer, data, 2)
+    logit = tf.constant([[2.0]])
+    assert float(trainer._g_loss(logit)) == pytest.approx(float(tf.nn.softplus(-2.0)))  # non-saturating BCE
+    weights = [w.copy() for w in trainer.generator.get_weights()]
+    trainer.change_loss(loss="wgan-gp", d_steps=3, beta2=0.9)
+    assert all(np.array_equal(a, b) for a, b in zip(weights, trainer.generator.get_weights(), strict=True))
+    assert float(trainer._g_loss(logit)) == pytest.approx(-2.0)  # Wasserstein: -D(G(z))
+    d_before = int(trainer.d_optimizer.iterations.numpy())
+    history = train(trainer, data, 2)
+    assert int(trainer.d_optimizer.iterations.numpy()) == d_before + 6  # three D updates per step now
+    assert trainer.g_optimizer.beta_2 == 0.9 and history[-1].step == 4
+    assert all(np.isfinite(list(m.as_dict().values())).all() for m in history)
+
+
 def test_conditional_samples_follow_their_labels() -> None:
     tf.random.set_seed(1)
     trainer = GANTrainer(

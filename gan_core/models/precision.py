@@ -7,8 +7,9 @@ flags without TensorFlow): elsewhere TensorFlow emulates bfloat16 and it is slow
 Two mechanisms, one per kind of work:
 - Training builds its networks under Keras's `mixed_bfloat16` policy (`keras_policy`): layers compute in
   bfloat16, variables, optimiser state, the weight average and checkpoints stay float32, and the models keep
-  their last layers in float32 (gan_core.models.dcgan), so losses, the gradient penalty and metrics are float32.
-- Every generator call (shipped models, runs, TF Hub BigGAN, D's view, FID features) runs inside `graph_calls`:
+  their last layers in float32 (gan_core.models.projection), so losses, the gradient penalty and metrics are
+  float32. A run's own views while it trains (its sample grid, D's view) compute in the run's precision.
+- Every other generator call (shipped models, runs, TF Hub BigGAN, FID features) runs inside `graph_calls`:
   TensorFlow's grappler rewrite `auto_mixed_precision_onednn_bfloat16`, set for the calling thread only, turns
   the graph's matmuls and convolutions into bfloat16 without a change to the model, so it works for hub modules
   this project cannot edit; other threads (another visitor, a training run) keep their own setting.
@@ -74,10 +75,10 @@ def cpu_bf16_flags(cpuinfo: str | None = None, isa_cap: str | None = None) -> tu
         if line.startswith("flags"):
             flags.update(line.partition(":")[2].split())
             break  # every core reports the same
-    cap = (
-        (os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA", "")) if isa_cap is None else isa_cap
-    )
-    level = ISA_ORDER.index(cap.strip().upper()) if cap.strip().upper() in ISA_ORDER else len(ISA_ORDER)
+    if isa_cap is None:
+        isa_cap = os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA", "")
+    cap = isa_cap.strip().upper()
+    level = ISA_ORDER.index(cap) if cap in ISA_ORDER else len(ISA_ORDER)
     allowed = {
         "avx512bw": level >= ISA_ORDER.index("AVX512_CORE"),
         "avx512_bf16": level >= ISA_ORDER.index("AVX512_CORE_BF16"),

@@ -28,6 +28,7 @@ from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
 from gan_core.runs.tensorboard import RunSummaries
 from gan_core.runs.writer_lock import RunWriterLock
+from gan_core.training.config import LOSSES
 from gan_core.training.d_view import DiscriminatorView
 from gan_core.training.recipe import ImageRecipe, TrainingRecipe
 from gan_core.words import plural
@@ -165,6 +166,7 @@ class TrainingRun:
         self._observation: Any = DiscriminatorView.load(self.store.d_view_path)  # D's view when it last trained
         self._single_updates: deque[str] = deque()
         self._new_rate: float | None = None  # a learning rate asked for while it trains (change_learning_rate)
+        self._new_loss: dict[str, Any] | None = None  # a loss asked for while it trains (change_loss)
         self._summaries: RunSummaries | None = None  # the TensorBoard log, open while the thread trains
 
     # -- control (any thread) ---------------------------------------------------------------------------------
@@ -406,7 +408,7 @@ class TrainingRun:
                 continue
             if self._priority is not None:
                 self._priority.wait_turn()  # visitors first (gan_core.runs.priority)
-            self._apply_new_rate(trainer)
+            self._apply_live_changes(trainer, step)
             metrics = trainer.train_step(next(batches))
             step = metrics.step
             now = time.perf_counter()
@@ -469,12 +471,29 @@ class TrainingRun:
                                     self.config.parent, self.config.created)  # fmt: skip
         self.store.write_config(self.config)
 
-    def _apply_new_rate(self, trainer: Any) -> None:
+    def change_loss(self, loss: str, **settings: object) -> None:
+        """GAN Lab's other habit: a new loss (with the d_steps and beta2 it trains with, when given) while the run
+        trains, taken before its next step and kept in config.json."""
+        if loss not in LOSSES:
+            raise ValueError(f"the loss is one of {', '.join(LOSSES)}, not {loss!r}")
+        changes = {"loss": loss, **settings}
+        train = self.config.train.with_changes(**changes)  # a bad setting is refused here, before the thread sees it
+        with self._lock:
+            self._new_loss = changes
+            self.config = RunConfig(self.config.model, train, self.config.parent, self.config.created)
+        self.store.write_config(self.config)
+
+    def _apply_live_changes(self, trainer: Any, step: int) -> None:
+        """What the page changed while the run trains: the learning rate, the loss."""
         with self._lock:
             lr, self._new_rate = self._new_rate, None
+            loss, self._new_loss = self._new_loss, None
         if lr is not None:
             trainer.g_optimizer.learning_rate.assign(lr)
             trainer.d_optimizer.learning_rate.assign(lr)
+        if loss is not None and any(getattr(trainer.train_config, k) != v for k, v in loss.items()):
+            trainer.change_loss(**loss)
+            self._publish(message=f"training with the {loss['loss']} loss from step {step:,}")
 
     def single_update(self, part: str) -> None:
         """While paused: one update of D ("d") or of G ("g"), as slow motion; the views show its effect."""

@@ -9,10 +9,12 @@ from pathlib import Path
 from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
+from gan_core.toy.metrics import measure_words
 
 
 def measurement_line(row: dict, seconds: float) -> str:
-    covered = f"modes {row['modes_covered']}/{row['modes']}  high quality {row['high_quality']:.0%}"
+    counted, quality = measure_words(row)
+    covered = f"{counted} {row['modes_covered']}/{row['modes']}  {quality} {row['high_quality']:.0%}"
     return f"step {row['step']:>6,}  {seconds:6.1f} s  {covered}"
 
 
@@ -39,7 +41,7 @@ def train_toy(out: Path, config: RunConfig | None, seconds: float, say: Callable
         run.stop(wait=60)
     snap = run.snapshot(with_history=False)
     if not snap.evals:
-        say("(no modes to count on this data: its pictures are in the run's samples folder)")
+        say("(nothing measured: its pictures are in the run's samples folder)")
     speed = snap.images_per_sec / snap.batch_size
     say(f"{snap.message} · {speed:.0f} steps/s at the end" if speed >= 1 else snap.message)
     return snap.state

@@ -45,6 +45,12 @@ class ToyRecipe:
 COLLAPSE = ToyRecipe("bce", 2e-4, 1, average=False)
 
 
+def loss_settings(loss: str) -> dict[str, object]:
+    """What trains with each loss here: WGAN-GP as Gulrajani et al. (5 critic updates per G update, Adam's beta2
+    0.9), the others one D update and beta2 0.999 (a live change of loss takes these too)."""
+    return {"d_steps": 5, "beta2": 0.9} if loss == "wgan-gp" else {"d_steps": 1, "beta2": 0.999}
+
+
 def toy_run_config(dataset: str = "ring", loss: str = DEFAULT_LOSS, seed: int = 0, noise_dim: int = 2,
                    steps: int = TOY_STEPS, **train_changes: object) -> RunConfig:  # fmt: skip
     """Batch 256, Adam 5e-4 (beta1 0.5) for both, an average of G's weights (decay 0.99) for the measures, a
@@ -57,7 +63,7 @@ def toy_run_config(dataset: str = "ring", loss: str = DEFAULT_LOSS, seed: int = 
     if seed < 0:
         raise ValueError(f"the seed is a whole number from 0 up, not {seed}")
     batch = int(train_changes.pop("batch_size", 256))  # type: ignore[call-overload]
-    by_loss = {"d_steps": 5, "beta2": 0.9} if loss == "wgan-gp" else {}
+    by_loss = loss_settings(loss)
     train = TrainConfig(dataset=dataset, epochs=max(1, -(-steps * batch // TRAIN_POINTS)), batch_size=batch,
                         loss=loss, lr_g=DEFAULT_LR, lr_d=DEFAULT_LR, beta1=0.5, ema_decay=0.99, seed=seed,
                         preview_count=VIEW_POINTS, sample_every=250, eval_every=250, checkpoint_every=2000,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gan_core.toy.distributions import ToyDistribution, distribution, own_points
-from gan_core.toy.metrics import mode_coverage
+from gan_core.toy.metrics import mode_coverage, shape_parts
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -35,24 +35,28 @@ class CoverageRow:
     modes_covered: int
     modes: int
     high_quality: float
+    unit: str = "modes"  # or "parts": a shape with no modes, cut into parts (gan_core.toy.metrics.shape_parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"step": self.step, "modes_covered": self.modes_covered, "modes": self.modes,
-                "high_quality": round(self.high_quality, 4)}  # fmt: skip
+        row = {"step": self.step, "modes_covered": self.modes_covered, "modes": self.modes,
+               "high_quality": round(self.high_quality, 4)}  # fmt: skip
+        return row if self.unit == "modes" else row | {"unit": self.unit}
 
 
 class CoverageEvaluator:
-    """The live measure of a toy run on a mixture: modes covered and the high-quality share of G's samples."""
+    """The live measure of a toy run: modes (or parts of a shape) covered and the high-quality share of G's
+    samples."""
 
-    features_name = "modes covered"
     n = EVAL_POINTS
 
     def __init__(self, dist: ToyDistribution, seed: int) -> None:
-        self.dist, self.seed = dist, seed
+        self.unit = "modes" if dist.has_modes else "parts"
+        self.features_name = "modes covered" if dist.has_modes else "parts of the shape covered"
+        self.dist, self.seed = shape_parts(dist, seed=seed), seed
 
     def evaluate(self, trainer: Any, step: int) -> CoverageRow:
         found = mode_coverage(trainer.sample(EVAL_POINTS, self.seed), self.dist)
-        return CoverageRow(step, found.covered, found.modes, found.high_quality)
+        return CoverageRow(step, found.covered, found.modes, found.high_quality, self.unit)
 
 
 class ToyRecipe:
@@ -70,7 +74,7 @@ class ToyRecipe:
         return trainer
 
     def evaluator(self) -> CoverageEvaluator | None:
-        if not self.dist.has_modes or not self.config.train.eval_every:
+        if not self.config.train.eval_every:
             return None
         return CoverageEvaluator(self.dist, self.config.train.seed)
 

@@ -41,7 +41,10 @@ class ToyTrainer(GANTrainer):
             self._manifold_noise = tf.constant(np.stack(rows + cols))  # [2 * lines, 41, 2]
         else:
             self._manifold_noise = tf.constant(np.linspace(-3.0, 3.0, 201, dtype=np.float32)[None, :, None])
-        self._observe_graph = tf.function(self._observe_tensors)
+
+    def _compile(self) -> None:
+        super()._compile()
+        self._observe_graph = tf.function(self._observe_tensors)  # D's field is a probability under bce only
         self._d_update = tf.function(self._discriminator_update)
         self._g_update = tf.function(self._generator_update)
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from gan_core.toy.metrics import measure_words
 from gan_core.toy.observation import ALL_BUT_GRID, FIELD_SIZE, PlaneLayers, ToyObservation
 from gan_core.toy.picture import FAKE_COLOUR, FIELD_FAKE, FIELD_REAL, REAL_COLOUR, field_shares, push_arrows
 
@@ -68,17 +69,19 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = ALL_BUT_GRID
 
 
 def coverage_figure(evals: Sequence[dict[str, Any]], height: int = 260) -> go.Figure:
-    """Modes covered (left axis) and the high-quality share (right axis) over the steps."""
+    """Modes (or parts of a shape) covered, left axis, and the high-quality share, right axis, over the steps."""
     steps = [e["step"] for e in evals]
+    counted, quality = measure_words(evals[-1] if evals else {})
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=steps, y=[e["modes_covered"] for e in evals], name="modes covered",
+    fig.add_trace(go.Scatter(x=steps, y=[e["modes_covered"] for e in evals], name=f"{counted} covered",
                              mode="lines+markers", line=dict(color=_rgb(REAL_COLOUR))))  # fmt: skip
-    fig.add_trace(go.Scatter(x=steps, y=[100 * e["high_quality"] for e in evals], name="high quality (%)",
+    fig.add_trace(go.Scatter(x=steps, y=[100 * e["high_quality"] for e in evals], name=f"{quality} (%)",
                              yaxis="y2", mode="lines", line=dict(color=_rgb(FAKE_COLOUR), dash="dot")))  # fmt: skip
     modes = evals[-1]["modes"] if evals else 8
+    title = "Modes covered and sample quality" if counted == "modes" else "Parts of the shape covered, samples on it"
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), title="Modes covered and sample quality",
-        yaxis=dict(range=[0, modes + 0.5], title="modes", dtick=max(1, modes // 8)),
+        height=height, margin=dict(l=10, r=10, t=30, b=10), title=title,
+        yaxis=dict(range=[0, modes + 0.5], title=counted.split()[0], dtick=max(1, modes // 8)),
         yaxis2=dict(range=[0, 101], overlaying="y", side="right", title="%", showgrid=False, dtick=20),
         xaxis=dict(title="step"), legend=dict(orientation="h", yanchor="top", y=-0.3),
     )  # fmt: skip

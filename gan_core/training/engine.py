@@ -83,6 +83,11 @@ class GANTrainer:
         )
         self.real_view: np.ndarray | None = None  # a fixed batch of real images in [-1, 1], set by the recipe
         self.real_view_labels: np.ndarray | None = None
+        self._compile()
+
+    def _compile(self) -> None:
+        """The step and views as tf.functions of the current losses: traced on their first call."""
+        train = self.train_config
         self._d_view = None
         self._compiled_step = tf.function(self._distributed_step, reduce_retracing=True)
         self._replica_step = (
@@ -94,6 +99,14 @@ class GANTrainer:
             "wgan-gp": (losses.wasserstein_discriminator_loss, losses.wasserstein_generator_loss),
             "lsgan": (losses.least_squares_discriminator_loss, losses.least_squares_generator_loss),
         }[train.loss]
+
+    def change_loss(self, **changes: object) -> None:
+        """A new loss (and its d_steps, beta2) between two steps, GAN Lab's habit: the networks and Adam's
+        moments carry on; the step is traced again, since its graph holds the loss."""
+        self.train_config = self.train_config.with_changes(**changes)
+        for optimizer in (self.g_optimizer, self.d_optimizer):
+            optimizer.beta_2 = self.train_config.beta2  # read when the step is traced
+        self._compile()
 
     def _build_generator(self, sync_batchnorm: bool) -> keras.Model:
         return build_generator(self.model_config, sync_batchnorm=sync_batchnorm)

@@ -11,6 +11,7 @@ from gan_core.runs.names import default_run_name, run_name_problem
 from gan_core.runs.run import RunSnapshot, TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points, points_from_csv
+from gan_core.toy.metrics import measure_words
 from gan_core.toy.presets import save_own_points, toy_run_config
 from gan_core.toy.views import paint_figure, paint_grid
 from pages.ui.training import open_and_start, run_registry, session_id
@@ -119,6 +120,7 @@ def status_line(snap: RunSnapshot) -> str:
         parts.append(f"{snap.images_per_sec / snap.batch_size:.0f} steps/s")
     if snap.evals:
         last = snap.evals[-1]
-        parts.append(f"**{last['modes_covered']} of {last['modes']} modes** covered, "
-                     f"{last['high_quality']:.0%} of samples high quality")  # fmt: skip
+        counted, quality = measure_words(last)
+        parts.append(f"**{last['modes_covered']} of {last['modes']} {counted}** covered, "
+                     f"{last['high_quality']:.0%} of samples {quality}")  # fmt: skip
     return " · ".join([*parts, snap.message])
