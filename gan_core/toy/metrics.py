@@ -64,7 +64,7 @@ def shape_parts(dist: ToyDistribution, parts: int = PARTS, points: int = 8_000, 
     centres, nearest = kmeans2(sample, parts, minit="++", seed=np.random.default_rng(seed))
     reach = np.linalg.norm(sample - centres[nearest], axis=1)
     std = float(np.quantile(reach, ON_SHAPE_SHARE)) / QUALITY_STDS
-    return replace(dist, modes=centres, std=std, curve=dist.curve or "points")
+    return replace(dist, modes=centres, std=std)
 
 
 def measure_words(row: dict) -> tuple[str, str]:
