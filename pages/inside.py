@@ -86,22 +86,29 @@ pick = "" if present else t4.selectbox("Side by side with", ["", *others], key="
 twin = open_toy_run(pick, shown=False) if pick else None
 
 
+def _act(action) -> None:
+    """A control's click, taken before its fragment draws again (so the buttons and plane show its effect)."""
+    try:
+        action()
+    except PlaygroundError as exc:
+        st.session_state["toy-refused"] = str(exc)
+
+
 def controls() -> None:
     state = run.state
     cols = st.columns(6)
-    actions = {"Pause": (run.pause, state is RunState.RUNNING), "Resume": (run.resume, state is RunState.PAUSED),
-               "Stop": (run.stop, state.active), "D step": (lambda: run.single_update("d"), state is RunState.PAUSED),
-               "G step": (lambda: run.single_update("g"), state is RunState.PAUSED)}  # fmt: skip
+    paused = state is RunState.PAUSED
+    actions = {"Pause": (run.pause, state is RunState.RUNNING), "Resume": (run.resume, paused),
+               "Stop": (lambda: run.stop(wait=0), state.active), "D step": (lambda: run.single_update("d"), paused),
+               "G step": (lambda: run.single_update("g"), paused)}  # fmt: skip
     for col, (label, (action, enabled)) in zip(cols, actions.items(), strict=False):
-        if col.button(label, disabled=not enabled, key=f"toy-{label}",
-                      help="Slow motion: one update of this network" if "step" in label else None):  # fmt: skip
-            try:
-                action()
-            except PlaygroundError as exc:
-                st.warning(str(exc))
-            else:  # the buttons and the plane again, for the state the click made: this fragment is all of them
-                st.rerun(scope="fragment")
-    if cols[5].button("Train on", disabled=state.active, key="toy-continue", help="From its latest checkpoint"):
+        col.button(label, disabled=not enabled, key=f"toy-{label}", on_click=_act, args=(action,),
+                   help="Slow motion: one update of this network" if "step" in label else None)  # fmt: skip
+    if refused := st.session_state.pop("toy-refused", None):
+        st.warning(refused)
+    saving = run.saving  # a stop returns at once (the page shows it); its checkpoint is written meanwhile
+    if cols[5].button("Train on", disabled=state.active or saving, key="toy-continue",
+                      help="Saving its last checkpoint..." if saving else "From its latest checkpoint"):  # fmt: skip
         try:
             registry.continue_run(run.name, owner=session_id())
         except (PlaygroundError, ValueError, OSError) as exc:

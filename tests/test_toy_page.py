@@ -85,7 +85,8 @@ def test_train_a_ring_watch_the_plane_step_in_slow_motion_and_stop(toy_page: App
     at.toggle(key="toy_manifold").set_value(True).run()
     assert "G's noise grid" in [t.get("name") for t in plane_of(at)["data"]]
     at.button(key="toy-Stop").click().run()
-    wait(lambda: run.state is RunState.STOPPED)
+    assert run.state is RunState.STOPPED
+    wait(lambda: not run.saving)  # the click does not wait for the last checkpoint; the thread writes it
     assert run.store.checkpoint_steps()
 
 
@@ -151,6 +152,27 @@ def test_train_on_shows_the_run_training_at_once(toy_page: AppTest) -> None:
         registry.get("toy-on").stop()
 
 
+def test_stop_shows_at_once_and_train_on_waits_for_the_checkpoint(toy_page: AppTest) -> None:
+    """Issue 26.11: Stop took 2-5 s to show (the click waited for the thread's last checkpoint, frame and generator);
+    now the page says "stopped" at once and offers Train on only once the checkpoint is written."""
+    with training_toy_run("toy-stop") as run:
+        at = toy_page
+        at.query_params["toy"] = "toy-stop"
+        at.run()
+        at.button(key="toy-Stop").click().run()
+        assert not at.exception
+        saving = run.saving  # read before the thread can finish: the click did not wait for it
+        assert run.state is RunState.STOPPED
+        assert any(m.value.startswith("**stopped**") for m in at.markdown)
+        if saving:
+            assert at.button(key="toy-continue").disabled
+        wait(lambda: not run.saving)
+        at.run()
+        assert not at.button(key="toy-continue").disabled
+        assert any("checkpoint saved" in m.value for m in at.markdown)
+        assert run.store.checkpoint_steps()
+
+
 def test_mode_collapse_is_one_click_from_its_recipe(toy_page: AppTest) -> None:
     """Issue 26.11: the page named a recipe that did not collapse; its measured one now sets itself up."""
     from gan_core.toy.presets import COLLAPSE
@@ -174,7 +196,9 @@ def training_toy_run(name: str) -> Iterator[TrainingRun]:
         wait(lambda: run.snapshot(with_history=False).step > 20)
         yield run
     finally:
-        run.stop()
+        if run.state.active:
+            run.stop()
+        run.join(30)
 
 
 def test_the_learning_rate_changes_while_the_run_trains(toy_page: AppTest) -> None:

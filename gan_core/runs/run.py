@@ -232,6 +232,11 @@ class TrainingRun:
             self._thread.join(wait)
         return self.snapshot()
 
+    @property
+    def saving(self) -> bool:
+        """Stopped (or ended) but its thread is still writing its last checkpoint, frame and generator."""
+        return not self._state.active and self._thread is not None and self._thread.is_alive()
+
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the thread to end; True if it has."""
         if self._thread is not None:
