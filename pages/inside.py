@@ -73,17 +73,13 @@ if run is None:
     st.stop()
 
 registry = run_registry()
-if not present:
-    st.subheader(run.name)
-t1, t2, t3, t4 = st.columns([1, 1, 1, 2])
-layers = PlaneLayers(
-    verdict=t1.toggle("D's verdict", value=True, key="toy_verdict"),
-    push=t2.toggle("G's push", value=True, key="toy_push"),
-    manifold=t3.toggle("G's noise grid", value=False, key="toy_manifold", help="Where G sends a grid of its noise"),
-)
+# The view's choices are drawn below the plane (the plane comes first on the screen) and read here, by their keys.
+LAYER_CHOICES = {"toy_verdict": ("D's verdict", True, None), "toy_push": ("G's push", True, None),
+                 "toy_manifold": ("G's noise grid", False, "Where G sends a grid of its noise")}  # fmt: skip
+layers = PlaneLayers(*(st.session_state.get(key, default) for key, (_, default, _) in LAYER_CHOICES.items()))
 others = [n for n in saved if n != run.name]
-pick = "" if present else t4.selectbox("Side by side with", ["", *others], key="toy_compare")
-twin = open_toy_run(pick, shown=False) if pick else None
+pick = "" if present else st.session_state.get("toy_compare", "")
+twin = open_toy_run(pick, shown=False) if pick in others else None
 
 
 def _act(action) -> None:
@@ -96,19 +92,20 @@ def _act(action) -> None:
 
 def controls() -> None:
     state = run.state
-    cols = st.columns(6)
+    row = st.container(horizontal=True)  # each button as wide as its label, on as many lines as the width needs
     paused = state is RunState.PAUSED
     actions = {"Pause": (run.pause, state is RunState.RUNNING), "Resume": (run.resume, paused),
                "Stop": (lambda: run.stop(wait=0), state.active), "D step": (lambda: run.single_update("d"), paused),
                "G step": (lambda: run.single_update("g"), paused)}  # fmt: skip
-    for col, (label, (action, enabled)) in zip(cols, actions.items(), strict=False):
-        col.button(label, disabled=not enabled, key=f"toy-{label}", on_click=_act, args=(action,),
+    for label, (action, enabled) in actions.items():
+        row.button(label, disabled=not enabled, key=f"toy-{label}", on_click=_act, args=(action,),
                    help="Slow motion: one update of this network" if "step" in label else None)  # fmt: skip
+    saving = run.saving  # a stop returns at once (the page shows it); its checkpoint is written meanwhile
+    train_on = row.button("Train on", disabled=state.active or saving, key="toy-continue",
+                          help="Saving its last checkpoint..." if saving else "From its latest checkpoint")  # fmt: skip
     if refused := st.session_state.pop("toy-refused", None):
         st.warning(refused)
-    saving = run.saving  # a stop returns at once (the page shows it); its checkpoint is written meanwhile
-    if cols[5].button("Train on", disabled=state.active or saving, key="toy-continue",
-                      help="Saving its last checkpoint..." if saving else "From its latest checkpoint"):  # fmt: skip
+    if train_on:
         try:
             registry.continue_run(run.name, owner=session_id())
         except (PlaygroundError, ValueError, OSError) as exc:
@@ -167,7 +164,7 @@ def live_charts() -> None:
     """Modes covered and the losses: a Plotly chart is rebuilt (blank while it draws) on each update, so these
     update every two seconds, not five times a second."""
     snap = run.snapshot()
-    left, right = st.columns(2)
+    left, right = st.columns(2) if twin is not None else (st.container(), st.container())  # one column: stacked
     if snap.evals:
         left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
     if twin is not None:  # side by side: both runs' G loss on one chart, as TensorBoard draws two runs
@@ -182,7 +179,7 @@ PICTURE_KEY = ("green: real points · purple: G's points · arrows: G's push · 
 
 
 def plane(where, shown, snap) -> None:
-    height = 390 if present else (420 if twin is not None else 480)  # a projector: the whole plane within 720 px
+    height = 350 if present else (420 if twin is not None else 480)  # a projector: the whole plane within 720 px
     title = f"{shown.name} · step {snap.step:,}"
     if snap.observation is not None and snap.state is RunState.RUNNING:  # a picture updates in place: no flicker
         # inline (a data URI), not a media file: a file of the last rerun can be gone before the browser asks
@@ -198,9 +195,20 @@ def plane(where, shown, snap) -> None:
 
 
 with projector or st.container():
-    live_view()
-live_charts()  # below the plane, on a projector too (the modes a class is waiting for)
+    if twin is None:  # the charts beside the plane (on a projector too: the modes a class is waiting for)
+        plane_column, charts_column = st.columns([3, 2], gap="medium")
+        with plane_column:
+            live_view()
+        with charts_column:
+            live_charts()
+    else:  # two planes side by side take the width; the charts go below
+        live_view()
+        live_charts()
+toggles = st.columns([1, 1, 1, 2])
+for column, (key, (label, default, hint)) in zip(toggles, LAYER_CHOICES.items(), strict=False):
+    column.toggle(label, value=default, key=key, help=hint)
 if not present:
+    toggles[3].selectbox("Side by side with", ["", *others], key="toy_compare")
     with st.expander("The model: layers, output shapes, parameters"):
         show_networks(run.store.read_networks())
     films = run.state.active or bool(run.store.frames())  # a frame is saved at the first step

@@ -83,7 +83,7 @@ def coverage_figure(evals: Sequence[dict[str, Any]], height: int = 260) -> go.Fi
         height=height, margin=dict(l=10, r=10, t=30, b=10), title=title,
         yaxis=dict(range=[0, modes + 0.5], title=counted.split()[0], dtick=max(1, modes // 8)),
         yaxis2=dict(range=[0, 101], overlaying="y", side="right", title="%", showgrid=False, dtick=20),
-        xaxis=dict(title="step"), legend=dict(orientation="h", yanchor="top", y=-0.3),
+        xaxis=dict(tickformat=","), legend=dict(orientation="h", yanchor="top", y=-0.2),  # steps, as the losses
     )  # fmt: skip
     return fig
 

@@ -20,11 +20,20 @@ def render_sidebar() -> None:
         mode = "offline (downloads off)" if settings().offline else "downloads allowed"
         if settings().hosted:
             mode += " · hosted mode (shared-server limits)"
-        tf_state = "loaded" if "tensorflow" in sys.modules else "not loaded yet"
         presenter_toggle()
         try:
             precision = choose_precision().describe()
         except PrecisionError as exc:
             precision = f":red[{exc}]"
-        st.caption(f"Data: {bundled} bundled datasets · {mode}  \nTensorFlow: {tf_state}  \n"
-                   f"Precision: {precision}  \ngan_core {__version__}")  # fmt: skip
+        st.caption(f"Data: {bundled} bundled datasets · {mode}")
+        # A run or a picture loads TensorFlow in another thread: until then this line looks again every 2 s.
+        st.fragment(_tensorflow_state, run_every=None if _tensorflow_loaded() else 2.0)()
+        st.caption(f"Precision: {precision}  \ngan_core {__version__}")
+
+
+def _tensorflow_loaded() -> bool:
+    return "tensorflow" in sys.modules
+
+
+def _tensorflow_state() -> None:
+    st.caption("TensorFlow: loaded" if _tensorflow_loaded() else "TensorFlow: not loaded yet (it loads on first use)")

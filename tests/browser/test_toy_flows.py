@@ -30,6 +30,8 @@ def test_the_plane_moves_while_the_toy_gan_trains_and_pauses_into_the_chart(page
     page.wait_for_timeout(2_000)
     later = page.wait_for_function(f"({PLANE_PICTURE})()", timeout=10_000).json_value()
     assert first != later, "the plane did not change"
+    # The run's thread loaded TensorFlow after the sidebar was drawn: the sidebar says so without a reload.
+    page.locator("[data-testid=stSidebar]").get_by_text("TensorFlow: loaded").wait_for(timeout=10_000)
     page.get_by_text("G's push").first.wait_for()
     page.wait_for_timeout(2_000)  # a modes-covered point or two
     ARTIFACTS.mkdir(exist_ok=True)
