@@ -121,13 +121,15 @@ def _cmd_import_images(args: argparse.Namespace) -> int:
 
 def _progress_line(snap) -> str:
     h = snap.history
-    done = snap.step / snap.total_steps if snap.total_steps else 0.0
+    done = snap.progress
     bar = "#" * int(done * 20) + "." * (20 - int(done * 20))
     eta = f" ETA {int(snap.eta_seconds // 60)}m{int(snap.eta_seconds % 60):02d}s" if snap.eta_seconds else ""
-    if not h.get("step") or not snap.total_steps:
+    if not h.get("step") or not (snap.total_steps or snap.budget_s):
         return f"[{bar}] {snap.message}"
+    where = (f"{snap.trained_s / 60:.1f}/{snap.budget_s / 60:g} min step {snap.step}" if snap.budget_s
+             else f"step {snap.step}/{snap.total_steps}")  # fmt: skip
     return (
-        f"[{bar}] step {snap.step}/{snap.total_steps} epoch {snap.epoch:.2f}  d_real {h['d_loss_real'][-1]:.3f} "
+        f"[{bar}] {where} epoch {snap.epoch:.2f}  d_real {h['d_loss_real'][-1]:.3f} "
         f"d_fake {h['d_loss_fake'][-1]:.3f} g {h['g_loss'][-1]:.3f}  acc real {h['d_acc_real'][-1]:.2f} "
         f"fake {h['d_acc_fake'][-1]:.2f}  {snap.images_per_sec:.0f} img/s{eta}"
     )
@@ -173,11 +175,14 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if (out / "config.json").is_file():
         config = RunConfig.read(out)
         # Settings repeated as they are change nothing (every worker of a cluster may start with the same flags).
-        if {k for k, v in changes.items() if k != "epochs" and getattr(config.train, k) != v}:
-            print(f"error: {out} is an existing run; only --epochs can change when resuming", file=sys.stderr)
+        if {k for k, v in changes.items() if k not in _LENGTH_FLAGS and getattr(config.train, k) != v}:
+            print(f"error: {out} is an existing run; only --epochs and --minutes can change when resuming",
+                  file=sys.stderr)  # fmt: skip
             return 2
-        if "epochs" in changes:
-            config = RunConfig(config.model, config.train.with_changes(epochs=changes["epochs"]), config.parent)
+        length = {k: v for k, v in changes.items() if k in _LENGTH_FLAGS}
+        if length:  # how long it trains in all: --epochs N trains N epochs (no budget), --minutes M M minutes
+            length.setdefault("minutes", 0.0)
+            config = RunConfig(config.model, config.train.with_changes(**length), config.parent)
             run = TrainingRun(out, config, strategy=strategy)
         else:
             run = TrainingRun(out, strategy=strategy)
@@ -391,8 +396,9 @@ def _cmd_fid(args: argparse.Namespace) -> int:
 
 _TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "evaluate", "fid", "fetch"})
 _NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "evaluate", "fid")  # these take --precision
-_TRAIN_FLAGS = ("epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps", "seed",
-                "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
+_LENGTH_FLAGS = ("epochs", "minutes")  # how long a run trains: these may change when it resumes
+_TRAIN_FLAGS = ("epochs", "minutes", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps",
+                "seed", "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
 
 def _at_least(low: int) -> Callable[[str], int]:
@@ -409,6 +415,17 @@ def _at_least(low: int) -> Callable[[str], int]:
 
     parse.__name__ = f"a whole number of at least {low}"
     return parse
+
+
+def _minutes(text: str) -> float:
+    """An argparse type for --minutes: a positive number (fractions allowed) of at most 10,000."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not 0 < value <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 10,000, not {text}")
+    return value
 
 
 def _output_file(text: str) -> str:
@@ -461,6 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", default="auto", choices=("auto", "bundled", "full"))
     p.add_argument("--out", required=True, help="run folder, e.g. runs/mnist-1")
     p.add_argument("--epochs", type=_at_least(1))
+    p.add_argument("--minutes", type=_minutes, help="a time budget: train this many minutes in all (pauses "
+                   "excluded), then finish with a checkpoint; instead of --epochs")  # fmt: skip
     p.add_argument("--batch-size", type=_at_least(2))
     p.add_argument("--loss", choices=LOSSES)
     p.add_argument("--lr-g", type=float)

@@ -72,3 +72,34 @@ def test_a_runs_default_grid_uses_the_noise_it_was_trained_on(
     assert np.array_equal(default, grids[("--truncation", "1.0")])
     assert default.shape[:2] == preview.shape[:2]  # the same layout: same tiles, same gaps
     assert abs(default.std() / float(preview.astype(np.float32).std()) - 1) <= 0.2
+
+
+def test_minutes_trains_to_a_time_budget_saves_and_resumes(
+    image_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Issue 28: classes think in minutes. `--minutes` ends the run on time (its epochs do not), with a checkpoint
+    at its last step; the same --out with a larger budget trains on to it."""
+    from gan_core.runs.store import RunStore
+
+    out = tmp_path / "budget"
+    assert cli_main(["train", "--dataset", str(image_folder), "--out", str(out), "--epochs", "1", "--batch-size",
+                     "16", "--minutes", "0.05", "--log-every", "1000"]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    store = RunStore(out)
+    rows = store.read_metrics()
+    assert "finished its 0.05 minutes of training" in printed.strip().splitlines()[-1]
+    assert rows[-1]["seconds"] >= 3.0 > rows[-2]["seconds"]  # stopped at the first step past 3 s of training
+    assert rows[-1]["step"] > 2  # past its one epoch (2 steps): the budget decides
+    assert store.checkpoint_steps()[-1] == rows[-1]["step"]
+    assert json.loads((out / "config.json").read_text())["train"]["minutes"] == 0.05
+
+    assert cli_main(["train", "--out", str(out), "--minutes", "0.1", "--log-every", "1000"]) == 0
+    printed = capsys.readouterr().out
+    resumed = store.read_metrics()
+    assert "resuming" in printed and "finished its 0.1 minutes" in printed
+    assert resumed[-1]["seconds"] >= 6.0 > resumed[-2]["seconds"] and resumed[-1]["step"] > rows[-1]["step"]
+    assert resumed[len(rows) - 1] == rows[-1]  # the first start's log is kept as it was
+
+    with pytest.raises(SystemExit):
+        cli_main(["train", "--out", str(out), "--minutes", "0"])
+    assert "--minutes: must be more than 0" in capsys.readouterr().err

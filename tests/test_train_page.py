@@ -247,3 +247,23 @@ def test_the_train_page_starts_a_colour_run_on_emoji_offline(train_page: AppTest
         assert run.config.model.image_shape == (32, 32, 3) and run.config.model.conditional
     finally:
         run.stop(wait=60)
+
+
+def test_a_run_can_train_for_a_number_of_minutes(train_page: AppTest) -> None:
+    """Issue 28: "train for N minutes" beside the epochs; the run's progress is its time, not its steps."""
+    at = train_page
+    at.radio(key="train_for").set_value("minutes").run()
+    at.number_input(key="train_minutes").set_value(2).run()
+    at.text_input[0].set_value("timed-run").run()
+    next(b for b in at.button if b.label == "Start training").click().run()
+    assert not at.exception
+    run = run_registry().get("timed-run")
+    try:
+        assert run.config.train.minutes == 2
+        wait_for_step(run, 3)
+        at.run()
+        bars = [bar.proto.text for bar in at.get("progress")]
+        assert any(" of 2m 00s trained · step " in text for text in bars), bars
+        assert run.snapshot().eta_seconds <= 120
+    finally:
+        run.stop()

@@ -156,14 +156,15 @@ class RunRegistry:
             self._watchdog.start()
 
     def continue_run(self, name: str, owner: str = "") -> RunState:
-        """Train a saved run on from its latest checkpoint; one that had finished its epochs gets half as many
-        again (at least one), so that a click always trains."""
+        """Train a saved run on from its latest checkpoint; one that had finished its epochs (or minutes) gets half
+        as many again (at least one epoch), so that a click always trains."""
         run = self.open(name, owner=owner)
         if run.state.active:
             raise PlaygroundError(f"'{name}' is already training")
         if run.finished_its_epochs:
             cfg = run.config
-            more = cfg.train.with_changes(epochs=cfg.train.epochs + max(1, cfg.train.epochs // 2))
+            more = (cfg.train.with_changes(minutes=cfg.train.minutes * 1.5) if cfg.train.minutes else
+                    cfg.train.with_changes(epochs=cfg.train.epochs + max(1, cfg.train.epochs // 2)))  # fmt: skip
             self.open(name, type(cfg)(cfg.model, more, cfg.parent, cfg.created), owner=owner, overwrite=True)
         return self.start(name)
 

@@ -68,15 +68,26 @@ class RunSnapshot:
     logged_epoch: float = 0.0  # the epoch of the last logged step (a run read from disk, not started here)
     observation: Any = None  # what the trainer shows of itself now: D's view of real and fake (training.engine),
     # or a toy run's plane (gan_core.toy.observation.ToyObservation)
+    trained_s: float = 0.0  # seconds of training so far, pauses excluded (all starts together)
+    budget_s: float = 0.0  # its time budget (TrainConfig.minutes), 0 when it trains a number of epochs
 
     @property
     def epoch(self) -> float:
         return self.step / self.steps_per_epoch if self.steps_per_epoch else self.logged_epoch
 
     @property
+    def progress(self) -> float:
+        """How far it is, 0 to 1: through its minutes when it trains to a time budget, else through its steps."""
+        if self.budget_s:
+            return min(1.0, self.trained_s / self.budget_s)
+        return min(1.0, self.step / self.total_steps) if self.total_steps else 0.0
+
+    @property
     def eta_seconds(self) -> float | None:
         if self.state is not RunState.RUNNING or self.images_per_sec <= 0:
             return None
+        if self.budget_s:
+            return max(0.0, self.budget_s - self.trained_s)
         return (self.total_steps - self.step) * self.batch_size / self.images_per_sec
 
 
@@ -149,6 +160,7 @@ class TrainingRun:
         if last.get("state") in ACTIVE_STATES:  # its folder says it trained: the process that trained it is gone
             self._message = interrupted_message(int(last.get("step", 0)), self.store.checkpoint_steps())
         self._step = int(last.get("step", 0))
+        self._trained_s = float(rows[-1].get("seconds", 0.0)) if rows else 0.0
         self._total_steps = 0
         self._steps_per_epoch = 0
         self._ips = 0.0
@@ -275,6 +287,8 @@ class TrainingRun:
                 best=self._best,
                 logged_epoch=float(self._history["epoch"][-1]) if self._history["epoch"] else 0.0,
                 observation=self._observation,
+                trained_s=self._trained_s,
+                budget_s=self.config.train.budget_s,
             )
 
     # -- the training thread ----------------------------------------------------------------------------------
@@ -367,7 +381,8 @@ class TrainingRun:
             )
         self._publish(
             step=start,
-            total_steps=cfg.epochs * steps_per_epoch,
+            trained_s=float(rows[-1].get("seconds", 0.0)) if rows else 0.0,
+            total_steps=0 if cfg.budget_s else cfg.epochs * steps_per_epoch,  # a time budget: not known ahead
             steps_per_epoch=steps_per_epoch,
             history={k: [r[k] for r in rows if k in r] for k in HISTORY_KEYS},
             message=note,
@@ -398,7 +413,10 @@ class TrainingRun:
         summary_every = getattr(trainer, "summary_every_steps", 1)  # TensorBoard scalars: every step, or every k-th
         observed_at = -math.inf
         limit_at = seconds + self.time_limit_s if self.time_limit_s > 0 else math.inf
-        while step < self._total_steps and not self._stop.is_set():
+        budget_s = cfg.budget_s  # a time budget ends the run instead of its epochs
+        while (budget_s or step < self._total_steps) and not self._stop.is_set():
+            if budget_s and seconds >= budget_s:
+                break
             if seconds >= limit_at:  # this start's share of a hosted server's CPU is used up
                 with self._lock:
                     self._state = next_state(self._state, "stop")
@@ -432,7 +450,7 @@ class TrainingRun:
             if step % summary_every == 0:
                 self._summaries.scalars(row)
             with self._lock:
-                self._step, self._ips = step, ips
+                self._step, self._ips, self._trained_s = step, ips, seconds
                 for key in HISTORY_KEYS:
                     self._history[key].append(row[key])
             if observe is not None and now - observed_at >= observe_every_s:
@@ -460,6 +478,9 @@ class TrainingRun:
         if self._stop.is_set():
             reason = f" ({self._stop_reason})" if self._stop_reason else ""
             self._end("stop", f"stopped at step {step:,}{reason}; checkpoint saved")
+        elif budget_s:
+            self._end("finish", f"finished its {plural(cfg.minutes, 'minute')} of training ({plural(step, 'step')}, "
+                                f"{step / steps_per_epoch:.1f} epochs)")  # fmt: skip
         elif self.config.is_toy:  # its "epochs" are passes over 512 points: steps are what a class counts
             self._end("finish", f"finished {plural(step, 'step')}")
         else:

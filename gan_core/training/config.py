@@ -18,6 +18,7 @@ class TrainConfig:
     dataset: str = "mnist"  # a registry name or a folder of imported images
     source: str = "auto"  # "auto", "bundled" or "full" (see gan_core.data.load_dataset)
     epochs: int = 5  # passes over the training split
+    minutes: float = 0.0  # a time budget: minutes of training in all (pauses excluded), then it ends; 0: `epochs`
     batch_size: int = 128  # images per step (the TF tutorial uses 256)
     loss: str = "bce"  # "bce" (non-saturating, the tutorial's), "hinge", "wgan-gp" or "lsgan" (least squares)
     lr_g: float = 2e-4  # generator learning rate (Radford et al.; the tutorial uses 1e-4)
@@ -46,6 +47,8 @@ class TrainConfig:
             problems.append(f"loss must be one of {', '.join(LOSSES)}")
         if self.batch_size < 2 or self.epochs < 1 or self.d_steps < 1:
             problems.append("batch_size must be at least 2, epochs and d_steps at least 1")
+        if not 0 <= self.minutes <= 10_000:
+            problems.append("minutes must be 0 (train the epochs) or a time budget of up to 10,000 minutes")
         if not (0 < self.lr_g < 1 and 0 < self.lr_d < 1):
             problems.append("learning rates must be between 0 and 1")
         if not (0 <= self.label_smoothing < 0.5):
@@ -77,6 +80,11 @@ class TrainConfig:
         if "/" not in self.dataset and "\\" not in self.dataset:
             return self.dataset
         return f"{PureWindowsPath(self.dataset).name} (your images)"
+
+    @property
+    def budget_s(self) -> float:
+        """The time budget in seconds of training; 0 when the run trains its epochs instead."""
+        return self.minutes * 60.0
 
     def with_changes(self, **changes: Any) -> TrainConfig:
         return replace(self, **changes)

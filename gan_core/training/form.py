@@ -35,6 +35,7 @@ class NewRunChoices:
     ema: bool  # sample from an average of G's weights
     spectral_norm: bool
     eval_every: int  # live FID every N steps; 0: off
+    minutes: float = 0.0  # a time budget instead of the epochs; 0: train the epochs
 
     @classmethod
     def defaults(cls, train: TrainConfig, max_epochs: int = 0) -> NewRunChoices:
@@ -43,7 +44,11 @@ class NewRunChoices:
                    loss=train.loss, lr_g=train.lr_g, lr_d=train.lr_d, beta1=train.beta1,
                    label_smoothing=train.label_smoothing, d_steps=train.d_steps, seed=train.seed,
                    diffaugment=train.diffaugment, sample_every=train.sample_every, ema=train.ema_decay > 0,
-                   spectral_norm=False, eval_every=train.eval_every)  # fmt: skip
+                   spectral_norm=False, eval_every=train.eval_every, minutes=train.minutes)  # fmt: skip
+
+
+MOST_MINUTES = 240  # the longest time budget the form offers
+DEFAULT_MINUTES = 10  # the form's time budget when a person switches to minutes
 
 
 def most_epochs(max_epochs: int) -> int:
@@ -69,7 +74,7 @@ def new_run_config(info: DatasetInfo, train_count: int, conditional: bool, choic
         batch_size=int(choices.batch_size), loss=choices.loss, lr_g=float(choices.lr_g), lr_d=float(choices.lr_d),
         beta1=float(choices.beta1), label_smoothing=float(choices.label_smoothing), d_steps=int(choices.d_steps),
         seed=int(choices.seed), diffaugment=tuple(choices.diffaugment), sample_every=int(choices.sample_every),
-        eval_every=int(choices.eval_every),
+        eval_every=int(choices.eval_every), minutes=float(choices.minutes),
     )  # fmt: skip
 
 

@@ -54,14 +54,22 @@ def live_status(run: TrainingRun, registry: RunRegistry, drawn_in: RunState) -> 
     if queue:
         status += f" · position {queue} in the queue ({registry.max_concurrent} training at once on this server)"
     st.markdown(status)
-    if snap.total_steps:
-        st.progress(min(1.0, snap.step / snap.total_steps), text=f"step {snap.step:,} of {snap.total_steps:,}")
+    if snap.budget_s:
+        st.progress(snap.progress, text=f"{_clock(snap.trained_s)} of {_clock(snap.budget_s)} trained · "
+                                        f"step {snap.step:,}")  # fmt: skip
+    elif snap.total_steps:
+        st.progress(snap.progress, text=f"step {snap.step:,} of {snap.total_steps:,}")
     m = st.columns(4)
     m[0].metric("Step", f"{snap.step:,}")
-    m[1].metric(f"Epoch (of {run.config.train.epochs:,})", f"{snap.epoch:,.1f}")
+    m[1].metric("Epoch" if snap.budget_s else f"Epoch (of {run.config.train.epochs:,})", f"{snap.epoch:,.1f}")
     m[2].metric("Images / s", f"{snap.images_per_sec:.0f}" if snap.state is RunState.RUNNING else "—")
     eta = snap.eta_seconds
-    m[3].metric("Time left", f"{int(eta // 60)}m {int(eta % 60):02d}s" if eta is not None else "—")
+    m[3].metric("Time left", _clock(eta) if eta is not None else "—")
+
+
+def _clock(seconds: float) -> str:
+    """'3m 05s'."""
+    return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
 def live_charts(run: TrainingRun) -> None:

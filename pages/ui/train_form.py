@@ -8,7 +8,15 @@ from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
 from gan_core.runs.names import default_run_name
 from gan_core.training.config import AUGMENTATIONS, LOSSES
-from gan_core.training.form import NewRunChoices, batch_sizes_for, most_epochs, new_run_config, start_problem
+from gan_core.training.form import (
+    DEFAULT_MINUTES,
+    MOST_MINUTES,
+    NewRunChoices,
+    batch_sizes_for,
+    most_epochs,
+    new_run_config,
+    start_problem,
+)
 from gan_core.training.presets import default_run_config
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import open_and_start, show_run
@@ -49,7 +57,15 @@ def new_run_form() -> None:
 
 def _settings_widgets(d: NewRunChoices, max_epochs: int, train_count: int) -> NewRunChoices:
     left, mid, right = st.columns(3)
-    epochs = left.number_input("Epochs", 1, most_epochs(max_epochs), d.epochs)
+    unit = left.radio("Train for", ("epochs", "minutes"), horizontal=True, key="train_for",
+                      help="A number of passes over the images, or a time budget (pauses excluded): the run ends "
+                           "with a checkpoint when it is used up")  # fmt: skip
+    if unit == "minutes":
+        minutes = left.number_input("Minutes", 1, MOST_MINUTES, DEFAULT_MINUTES, key="train_minutes")
+        epochs = d.epochs
+    else:
+        minutes = 0
+        epochs = left.number_input("Epochs", 1, most_epochs(max_epochs), d.epochs)
     sizes = batch_sizes_for(train_count)
     batch = mid.select_slider("Batch size", sizes, value=d.batch_size if d.batch_size in sizes else sizes[-1],
                               help=f"{train_count:,} training images")  # fmt: skip
@@ -77,4 +93,4 @@ def _settings_widgets(d: NewRunChoices, max_epochs: int, train_count: int) -> Ne
             "Fashion-MNIST): about 0.3 s each. The lowest FID marks the run's best generator.",
         )  # fmt: skip
     return NewRunChoices(int(epochs), int(batch), loss, lr_g, lr_d, beta1, smoothing, int(d_steps), int(seed),
-                         tuple(augment), int(sample_every), ema, spectral, int(eval_every))  # fmt: skip
+                         tuple(augment), int(sample_every), ema, spectral, int(eval_every), float(minutes))  # fmt: skip
