@@ -3,6 +3,7 @@
     python -m bench.quality_per_minute              # budgets 2, 5, 10 min; MNIST and Fashion-MNIST; ablation
     python -m bench.quality_per_minute --quick      # a smoke run: 0.5 min, MNIST, N=500, no ablation
     python -m bench.quality_per_minute --precisions # bfloat16 against float32 at equal training time (issue 27)
+    python -m bench.quality_per_minute --recipes    # every recipe side by side, the winner marked (issue 28)
 
 For each dataset and budget, (a) the tutorial's code as written there (bench/tf_tutorial.py: BCE, Adam 1e-4,
 batch 256) and (b) our default configuration through the app's own run machinery are trained in turn on the
@@ -21,8 +22,10 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -34,6 +37,8 @@ from bench.tf_tutorial import BATCH, NOISE, Tutorial
 from gan_core.data import load_dataset
 from gan_core.evaluation.evaluate import evaluate_images
 from gan_core.evaluation.features import domain_extractor
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,85 @@ def precision_table(datasets: list[str], budgets: list[float], n: int) -> list[s
     return lines
 
 
+@dataclass(frozen=True)
+class RecipeScore:
+    fid: float
+    precision: float
+    covered: int
+    steps: int
+
+
+def _in_float32(score: Callable[[], T]) -> T:
+    """Score in float32 whatever the run trained in: samples and features alike for every contender."""
+    before = os.environ.get("GAN_PLAYGROUND_PRECISION")
+    os.environ["GAN_PLAYGROUND_PRECISION"] = "float32"
+    try:
+        return score()
+    finally:
+        if before is None:
+            os.environ.pop("GAN_PLAYGROUND_PRECISION")
+        else:
+            os.environ["GAN_PLAYGROUND_PRECISION"] = before
+
+
+def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int) -> list[RecipeScore]:
+    """A new run of `recipe` with the app's defaults otherwise (the default precision), scored at each budget of
+    its training time as issue 28 asks: domain-classifier FID at N=`n` against the test split, precision (k=3)."""
+    from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
+    from gan_core.runs.run import TrainingRun
+    from gan_core.training.presets import default_run_config
+
+    info = load_dataset(dataset, source="bundled").info
+    config = default_run_config(info, recipe=recipe, source="bundled", epochs=10_000)
+    scores, trained = [], 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "run"
+        for minutes in sorted(budgets):
+            run = TrainingRun(folder, config if not trained else None, time_limit_s=minutes * 60 - trained)
+            run.start()
+            run.join()
+            trained = minutes * 60
+            snap = run.snapshot()
+            if snap.state.value == "failed":
+                raise RuntimeError(f"{recipe} on {dataset} failed at {minutes:g} min: {snap.message}")
+            request = EvaluationRequest(str(folder), dataset, n=n, real_split="test")
+            report = _in_float32(lambda request=request: evaluate_run(request).report)
+            scores.append(RecipeScore(report.fid, report.pr.precision if report.pr else float("nan"),
+                                      report.coverage.covered if report.coverage else 0, snap.step))  # fmt: skip
+            print(f"  {dataset} {recipe} {minutes:g} min: FID {report.fid:.1f}, step {snap.step:,}", flush=True)
+    return scores
+
+
+def recipes_table(datasets: list[str], recipes: list[str], budgets: list[float], n: int) -> list[str]:
+    """Issue 28: recipes side by side per dataset, the one with the lowest FID at the longest budget marked."""
+    from bench.machine import machine_line
+    from gan_core.models.precision import choose_precision
+    from gan_core.training.presets import RECIPES
+
+    budgets = sorted(budgets)
+    head = " | ".join(f"FID at {m:g} min" for m in budgets)
+    lines = [
+        f"# Recipes per CPU-minute (issue 28): domain FID at N={n:,} against the test split",
+        "",
+        f"`python -m bench.quality_per_minute --recipes`, {time.strftime('%Y-%m-%d')}. {machine_line()}; "
+        f"training in {choose_precision().name} (the default here), scored in float32. One new run per dataset and "
+        "recipe with the app's defaults otherwise, scored at each budget of its own training time; precision "
+        f"(k=3) and steps at {budgets[-1]:g} min. The winner (lowest FID at {budgets[-1]:g} min) is marked.",
+        "",
+        f"| dataset | recipe | {head} | precision | steps |",
+        "|---|---|" + "---|" * len(budgets) + "---|---|",
+    ]
+    for dataset in datasets:
+        results = {recipe: train_recipe(dataset, recipe, budgets, n) for recipe in recipes}
+        winner = min(results, key=lambda r: results[r][-1].fid)
+        for recipe, scores in results.items():
+            name = RECIPES[recipe].title + (" **(winner)**" if recipe == winner else "")
+            fids = " | ".join(f"{s.fid:.1f}" for s in scores)
+            lines.append(f"| {dataset} | {name} | {fids} | {scores[-1].precision:.2f} | {scores[-1].steps:,} |")
+            print(lines[-1], flush=True)
+    return lines
+
+
 ABLATION = {  # one change at a time against our default (batch 32 on 28x28, EMA 0.999, BCE, Adam 2e-4 / 0.5)
     "our default": {},
     "without EMA": {"ema_decay": 0.0},
@@ -170,10 +254,20 @@ def main() -> None:
     parser.add_argument("--ablation-budget", type=float, help="minutes per ablation run (default: the first budget)")
     parser.add_argument("--precisions", action="store_true",
                         help="instead: bfloat16 against float32 at equal training time; prints the table")  # fmt: skip
+    parser.add_argument("--recipes", nargs="*", metavar="RECIPE",
+                        help="instead: these recipes side by side (default: all of gan_core.training.presets.RECIPES)"
+                             " at N=1,000 on the test split; prints the table")  # fmt: skip
     args = parser.parse_args()
     budgets = args.budgets or ([0.5] if args.quick else [2.0, 5.0, 10.0])
     datasets = args.datasets or (["mnist"] if args.quick else ["mnist", "fashion_mnist"])
     n = args.n or (500 if args.quick else 2000)
+    if args.recipes is not None:
+        from gan_core.training.presets import RECIPES
+
+        table = recipes_table(datasets, args.recipes or list(RECIPES), budgets, args.n or 1000)
+        update_section(table)
+        print("\n".join(table))
+        return
     if args.precisions:
         table = precision_table(datasets, budgets, n)
         update_section(table)

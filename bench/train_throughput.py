@@ -60,7 +60,7 @@ def ours_images_per_sec(seconds: float, xla: bool = False, precision: str | None
     from gan_core.training.presets import default_run_config
 
     info = load_dataset("mnist", source="bundled").info
-    config = default_run_config(info, epochs=1000, batch_size=BATCH, xla=xla, sample_every=50)
+    config = default_run_config(info, recipe="tutorial", epochs=1000, batch_size=BATCH, xla=xla, sample_every=50)
     with tempfile.TemporaryDirectory() as tmp:
         run = TrainingRun(Path(tmp) / "bench", config, precision=precision)
         run.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gan_core.data.import_limits import MIN_TRAINING_IMAGES
 from gan_core.data.types import DatasetInfo, SourceKind
 from gan_core.evaluation.features import classifier_folder
@@ -15,6 +17,49 @@ LARGE_IMAGE_BATCH = 64  # 32x32 and 64x64 images: CIFAR-10, your own
 DEFAULT_EMA_DECAY = 0.999  # with a warm-up, so short runs benefit too (gan_core.training.engine)
 SMALL_DATASET = 5_000  # below this many images DiffAugment on real and fake pays off (Zhao et al. 2020, CIFAR at 10%)
 BATCH_SIZES = (MIN_TRAINING_IMAGES, 16, 32, 64, 128, 256)  # what the Train page offers
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A pair of networks and the way they train, as the Train page names it and bench/quality_per_minute.py
+    compares them per CPU-minute."""
+
+    title: str
+    architecture: str = "dcgan"  # gan_core.models.config.ARCHITECTURES
+    conditional: bool = False  # needs a labelled dataset
+    loss: str = "bce"
+    noise_dim: int = 100
+    width: int = 64  # G's narrowest and D's first layer
+    embed_dim: int = 50
+
+    def model(self, info: DatasetInfo, spectral_norm: bool = False) -> ModelConfig:
+        return ModelConfig(image_shape=info.image_shape, noise_dim=self.noise_dim,
+                           num_classes=len(info.class_names) if self.conditional else 0, g_width=self.width,
+                           d_width=self.width, embed_dim=self.embed_dim, d_spectral_norm=spectral_norm,
+                           architecture=self.architecture)  # fmt: skip
+
+
+RECIPES = {
+    # The TF DCGAN tutorial's networks (64-128-256 in G, 64-128 in D, BCE): reproducing it is part of the point.
+    "tutorial": Recipe("TF tutorial networks (DCGAN)"),
+    "tutorial-conditional": Recipe("TF tutorial networks, class-conditional", conditional=True),
+    # The shipped models' networks (scripts/train_bundled_conditional.py): class-conditional batch norm in G, a
+    # projection discriminator, hinge loss; narrower, so many more updates per CPU-minute.
+    "biggan-small": Recipe("BigGAN-style small networks, class-conditional", architecture="biggan",
+                           conditional=True, loss="hinge", noise_dim=64, width=32, embed_dim=32),
+}
+DEFAULT_RECIPES: dict[str, str] = {}  # dataset -> the recipe that won quality per CPU-minute (bench/RESULTS.md)
+
+
+def recipes_for(info: DatasetInfo) -> list[str]:
+    """The recipes a dataset can train: conditional ones need labels."""
+    return [key for key, recipe in RECIPES.items() if info.class_names or not recipe.conditional]
+
+
+def default_recipe(info: DatasetInfo) -> str:
+    """The dataset's best recipe per CPU-minute where one was measured, else the tutorial's networks."""
+    chosen = DEFAULT_RECIPES.get(info.name, "tutorial")
+    return chosen if chosen in recipes_for(info) else "tutorial"
 
 
 def fitting_batch(batch: int, train_count: int) -> int:
@@ -35,15 +80,23 @@ def batch_problem(batch: int, train_count: int) -> str | None:
 
 
 def default_run_config(
-    info: DatasetInfo, conditional: bool = False, spectral_norm: bool = False, train_count: int | None = None,
-    **train_changes: object,
+    info: DatasetInfo, conditional: bool | None = None, spectral_norm: bool = False, train_count: int | None = None,
+    recipe: str | None = None, **train_changes: object,
 ) -> RunConfig:
-    """A run config for `info`'s images; keyword arguments override the training defaults. Given the number of
-    training images, the default batch shrinks to one that an epoch fills (a small imported set)."""
-    if conditional and not info.class_names:
+    """A run config for `info`'s images; keyword arguments override the training defaults. `recipe` names the
+    networks (RECIPES); without one, `conditional` True or False picks the tutorial's networks with or without
+    labels, and None the dataset's best recipe (default_recipe). Given the number of training images, the default
+    batch shrinks to one that an epoch fills (a small imported set)."""
+    if recipe is None:
+        recipe = default_recipe(info) if conditional is None else "tutorial" + ("-conditional" * conditional)
+    elif recipe == "tutorial" and conditional:
+        recipe = "tutorial-conditional"
+    if recipe not in RECIPES:
+        raise ValueError(f"no recipe named {recipe!r}; the recipes are {', '.join(RECIPES)}")
+    chosen = RECIPES[recipe]
+    if chosen.conditional and not info.class_names:
         raise ValueError(f"{info.title} has no labels, so a conditional model cannot be trained on it")
-    model = ModelConfig(image_shape=info.image_shape, num_classes=len(info.class_names) if conditional else 0,
-                        d_spectral_norm=spectral_norm)  # fmt: skip
+    model = chosen.model(info, spectral_norm)
     # A registry dataset is named; a folder of your images is recorded by its path (its name alone may not resolve).
     dataset = str(info.source.detail) if info.source.kind is SourceKind.OWN else info.name
     # Quality per CPU-minute (bench/quality_per_minute.py, bench/RESULTS.md): on a CPU, small batches give many
@@ -51,7 +104,8 @@ def default_run_config(
     batch = SMALL_IMAGE_BATCH if info.image_shape[0] <= 28 else LARGE_IMAGE_BATCH
     if train_count is not None:
         batch = fitting_batch(batch, train_count)
-    train = TrainConfig(dataset=dataset, conditional=conditional, batch_size=batch, ema_decay=DEFAULT_EMA_DECAY)
+    train = TrainConfig(dataset=dataset, conditional=chosen.conditional, batch_size=batch, loss=chosen.loss,
+                        ema_decay=DEFAULT_EMA_DECAY)  # fmt: skip
     if (classifier_folder(info.name) / "classifier.json").is_file():  # live FID and class coverage come cheap
         train = train.with_changes(eval_every=LIVE_EVAL_EVERY)
     if info.source.count < SMALL_DATASET:
