@@ -191,7 +191,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         data = load_dataset(args.dataset, source=args.source)
         info = data.info
         print(f"dataset: {info.title} ({info.source.label})")
-        config = default_run_config(info, conditional=args.conditional, source=args.source,
+        config = default_run_config(info, conditional=args.conditional, recipe=args.recipe, source=args.source,
                                     train_count=data.train_count, **changes)  # fmt: skip
         problem = batch_problem(config.train.batch_size, data.train_count)
         if problem:
@@ -449,6 +449,7 @@ TRUNCATION_HELP = ("the noise's scale, 0.02 (typical) to 1.0 (varied); default: 
 def build_parser() -> argparse.ArgumentParser:
     from gan_core.data.import_limits import ImportLimits
     from gan_core.toy.distributions import DISTRIBUTIONS
+    from gan_core.training.presets import RECIPES
 
     parser = argparse.ArgumentParser(prog="python -m gan_core", description="GAN Playground, headless.")
     parser.add_argument("--version", action="version", version=f"gan_core {__version__}")
@@ -492,7 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint-every", type=_at_least(1))
     p.add_argument("--xla", action="store_true", default=None)
     p.add_argument("--eval-every", type=int, help="steps between live FID points (MNIST, Fashion-MNIST); 0: off")
-    p.add_argument("--conditional", action="store_true", help="class-conditional G and D (labelled data)")
+    p.add_argument("--recipe", choices=list(RECIPES), help="the networks and their loss: "
+                   + "; ".join(f"{k}: {r.title}" for k, r in RECIPES.items())
+                   + ". Default: the dataset's best per CPU-minute where measured, else tutorial")  # fmt: skip
+    p.add_argument("--conditional", action="store_true", default=None,
+                   help="the TF tutorial networks, class-conditional (labelled data); same as --recipe "
+                        "tutorial-conditional")  # fmt: skip
     p.add_argument("--log-every", type=_at_least(1), default=10, help="print a progress line every N steps")
     p.add_argument("--worker-timeout", type=float, default=120.0,
                    help="with TF_CONFIG: seconds a silent worker is waited for, then the run stops")  # fmt: skip

@@ -56,13 +56,16 @@ def test_the_forms_values_become_the_run_config(mnist_info) -> None:
     defaults = NewRunChoices.defaults(default_run_config(mnist_info, train_count=9000).train)
     choices = replace(defaults, epochs=3, batch_size=64, loss="hinge", lr_g=1e-3, seed=7, ema=False,
                       spectral_norm=True, diffaugment=("translation",))  # fmt: skip
-    config = new_run_config(mnist_info, 9000, False, choices)
+    config = new_run_config(mnist_info, 9000, "tutorial", choices)
     t = config.train
     assert (t.epochs, t.batch_size, t.loss, t.lr_g, t.seed) == (3, 64, "hinge", 1e-3, 7)
     assert t.diffaugment == ("translation",)
     assert t.ema_decay == 0.0 and config.model.d_spectral_norm and not config.model.conditional
-    conditional = new_run_config(mnist_info, 9000, True, replace(choices, ema=True))
+    conditional = new_run_config(mnist_info, 9000, "tutorial-conditional", replace(choices, ema=True))
     assert conditional.model.num_classes == 10 and conditional.train.ema_decay == DEFAULT_EMA_DECAY
+    assert conditional.model.architecture == "dcgan" and conditional.train.loss == "hinge"  # the form's loss wins
+    biggan = new_run_config(mnist_info, 9000, "biggan-small", defaults)
+    assert (biggan.model.architecture, biggan.model.num_classes, biggan.model.g_width) == ("biggan", 10, 32)
 
 
 def test_a_fork_counts_epochs_from_the_runs_start() -> None:

@@ -239,7 +239,7 @@ def test_the_train_page_starts_a_colour_run_on_emoji_offline(train_page: AppTest
     at = train_page
     at.selectbox[0].select("emoji").run()
     assert any("Emoji: bundled" in c.value and "32×32×3 px" in c.value for c in at.caption)
-    at.toggle[0].set_value(True).run()  # class-conditional: emoji has labels
+    at.selectbox(key="recipe-emoji").set_value("tutorial-conditional").run()  # emoji has labels
     start_from_form(at, "colour-run")
     run = run_registry().get("colour-run")
     try:

@@ -66,10 +66,11 @@ def start_problem(run_name: str, batch_size: int, train_count: int) -> str | Non
     return run_name_problem(run_name) or batch_problem(batch_size, train_count)
 
 
-def new_run_config(info: DatasetInfo, train_count: int, conditional: bool, choices: NewRunChoices) -> RunConfig:
-    """The run a press of Start trains: the dataset's defaults with the form's values over them."""
+def new_run_config(info: DatasetInfo, train_count: int, recipe: str, choices: NewRunChoices) -> RunConfig:
+    """The run a press of Start trains: the recipe's networks and the dataset's defaults, the form's values over
+    them."""
     return default_run_config(
-        info, conditional=conditional, train_count=train_count, spectral_norm=choices.spectral_norm,
+        info, recipe=recipe, train_count=train_count, spectral_norm=choices.spectral_norm,
         ema_decay=DEFAULT_EMA_DECAY if choices.ema else 0.0, epochs=int(choices.epochs),
         batch_size=int(choices.batch_size), loss=choices.loss, lr_g=float(choices.lr_g), lr_d=float(choices.lr_d),
         beta1=float(choices.beta1), label_smoothing=float(choices.label_smoothing), d_steps=int(choices.d_steps),

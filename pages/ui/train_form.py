@@ -17,7 +17,7 @@ from gan_core.training.form import (
     new_run_config,
     start_problem,
 )
-from gan_core.training.presets import default_run_config
+from gan_core.training.presets import RECIPES, default_recipe, default_run_config, recipes_for
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import open_and_start, show_run
 
@@ -34,12 +34,16 @@ def new_run_form() -> None:
         return
     info, train_count = data.info, data.train_count
     st.caption(f"{info.title}: {info.source.label} · {'×'.join(map(str, info.image_shape))} px")
-    conditional = st.toggle(
-        "Class-conditional", value=False, disabled=not info.class_names,
-        help="G gets the class as input and D judges image and class together; you can then ask for a class.",
+    offered = recipes_for(info)
+    recipe = st.selectbox(
+        "Networks", offered, index=offered.index(default_recipe(info)), format_func=lambda k: RECIPES[k].title,
+        key=f"recipe-{info.name}",  # per dataset: each opens on its own best recipe
+        help="Class-conditional: G gets the class as input and D judges image and class together, and you can ask "
+             "for a class. The BigGAN-style small networks are the shipped models' (the best per CPU-minute where "
+             "measured: bench/RESULTS.md); the TF tutorial networks reproduce TensorFlow's DCGAN tutorial.",
     )  # fmt: skip
     max_epochs = settings().limits.max_epochs
-    base = default_run_config(info, conditional=conditional, train_count=train_count).train
+    base = default_run_config(info, recipe=recipe, train_count=train_count).train
     d = NewRunChoices.defaults(base, max_epochs)
     choices = _settings_widgets(d, max_epochs, train_count)
     if st.session_state.get("run_name_for") != info.name:  # a fresh default name per dataset, kept across reruns
@@ -50,7 +54,7 @@ def new_run_form() -> None:
     if problem:
         st.caption(f":red[{problem}]")
     start = st.button("Start training", type="primary", disabled=bool(problem))
-    if start and open_and_start(run_name, new_run_config(info, train_count, conditional, choices)):
+    if start and open_and_start(run_name, new_run_config(info, train_count, recipe, choices)):
         show_run(run_name)
         st.rerun()
 
