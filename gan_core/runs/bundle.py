@@ -19,7 +19,7 @@ import numpy as np
 from gan_core.atomic_files import atomic_write_bytes
 
 WEIGHTS = "weights.npz"
-COPIED = ("config.json", "metrics.jsonl", "status.json")
+COPIED = ("config.json", "metrics.jsonl", "status.json", "evals.jsonl")  # evals: the live FID curve, if any
 
 
 def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
