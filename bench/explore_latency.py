@@ -28,8 +28,8 @@ import numpy as np
 
 from bench.machine import conv_speedup, machine_line
 from gan_core.explore.choices import resolve_model
-from gan_core.explore.latent import one_hot, truncated_noise
 from gan_core.explore.pipeline import sample_grid
+from gan_core.models.latent import one_hot, truncated_noise
 
 REQUEST_BUDGET_S = 2.0  # one Explorer request on a hosted 2-core box
 COUNTS = (1, 4, 16)

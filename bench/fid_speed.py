@@ -21,10 +21,10 @@ import numpy as np
 
 from gan_core.data import load_dataset
 from gan_core.evaluation.evaluate_run import generate
-from gan_core.evaluation.features import domain_extractor
-from gan_core.evaluation.metrics import fid
-from gan_core.runs.bundled import CHECKPOINTS_DIR
+from gan_core.measures.features import domain_extractor
+from gan_core.measures.metrics import fid
 from gan_core.runs.sampler import RunSampler
+from gan_core.settings import CHECKPOINTS_DIR
 
 
 def fid_by_eigenvalues(a: np.ndarray, b: np.ndarray) -> float:

@@ -35,8 +35,8 @@ import tensorflow as tf
 from bench.results_file import update_section
 from bench.tf_tutorial import BATCH, NOISE, Tutorial
 from gan_core.data import load_dataset
-from gan_core.evaluation.evaluate import evaluate_images
-from gan_core.evaluation.features import domain_extractor
+from gan_core.measures.evaluate import evaluate_images
+from gan_core.measures.features import domain_extractor
 
 T = TypeVar("T")
 

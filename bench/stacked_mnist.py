@@ -26,8 +26,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from gan_core.data.stacked_mnist import MODES, load_stacked_mnist, stacked_modes
 from gan_core.evaluation.evaluate_run import generate
-from gan_core.evaluation.features import domain_extractor
-from gan_core.evaluation.metrics import mode_coverage
+from gan_core.measures.features import domain_extractor
+from gan_core.measures.metrics import mode_coverage
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.sampler import RunSampler
 from gan_core.training.presets import default_run_config

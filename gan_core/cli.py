@@ -164,10 +164,10 @@ def _cluster_strategy(out: Path, timeout_s: float):
 def _cmd_train(args: argparse.Namespace) -> int:
 
     from gan_core.data import load_dataset
-    from gan_core.runs.config import RunConfig
     from gan_core.runs.run import TrainingRun
     from gan_core.runs.state import RunState
     from gan_core.training.presets import batch_problem, default_run_config
+    from gan_core.training.run_config import RunConfig
 
     out = Path(args.out)
     strategy, out = _cluster_strategy(out, args.worker_timeout)
@@ -225,11 +225,11 @@ def _toy_flags_changed(args: argparse.Namespace, saved) -> list[str]:
 
 
 def _cmd_toy(args: argparse.Namespace) -> int:
-    from gan_core.runs.config import RunConfig
+    from gan_core.runs.headless import train_toy
     from gan_core.runs.state import RunState
     from gan_core.toy.distributions import own_points, points_from_csv
-    from gan_core.toy.headless import train_toy
     from gan_core.toy.presets import save_own_points, toy_run_config
+    from gan_core.training.run_config import RunConfig
 
     if not 0 <= args.seconds < 1e9:
         print("error: --seconds must be 0 (no limit) or a positive number of seconds", file=sys.stderr)
@@ -363,10 +363,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_fid(args: argparse.Namespace) -> int:
-    from gan_core.evaluation.evaluate import sample_size_warnings
-    from gan_core.evaluation.features import extractor_for
     from gan_core.evaluation.image_folders import load_image_folder
-    from gan_core.evaluation.metrics import fid
+    from gan_core.measures.evaluate import sample_size_warnings
+    from gan_core.measures.features import extractor_for
+    from gan_core.measures.metrics import fid
     from gan_core.settings import Settings
 
     extractor = extractor_for(args.features, offline=Settings.from_env().offline)

@@ -8,10 +8,6 @@ Explorer's pipeline), so the pages only show them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from gan_core.data.import_limits import ImportLimits
 
 
 @dataclass(frozen=True)
@@ -25,14 +21,6 @@ class Limits:
     orphan_grace_s: float = 0.0  # a run whose browser session has left is stopped after this long; 0: never
     upload_mb: int = 200  # largest upload (matches Streamlit's server.maxUploadSize)
     upload_images: int = 5_000  # files in one import
-
-    @property
-    def import_limits(self) -> ImportLimits:
-        from gan_core.data.import_limits import ImportLimits  # here: gan_core.data reads the settings
-
-        base = ImportLimits()
-        total = min(base.max_total_bytes, self.upload_mb * 2**20 * 4)  # zips unpack; images are rarely 4x larger
-        return replace(base, max_files=self.upload_images, max_total_bytes=total)
 
     def with_changes(self, **changes: object) -> Limits:
         return replace(self, **changes)

@@ -9,6 +9,7 @@ from pathlib import Path
 from gan_core.limits import HOSTED, HOSTED_BFLOAT16, LOCAL, Limits
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+CHECKPOINTS_DIR = Path(__file__).resolve().parents[1] / "checkpoints"  # the models this project trained and ships
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from gan_core.evaluation.choices import (
     sample_counts,
 )
 from gan_core.evaluation.evaluate_run import FLOOR, EvaluationRequest
-from gan_core.evaluation.features import INCEPTION_HANDLE
+from gan_core.measures.features import INCEPTION_HANDLE
 from gan_core.models.hub import cached_path
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.store import list_runs

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))  # a script run from anywhere uses this checkout's
 import numpy as np  # noqa: E402
 
 from gan_core.runs.bundle import export_bundle  # noqa: E402
-from gan_core.runs.config import RunConfig  # noqa: E402
 from gan_core.runs.store import RunStore  # noqa: E402
+from gan_core.training.run_config import RunConfig  # noqa: E402
 
 NAME = "demo-mnist-dcgan"
 EPOCHS = 20
@@ -107,8 +107,8 @@ card's N in 6.4 minutes), which the Train page offers first for MNIST (`bench/RE
 def evaluation_table(bundle: Path, n: int = 1000, seed: int = 0) -> str:
     """FID, KID and coverage of the shipped generator and of the real test split (the floor), at equal N."""
     from gan_core.data import load_dataset
-    from gan_core.evaluation.evaluate import evaluate_images
-    from gan_core.evaluation.features import DomainClassifier, classifier_folder
+    from gan_core.measures.evaluate import evaluate_images
+    from gan_core.measures.features import DomainClassifier, classifier_folder
     from gan_core.runs.sampler import RunSampler
 
     data = load_dataset("mnist", source="bundled")

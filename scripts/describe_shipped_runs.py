@@ -10,9 +10,9 @@ from gan_core.data import load_dataset
 from gan_core.models.summary import network_tables
 from gan_core.runs.bundle import restore_bundle
 from gan_core.runs.bundled import bundled_runs
-from gan_core.runs.config import RunConfig
 from gan_core.runs.store import RunStore
 from gan_core.training.recipe import ImageRecipe
+from gan_core.training.run_config import RunConfig
 
 
 def describe(run_dir) -> None:

@@ -25,10 +25,10 @@ import numpy as np  # noqa: E402
 from gan_core.data import load_dataset  # noqa: E402
 from gan_core.models.config import ModelConfig  # noqa: E402
 from gan_core.runs.bundle import export_bundle  # noqa: E402
-from gan_core.runs.config import RunConfig  # noqa: E402
 from gan_core.runs.store import RunStore  # noqa: E402
 from gan_core.training.config import TrainConfig  # noqa: E402
 from gan_core.training.presets import DEFAULT_EMA_DECAY, SMALL_DATASET, SMALL_IMAGE_BATCH  # noqa: E402
+from gan_core.training.run_config import RunConfig  # noqa: E402
 
 SHIPPED_EPOCHS = {"mnist": 25, "fashion_mnist": 30, "emoji": 150}  # what the shipped models trained for
 
@@ -52,8 +52,8 @@ def config(dataset: str, epochs: int) -> RunConfig:
 
 def class_accuracy(bundle: Path, dataset: str, n_per_class: int = 100, truncation: float = 0.5) -> tuple[float, list]:
     """Share of samples the shipped classifier puts in the requested class (truncated noise, BigGAN's way)."""
-    from gan_core.evaluation.features import domain_extractor
-    from gan_core.explore.latent import truncated_noise
+    from gan_core.measures.features import domain_extractor
+    from gan_core.models.latent import truncated_noise
     from gan_core.runs.sampler import RunSampler
 
     sampler, extractor = RunSampler(bundle), domain_extractor(dataset)
@@ -69,8 +69,8 @@ def class_accuracy(bundle: Path, dataset: str, n_per_class: int = 100, truncatio
 def memorisation(bundle: Path, dataset: str, n: int = 1000, seed: int = 0) -> str:
     """Does it copy? Each sample's pixel distance to its nearest training image, beside the same for held-out real
     images (which cannot be copies): quantiles of both, and the share of samples nearer than nearly all of those."""
-    from gan_core.evaluation.diversity import nearest_training_images
     from gan_core.evaluation.evaluate_run import generate
+    from gan_core.measures.diversity import nearest_training_images
     from gan_core.runs.sampler import RunSampler
 
     data = load_dataset(dataset, source="bundled")

@@ -3,7 +3,7 @@
     python scripts/train_classifiers.py [--epochs 8]
     python scripts/train_classifiers.py --dataset emoji --epochs 40   # a small set: trained with augmentation
 
-Each is a small CNN (gan_core.evaluation.features.build_classifier) trained on the bundled training split and
+Each is a small CNN (gan_core.measures.features.build_classifier) trained on the bundled training split and
 scored on the bundled test split; writes checkpoints/classifier-<dataset>/ with the weights, classifier.json
 and a model card with the test accuracy and training time.
 """
@@ -25,7 +25,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from gan_core.data import load_dataset  # noqa: E402
-from gan_core.evaluation.features import CLASSIFIER_FORMAT, ClassifierConfig, build_classifier, classifier_folder  # noqa: E402
+from gan_core.measures.features import CLASSIFIER_FORMAT, ClassifierConfig, build_classifier, classifier_folder  # noqa: E402
 
 
 def train(dataset: str, epochs: int) -> None:

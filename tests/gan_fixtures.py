@@ -9,8 +9,8 @@ import numpy as np
 
 from gan_core.data.types import DatasetInfo, DataSource, ImageDataset, SourceKind
 from gan_core.models.config import ModelConfig
-from gan_core.runs.config import RunConfig
 from gan_core.training.config import TrainConfig
+from gan_core.training.run_config import RunConfig
 
 
 def two_class_dataset(n: int = 64, size: int = 28, channels: int = 1) -> ImageDataset:

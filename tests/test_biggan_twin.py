@@ -7,8 +7,8 @@ import sys
 import numpy as np
 from conftest import REPO
 
-from gan_core.explore.latent import truncated_noise
 from gan_core.explore.samplers import HubBigGANSampler
+from gan_core.models.latent import truncated_noise
 
 sys.path.insert(0, str(REPO / "scripts"))
 from build_biggan_twin import build, build_module, parameter_count  # a script, found through the path above

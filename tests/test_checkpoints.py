@@ -16,9 +16,9 @@ from conftest import REPO
 from gan_fixtures import tiny_model, tiny_run_config
 
 from gan_core.runs.checkpoints import CheckpointMismatchError, RunCheckpoints
-from gan_core.runs.config import RunConfig
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
+from gan_core.training.run_config import RunConfig
 
 
 def test_restore_gives_back_weights_optimizer_state_step_and_preview_noise(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from gan_core.cli import main as cli_main
 from gan_core.data.own_images import import_images, save_dataset_folder
-from gan_core.runs.config import RunConfig
+from gan_core.training.run_config import RunConfig
 
 
 @pytest.fixture

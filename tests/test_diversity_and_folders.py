@@ -9,9 +9,9 @@ import pytest
 from gan_fixtures import tiny_inception
 from PIL import Image
 
-from gan_core.evaluation.diversity import feature_diversity, nearest_training_images, ssim, ssim_diversity
 from gan_core.evaluation.image_folders import load_image_folder
-from gan_core.evaluation.metrics import MetricInputError
+from gan_core.measures.diversity import feature_diversity, nearest_training_images, ssim, ssim_diversity
+from gan_core.measures.metrics import MetricInputError
 
 
 def _digits(n: int, seed: int) -> np.ndarray:
@@ -104,7 +104,7 @@ def test_cli_fid_on_two_folders_names_features_and_n(tmp_path: Path, capsys: pyt
 
 
 def test_inception_extractor_loads_through_the_hub_path_and_preprocesses_like_tf_gan(tmp_path: Path) -> None:
-    from gan_core.evaluation.features import InceptionExtractor
+    from gan_core.measures.features import InceptionExtractor
 
     extractor = InceptionExtractor(str(tiny_inception(tmp_path / "inception")))
     gray = _digits(3, 10)
@@ -119,7 +119,7 @@ def test_inception_extractor_loads_through_the_hub_path_and_preprocesses_like_tf
 
 def test_hub_models_offline_get_one_sentence_and_a_cache_is_used(tmp_path: Path, monkeypatch) -> None:
     from gan_core.errors import ModelUnavailableError
-    from gan_core.evaluation.features import INCEPTION_HANDLE, InceptionExtractor
+    from gan_core.measures.features import INCEPTION_HANDLE, InceptionExtractor
     from gan_core.models.hub import cached_path
 
     monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path / "hub"))

@@ -161,10 +161,10 @@ def test_cli_samples_a_colour_grid_of_a_class_by_name_reproducibly(sandbox, tmp_
 
 def test_the_shipped_colour_model_draws_the_class_it_is_asked_for() -> None:
     """Its own domain classifier agrees with the requested class for most samples at truncation 0.5."""
-    from gan_core.evaluation.features import domain_extractor
     from gan_core.explore.pipeline import sample_grid
     from gan_core.explore.samplers import RunModelSampler
-    from gan_core.runs.bundled import CHECKPOINTS_DIR
+    from gan_core.measures.features import domain_extractor
+    from gan_core.settings import CHECKPOINTS_DIR
 
     sampler = RunModelSampler(CHECKPOINTS_DIR / "cgan-emoji")
     classifier = domain_extractor("emoji")

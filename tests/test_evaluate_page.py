@@ -8,10 +8,10 @@ from gan_fixtures import tiny_model
 from streamlit.testing.v1 import AppTest
 from test_live_eval_and_coach import mnist_slice
 
-from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.settings import Settings
 from gan_core.training.config import TrainConfig
+from gan_core.training.run_config import RunConfig
 
 
 def open_page(sandbox) -> AppTest:
@@ -105,7 +105,7 @@ def test_inception_is_offered_once_fetched_and_results_export_as_csv(sandbox) ->
 
     from gan_fixtures import tiny_inception
 
-    from gan_core.evaluation.features import INCEPTION_HANDLE
+    from gan_core.measures.features import INCEPTION_HANDLE
 
     at = open_page(sandbox)
     assert at.radio(key="eval_features").disabled  # not fetched: shown, with how to enable it (issue 26)

@@ -16,9 +16,9 @@ from PIL import Image
 
 from gan_core.data import load_dataset
 from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
-from gan_core.evaluation.features import INCEPTION_HANDLE
 from gan_core.evaluation.results_table import results_csv, results_table
 from gan_core.evaluation.uploaded import images_for_scoring
+from gan_core.measures.features import INCEPTION_HANDLE
 
 
 def png(pixels: np.ndarray) -> bytes:
@@ -76,7 +76,7 @@ def test_uploaded_images_score_on_inception_from_the_cache_and_export_as_csv(san
 
 
 def test_images_of_the_wrong_shape_or_features_get_one_sentence(sandbox) -> None:
-    from gan_core.evaluation.features import EvaluationSetupError
+    from gan_core.measures.features import EvaluationSetupError
 
     with pytest.raises(EvaluationSetupError, match=r"the images are \(32, 32, 3\) but MNIST"):
         evaluate_run(EvaluationRequest("x", "mnist"), images=np.zeros((4, 32, 32, 3), np.uint8))

@@ -9,8 +9,8 @@ import pytest
 from gan_fixtures import tiny_biggan
 
 from gan_core.explore.classes import AmbiguousClassError, ClassCatalog, UnknownClassError
-from gan_core.explore.latent import interpolate, one_hot, slerp, truncated_noise
 from gan_core.explore.samplers import MAX_SAMPLES, HubBigGANSampler, TooManySamplesError
+from gan_core.models.latent import interpolate, one_hot, slerp, truncated_noise
 
 
 def test_truncated_noise_is_reproducible_bit_for_bit_and_bounded() -> None:

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 from gan_core.explore.pipeline import sample_grid
 from gan_core.explore.samplers import MAX_SAMPLES, RunModelSampler
 from gan_core.models.config import ModelConfig
-from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.settings import Settings
+from gan_core.training.run_config import RunConfig
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
@@ -318,7 +318,7 @@ def test_the_sample_zip_holds_each_sample_at_its_own_size() -> None:
 def test_variations_start_from_the_sample_and_stay_near_it(sandbox) -> None:
     from gan_core.explore.pipeline import grid_noise, variations
     from gan_core.explore.samplers import RunModelSampler
-    from gan_core.runs.bundled import CHECKPOINTS_DIR
+    from gan_core.settings import CHECKPOINTS_DIR
 
     sampler = RunModelSampler(CHECKPOINTS_DIR / "cgan-fashion-mnist")
     grid = sample_grid(sampler, [7], 4, 0.5, 2)

@@ -163,7 +163,7 @@ def test_cli_commands_do_not_open_with_tensorflows_start_up_lines(tmp_path: Path
 # -- 13: evaluation warns when the data is not what the model learned ---------------------------------------------
 def test_scoring_an_mnist_model_on_fashion_mnist_warns() -> None:
     from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
-    from gan_core.runs.bundled import CHECKPOINTS_DIR
+    from gan_core.settings import CHECKPOINTS_DIR
 
     result = evaluate_run(EvaluationRequest(str(CHECKPOINTS_DIR / "demo-mnist-dcgan"), "fashion_mnist", 200))
     assert any("trained on mnist, not Fashion-MNIST" in w for w in result.report.warnings)

@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
 
+from gan_core.data.import_limits import ImportLimits
 from gan_core.errors import PlaygroundError
 from gan_core.explore.choices import model_choices
 from gan_core.explore.pipeline import interpolation, sample_grid
@@ -31,7 +32,8 @@ def test_one_setting_switches_every_limit(monkeypatch: pytest.MonkeyPatch) -> No
     hosted = Settings.from_env()
     assert hosted.hosted and hosted.limits == HOSTED
     assert hosted.limits.max_samples < LOCAL.max_samples and hosted.limits.orphan_grace_s > 0
-    assert hosted.limits.import_limits.max_files == HOSTED.upload_images
+    imports = ImportLimits.for_server(hosted.limits.upload_mb, hosted.limits.upload_images)
+    assert imports.max_files == HOSTED.upload_images
     monkeypatch.setenv("GAN_PLAYGROUND_MAX_RUNS", "3")
     assert Settings.from_env().max_concurrent_runs == 3
 

@@ -39,9 +39,27 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
 
 
 def import_circles(root: Path, package: str) -> list[list[str]]:
-    """Every circle in the import graph, one per strongly connected component (Tarjan's algorithm)."""
+    """Every circle of modules importing each other, one per strongly connected component."""
     modules = module_files(root, package)
-    graph = {name: sorted(imports_of(name, path, modules)) for name, path in modules.items()}
+    return circles_in({name: sorted(imports_of(name, path, modules)) for name, path in modules.items()})
+
+
+def package_graph(root: Path, package: str) -> dict[str, list[str]]:
+    """Which of `package`'s subpackages (and top-level modules) import which: a module stands for its subpackage."""
+    modules = module_files(root, package)
+
+    def home(name: str) -> str:
+        parts = name.split(".")
+        return ".".join(parts[:2]) if len(parts) > 2 or (root / package / parts[-1]).is_dir() else name
+
+    graph: dict[str, set[str]] = {home(name): set() for name in modules}
+    for name, path in modules.items():
+        graph[home(name)] |= {home(other) for other in imports_of(name, path, modules)} - {home(name)}
+    return {name: sorted(others) for name, others in graph.items()}
+
+
+def circles_in(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every circle in a graph, one per strongly connected component (Tarjan's algorithm)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -75,6 +93,32 @@ def import_circles(root: Path, package: str) -> list[list[str]]:
 def test_gan_core_has_no_import_circles() -> None:
     circles = import_circles(REPO, "gan_core")
     assert not circles, "modules that import each other: " + "; ".join(" <-> ".join(c) for c in circles)
+
+
+def test_gan_core_packages_are_layered() -> None:
+    """Issue 29: no package imports one that imports it back (runs imported toy and evaluation, which imported
+    runs; training imported runs), so each layer can be read, tested and run in a child process on its own."""
+    graph = package_graph(REPO, "gan_core")
+    assert {"gan_core.runs", "gan_core.training", "gan_core.toy", "gan_core.measures"} <= set(graph)
+    circles = circles_in(graph)
+    assert not circles, "packages that import each other: " + "; ".join(" <-> ".join(c) for c in circles)
+    assert "gan_core.runs" in graph["gan_core.explore"] and "gan_core.training" in graph["gan_core.runs"]
+
+
+def test_the_package_graph_finds_packages_that_import_each_other_without_a_module_circle(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    for sub in ("runs", "toy"):
+        (package / sub).mkdir(parents=True)
+        (package / sub / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "runs" / "run.py").write_text("def recipe():\n    from pkg.toy.recipe import Recipe\n")
+    (package / "runs" / "config.py").write_text("")
+    (package / "toy" / "recipe.py").write_text("Recipe = 1\n")
+    (package / "toy" / "presets.py").write_text("from pkg.runs.config import x\n")  # no module imports back
+    assert import_circles(tmp_path, "pkg") == []
+    assert circles_in(package_graph(tmp_path, "pkg")) == [["pkg.runs", "pkg.toy"]]
+    (package / "toy" / "presets.py").write_text("")
+    assert circles_in(package_graph(tmp_path, "pkg")) == []
 
 
 def test_the_walker_finds_a_circle_through_a_lazy_and_a_relative_import(tmp_path: Path) -> None:

@@ -9,13 +9,13 @@ import numpy as np
 from gan_fixtures import run_dir, tiny_model
 
 from gan_core.data import load_dataset
-from gan_core.evaluation.coach import CoachConfig, LiveEval, diagnose
 from gan_core.pictures.charts import quality_figure
-from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.store import BEST_GENERATOR_WEIGHTS, RunStore
+from gan_core.training.coach import CoachConfig, LiveEval, diagnose
 from gan_core.training.config import TrainConfig
 from gan_core.training.presets import default_run_config
+from gan_core.training.run_config import RunConfig
 
 
 def mnist_slice(config: RunConfig):
@@ -133,8 +133,8 @@ def test_fid_rising_after_its_minimum_points_at_the_best_step() -> None:
 
 def test_the_shipped_hinge_model_is_not_called_wild_and_advice_skips_what_the_run_does() -> None:
     """Issue 13.10: hinge G loss near 0 is not 'swinging wildly', and nobody is told to set beta1 0.5 twice."""
-    from gan_core.runs.bundled import CHECKPOINTS_DIR
     from gan_core.runs.store import RunStore
+    from gan_core.settings import CHECKPOINTS_DIR
 
     store = RunStore(CHECKPOINTS_DIR / "cgan-fashion-mnist")
     rows = store.read_metrics()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gan_core.evaluation.metrics import MetricInputError, fid, frechet_distance, kid, precision_recall
+from gan_core.measures.metrics import MetricInputError, fid, frechet_distance, kid, precision_recall
 
 RNG = np.random.default_rng(0)
 
@@ -79,7 +79,7 @@ def test_bad_features_get_a_clear_message(a: np.ndarray, b: np.ndarray, message:
 
 
 def test_class_coverage_flags_a_generator_that_outputs_one_class() -> None:
-    from gan_core.evaluation.metrics import class_coverage
+    from gan_core.measures.metrics import class_coverage
 
     real_labels = np.repeat(np.arange(10), 100)
     one_class = np.tile(np.eye(10)[3], (500, 1))
@@ -121,7 +121,7 @@ def quadrant_images(n: int, classes: np.ndarray, seed: int) -> np.ndarray:
 
 
 def test_evaluation_report_names_its_features_and_n_and_warns_at_small_n() -> None:
-    from gan_core.evaluation.evaluate import evaluate_images
+    from gan_core.measures.evaluate import evaluate_images
 
     labels = np.arange(400) % 4
     real = quadrant_images(400, labels, 0)

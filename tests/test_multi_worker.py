@@ -70,8 +70,8 @@ def prepared(folder: Path, dataset: Path, epochs: int) -> None:
     """A run folder holding only its config: the dataset's defaults with DiffAugment left out (it draws per
     replica, so with it two workers would not compute what one does), batch 8."""
     from gan_core.data import load_dataset
-    from gan_core.runs.config import RunConfig
     from gan_core.training.presets import default_run_config
+    from gan_core.training.run_config import RunConfig
 
     data = load_dataset(str(dataset))
     config = default_run_config(data.info, train_count=data.train_count)

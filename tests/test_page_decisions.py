@@ -15,9 +15,7 @@ from gan_core.evaluation.evaluate_run import FLOOR
 from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import interpolation_ends
 from gan_core.runs.bundled import bundled_runs, open_bundled_run
-from gan_core.runs.names import default_run_name, run_name_problem
-from gan_core.runs.store import list_runs
-from gan_core.training.form import (
+from gan_core.runs.form import (
     EPOCHS_WITHOUT_A_CAP,
     NewRunChoices,
     batch_sizes_for,
@@ -27,6 +25,8 @@ from gan_core.training.form import (
     new_run_config,
     start_problem,
 )
+from gan_core.runs.names import default_run_name, run_name_problem
+from gan_core.runs.store import list_runs
 from gan_core.training.presets import DEFAULT_EMA_DECAY, default_run_config
 
 
@@ -132,7 +132,7 @@ def test_a_run_on_imported_images_names_its_folder_not_the_servers_path(tmp_path
     run.mkdir(parents=True)
     from gan_fixtures import tiny_run_config
 
-    from gan_core.runs.config import RunConfig
+    from gan_core.training.run_config import RunConfig
 
     base = tiny_run_config()
     RunStore(run).write_config(RunConfig(base.model, base.train.with_changes(dataset=str(folder))))

@@ -19,9 +19,9 @@ from gan_core.models.precision import (
     graph_calls,
     training_precision,
 )
-from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
+from gan_core.training.run_config import RunConfig
 
 AMD_ZEN5 = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512bw avx512_vnni avx512_bf16 avx_vnni\n"
 INTEL_SPR = "flags\t\t: fpu avx2 avx512f avx512bw avx512_bf16 amx_bf16 amx_tile amx_int8\n"
@@ -173,7 +173,7 @@ def fashion_sampler():
 def test_a_sampler_draws_the_same_pictures_to_the_eye_in_both_precisions(
     fashion_sampler, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gan_core.explore.latent import truncated_noise
+    from gan_core.models.latent import truncated_noise
 
     noise = truncated_noise(8, fashion_sampler.info.noise_dim, 1.0, seed=3)
     classes = np.arange(8) % len(fashion_sampler.info.class_names)
@@ -195,7 +195,7 @@ def test_a_sampler_draws_the_same_pictures_to_the_eye_in_both_precisions(
 def test_a_thread_in_bfloat16_leaves_another_threads_calls_in_float32(fashion_sampler) -> None:
     import threading
 
-    from gan_core.explore.latent import truncated_noise
+    from gan_core.models.latent import truncated_noise
 
     noise = truncated_noise(4, fashion_sampler.info.noise_dim, 1.0, seed=5)
     classes = np.arange(4)

@@ -107,7 +107,7 @@ def test_resume_restores_exact_step_optimizer_state_and_curves(tmp_path: Path) -
 
 def _trainer_from(folder: Path, snap) -> GANTrainer:
     from gan_core.runs.checkpoints import RunCheckpoints
-    from gan_core.runs.config import RunConfig
+    from gan_core.training.run_config import RunConfig
 
     cfg = RunConfig.read(folder)
     trainer = GANTrainer(cfg.model, cfg.train)

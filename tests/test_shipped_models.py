@@ -9,7 +9,7 @@ import pytest
 
 from gan_core.cli import main as cli_main
 from gan_core.data import load_dataset
-from gan_core.evaluation.features import DomainClassifier, classifier_folder
+from gan_core.measures.features import DomainClassifier, classifier_folder
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.sampler import RunSampler
 

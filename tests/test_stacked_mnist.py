@@ -9,7 +9,7 @@ import pytest
 
 from gan_core.data.registry import load_dataset
 from gan_core.data.stacked_mnist import MODES, stack_digits, stacked_modes
-from gan_core.evaluation.metrics import MetricInputError, mode_coverage
+from gan_core.measures.metrics import MetricInputError, mode_coverage
 
 
 def test_each_channel_is_one_digit_and_the_label_names_all_three() -> None:
@@ -36,7 +36,7 @@ def test_mode_coverage_counts_modes_and_measures_kl_from_uniform() -> None:
 
 
 def test_the_digit_classifier_reads_real_stacks_back_to_their_modes() -> None:
-    from gan_core.evaluation.features import domain_extractor
+    from gan_core.measures.features import domain_extractor
 
     digits = load_dataset("mnist", source="bundled").split("test")
     stacked = stack_digits(digits.images, digits.labels, count=600, seed=0)

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gan_core.runs.config import RunConfig
+from gan_core.models.toy_config import ToyModelConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
-from gan_core.toy.config import ToyModelConfig
 from gan_core.toy.picture import field_shares
 from gan_core.toy.presets import save_own_points, toy_run_config
+from gan_core.training.run_config import RunConfig
 
 
 def wait_for(run: TrainingRun, condition, timeout: float = 90.0):

@@ -67,9 +67,9 @@ def test_a_file_that_is_not_hdf5_is_refused_in_one_sentence(tmp_path: Path) -> N
 
 def test_a_run_whose_generator_file_is_the_old_kind_or_garbage_opens_or_says_so(tmp_path: Path) -> None:
     from gan_core.runs.checkpoints import CheckpointMismatchError
-    from gan_core.runs.config import RunConfig
     from gan_core.runs.sampler import RunSampler
     from gan_core.training.config import TrainConfig
+    from gan_core.training.run_config import RunConfig
 
     run = tmp_path / "old-run"
     run.mkdir()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,13 @@ class ImportLimits:
     max_pixels: int = 40_000_000  # width * height of one image, read from its header before decoding
     min_side: int = 8  # smaller images are skipped rather than blown up
     min_images: int = 1  # fewest usable images an import keeps (the CLI's --min-images); training needs more
+
+    @classmethod
+    def for_server(cls, upload_mb: int, upload_images: int) -> ImportLimits:
+        """The limits under a server's caps (gan_core.limits.Limits): its upload size and file count."""
+        base = cls()
+        total = min(base.max_total_bytes, upload_mb * 2**20 * 4)  # zips unpack; images are rarely 4x larger
+        return replace(base, max_files=upload_images, max_total_bytes=total)
 
 
 MIN_TRAINING_IMAGES = 8  # one batch of the Trainer's smallest size (gan_core.training.presets.BATCH_SIZES)

@@ -34,8 +34,8 @@ class FetchItem:
 def fetch_catalog() -> dict[str, FetchItem]:
     from gan_core.data.downloads import DOWNLOAD_FILES
     from gan_core.data.registry import DATASETS
-    from gan_core.evaluation.features import INCEPTION_HANDLE
     from gan_core.explore.samplers import BIGGAN_HANDLES
+    from gan_core.measures.features import INCEPTION_HANDLE
 
     items = [FetchItem(key, title, "biggan", handle, size) for key, (handle, title, size) in BIGGAN_HANDLES.items()]
     items.append(FetchItem("inception", "Inception (FID features)", "inception", INCEPTION_HANDLE, INCEPTION_MB))

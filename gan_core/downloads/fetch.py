@@ -67,12 +67,12 @@ def with_progress(work: Callable[[], object], measure: Callable[[], int], expect
 def _check_hub_item(item: FetchItem) -> None:
     """Load it from the cache (downloads off) and run it once: a module that does not work is not 'fetched'."""
     if item.kind == "inception":
-        from gan_core.evaluation.features import InceptionExtractor
+        from gan_core.measures.features import InceptionExtractor
 
         InceptionExtractor(item.location, offline=True).features(np.zeros((1, 32, 32, 3), np.uint8))
         return
-    from gan_core.explore.latent import truncated_noise
     from gan_core.explore.samplers import HubBigGANSampler
+    from gan_core.models.latent import truncated_noise
 
     sampler = HubBigGANSampler(item.location, item.title, offline=True)
     sampler.sample(truncated_noise(1, sampler.info.noise_dim, 0.5, seed=0), np.array([0]), 0.5)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.evaluation.evaluate import EvaluationReport, Progress, evaluate_images
-from gan_core.evaluation.features import EvaluationSetupError, domain_extractor
+from gan_core.measures.evaluate import EvaluationReport, Progress, evaluate_images
+from gan_core.measures.features import EvaluationSetupError, domain_extractor
 
 FLOOR = "test-split"  # the run name that means "real test images instead of samples"
 SAMPLE_BATCH = 1000
@@ -50,7 +50,7 @@ class RunEvaluation:
 
 def extractor_for_request(request: EvaluationRequest, dataset: str, offline: bool):
     if request.features == "inception":
-        from gan_core.evaluation.features import InceptionExtractor
+        from gan_core.measures.features import InceptionExtractor
 
         return InceptionExtractor(offline=offline)
     if request.features != "domain":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from gan_core.explore.latent import TRUNCATION_RANGE
+from gan_core.models.latent import TRUNCATION_RANGE
 
 MAX_SEED = 2**31 - 1
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_core.explore.latent import interpolate, one_hot, truncated_noise
 from gan_core.explore.samplers import MAX_SAMPLES, Sampler, check_request
+from gan_core.models.latent import interpolate, one_hot, truncated_noise
 
 MAX_STEPS = 32
 INTERPOLATION_MODES = ("both", "noise", "class")  # what moves from A to B

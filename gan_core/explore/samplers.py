@@ -4,7 +4,7 @@
 
 Implementations: BigGAN-deep from TF Hub (the real path), the class-conditional models this project trains
 and ships (checkpoints/cgan-*), and any run folder from the Trainer (conditional or not). The caller draws
-the noise with gan_core.explore.latent.truncated_noise, which already applies the truncation; BigGAN also
+the noise with gan_core.models.latent.truncated_noise, which already applies the truncation; BigGAN also
 gets the value itself, as its module expects. Truncation means one thing everywhere (the noise's scale: 1.0 is
 the noise a model was trained on, lower trades variety for typical samples); each model says which value it
 opens at (`SamplerInfo.default_truncation`). Calls are safe from several sessions at once (Keras models
@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from gan_core.explore.classes import ClassCatalog
-from gan_core.explore.latent import TRUNCATION_RANGE, one_hot
+from gan_core.models.latent import TRUNCATION_RANGE, one_hot
 from gan_core.models.precision import in_chosen_precision
 
 MAX_SAMPLES = 64  # per request: a grid larger than this is refused with the cap shown

@@ -28,9 +28,9 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
     import tensorflow as tf
 
     from gan_core.runs.checkpoints import RunCheckpoints
-    from gan_core.runs.config import RunConfig
     from gan_core.runs.store import RunStore
     from gan_core.training.engine import GANTrainer
+    from gan_core.training.run_config import RunConfig
 
     config = RunConfig.read(run_dir)
     trainer = GANTrainer(config.model, config.train, tf.distribute.get_strategy())

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gan_core.runs.bundle import is_bundle
+import numpy as np
 
-CHECKPOINTS_DIR = Path(__file__).resolve().parents[2] / "checkpoints"
+from gan_core.runs.bundle import is_bundle
+from gan_core.settings import CHECKPOINTS_DIR
+from gan_core.training.run_config import RunConfig
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,19 @@ def open_bundled_run(bundle: BundledRun, runs_dir: Path) -> Path:
         shutil.copytree(bundle.path, tmp)
         tmp.rename(target)
     return target
+
+
+def shipped_images(dataset: str) -> Callable[[int], np.ndarray] | None:
+    """The shipped model trained on `dataset` (checkpoints/cgan-*), as n -> images; None when none ships (a run's
+    live FID chart shows its FID beside the run's)."""
+    found = [b for b in bundled_runs()
+             if b.name.startswith("cgan-") and RunConfig.read(b.path).train.dataset == dataset]  # fmt: skip
+    if not found:
+        return None
+
+    def draw(n: int) -> np.ndarray:
+        from gan_core.runs.sampler import RunSampler
+
+        return RunSampler(found[0].path).sample(n, seed=0)
+
+    return draw

@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from gan_core.runs.config import RunConfig
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
+from gan_core.training.run_config import RunConfig
 
 FORKABLE = frozenset(
     {"epochs", "batch_size", "loss", "lr_g", "lr_d", "beta1", "beta2", "label_smoothing", "d_steps", "gp_weight",

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from gan_core.errors import PlaygroundError
-from gan_core.runs.config import RunConfig
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.runs.writer_lock import RunLockedError, describe_holder, is_being_trained
+from gan_core.training.run_config import RunConfig
 
 RunFactory = Callable[..., TrainingRun]
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ import numpy as np
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import PlaygroundError
 from gan_core.models.precision import Precision, choose_precision, training_precision
-from gan_core.runs.config import RunConfig
+from gan_core.runs.bundled import shipped_images
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
@@ -31,6 +31,7 @@ from gan_core.runs.writer_lock import RunWriterLock
 from gan_core.training.config import LOSSES
 from gan_core.training.d_view import DiscriminatorView
 from gan_core.training.recipe import ImageRecipe, TrainingRecipe
+from gan_core.training.run_config import RunConfig
 from gan_core.words import plural
 
 log = logging.getLogger(__name__)
@@ -344,7 +345,7 @@ class TrainingRun:
             from gan_core.toy.recipe import ToyRecipe
 
             return ToyRecipe(self.config, self.store.dir)
-        return ImageRecipe(self.config, self._data_loader)
+        return ImageRecipe(self.config, self._data_loader, reference_for=shipped_images)
 
     def _train(self) -> None:
         from gan_core.models.summary import network_tables

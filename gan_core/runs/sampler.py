@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.explore.latent import one_hot
+from gan_core.models.latent import one_hot
 from gan_core.models.precision import in_chosen_precision
-from gan_core.runs.config import RunConfig
+from gan_core.training.run_config import RunConfig
 
 
 def checkpoint_paths(run_dir: Path) -> list[tuple[int, str]]:

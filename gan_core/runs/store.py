@@ -22,7 +22,7 @@ import numpy as np
 
 from gan_core.atomic_files import atomic_write_bytes, atomic_write_text
 from gan_core.pictures.render import Legend, image_grid, png_bytes
-from gan_core.runs.config import RunConfig
+from gan_core.training.run_config import RunConfig
 
 BEST_GENERATOR_WEIGHTS = "generator-best.weights.h5"
 _FRAME = re.compile(r"^(\d{7})\.png$")

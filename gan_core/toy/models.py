@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from gan_core.models.projection import OUTPUT_DTYPE
-from gan_core.toy.config import ToyModelConfig
+from gan_core.models.toy_config import ToyModelConfig
 
 
 def _init(seed: int, layer: int) -> keras.initializers.Initializer:

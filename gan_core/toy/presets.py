@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.runs.config import RunConfig
-from gan_core.toy.config import ToyModelConfig
+from gan_core.models.toy_config import ToyModelConfig
 from gan_core.toy.recipe import OWN_POINTS_FILE, TRAIN_POINTS, VIEW_POINTS
 from gan_core.training.config import TrainConfig
+from gan_core.training.run_config import RunConfig
 
 TOY_STEPS = 20_000  # a toy run's length unless told (about a minute and a half at 220 steps/s)
 DEFAULT_LOSS = "hinge"  # covers the ring's 8 modes fastest and most reliably here (see toy_run_config)

@@ -14,7 +14,7 @@ from gan_core.toy.metrics import mode_coverage, shape_parts
 if TYPE_CHECKING:
     import tensorflow as tf
 
-    from gan_core.runs.config import RunConfig
+    from gan_core.training.run_config import RunConfig
 
 TRAIN_POINTS = 16_384  # a fresh sample of the distribution, drawn once per run
 VIEW_POINTS = 512  # real points in the views

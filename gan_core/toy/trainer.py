@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gan_core.models.toy_config import ToyModelConfig
 from gan_core.models.tracing import call_releasing_first_trace
-from gan_core.toy.config import ToyModelConfig
 from gan_core.toy.models import build_toy_discriminator, build_toy_generator
 from gan_core.toy.observation import FIELD_SIZE, ToyObservation
 from gan_core.toy.picture import draw_observation

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from gan_core.data.import_limits import MIN_TRAINING_IMAGES
 from gan_core.data.types import DatasetInfo, SourceKind
-from gan_core.evaluation.features import classifier_folder
+from gan_core.measures.features import classifier_folder
 from gan_core.models.config import ModelConfig
-from gan_core.runs.config import RunConfig
 from gan_core.training.config import TrainConfig
+from gan_core.training.run_config import RunConfig
 
 LIVE_EVAL_EVERY = 200  # steps between live FID points: about 0.3 s each, under 0.2% of training time
 SMALL_IMAGE_BATCH = 32  # 28x28 images: MNIST, Fashion-MNIST

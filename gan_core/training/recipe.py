@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import tensorflow as tf
 
     from gan_core.data.types import ImageDataset
-    from gan_core.runs.config import RunConfig
+    from gan_core.training.run_config import RunConfig
 
 
 REAL_VIEW_IMAGES = 128  # real images in D's histogram on the Train page
@@ -34,8 +34,11 @@ class TrainingRecipe(Protocol):
 class ImageRecipe:
     """An image GAN: a dataset from the registry (or the loader a test passes), GANTrainer, the live FID."""
 
-    def __init__(self, config: RunConfig, data_loader: Callable[[RunConfig], ImageDataset]) -> None:
+    def __init__(self, config: RunConfig, data_loader: Callable[[RunConfig], ImageDataset],
+                 reference_for: Callable[[str], Callable[[int], np.ndarray] | None] | None = None) -> None:  # fmt: skip
+        """`reference_for`: dataset name -> a model's n -> images to score beside the run's (the shipped one)."""
         self.config = config
+        self.reference_for = reference_for
         self.data = data_loader(config)
         self.examples = len(self.data)
 
@@ -50,10 +53,11 @@ class ImageRecipe:
         return trainer
 
     def evaluator(self) -> Any | None:
-        from gan_core.evaluation.live import live_evaluator_for
+        from gan_core.measures.live import live_evaluator_for
 
         model = self.config.model
-        return live_evaluator_for(self.data, self.config.train, model.noise_dim, model.num_classes)
+        reference = self.reference_for(self.data.info.name) if self.reference_for is not None else None
+        return live_evaluator_for(self.data, self.config.train, model.noise_dim, model.num_classes, reference)
 
     def batches(self, shuffle_seed: int) -> tf.data.Dataset:
         from gan_core.data.pipeline import PipelineConfig, make_pipeline

@@ -15,13 +15,13 @@ from gan_core.evaluation.uploaded import UploadedImages, images_for_scoring
 from gan_core.pictures.charts import class_histogram_figure, metric_figure, quality_figure
 from gan_core.runs.store import RunStore
 from pages.ui.images import show_grid
-from pages.ui.resources import dataset, settings
+from pages.ui.resources import dataset, import_limits
 from pages.ui.tables import markdown_table
 
 
 @st.cache_data(show_spinner="Reading your images…", max_entries=4)
 def _scored(files: tuple[tuple[str, bytes], ...], shape: tuple[int, int, int]) -> UploadedImages:
-    return images_for_scoring(list(files), shape, settings().limits.import_limits)
+    return images_for_scoring(list(files), shape, import_limits())
 
 
 def scored_uploads(uploads: list, shape: tuple[int, int, int]) -> UploadedImages:

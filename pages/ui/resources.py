@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.data import DatasetStatus, ImageDataset, all_dataset_status, load_dataset
+from gan_core.data.import_limits import ImportLimits
 from gan_core.settings import Settings
 
 
@@ -86,3 +87,9 @@ def pin_board():
     from gan_core.runs.classroom import PinBoard
 
     return PinBoard(settings().workspace / "classroom.json")
+
+
+def import_limits() -> ImportLimits:
+    """What one import of a visitor's files may hold on this server (its upload caps)."""
+    limits = settings().limits
+    return ImportLimits.for_server(limits.upload_mb, limits.upload_images)

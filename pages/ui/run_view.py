@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
-from gan_core.evaluation.coach import LiveEval, diagnose
 from gan_core.pictures.charts import accuracy_figure, d_output_figure, loss_figure, quality_figure
+from gan_core.runs.form import epoch_at, fork_default_epochs
 from gan_core.runs.handoff import fork_run, report_zip
 from gan_core.runs.names import run_name_problem
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
+from gan_core.training.coach import LiveEval, diagnose
 from gan_core.training.config import LOSSES
-from gan_core.training.form import epoch_at, fork_default_epochs
 from pages.ui.resources import settings
 from pages.ui.training import session_id, show_run
 

@@ -6,7 +6,6 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import PlaygroundError
-from gan_core.runs.config import RunConfig
 from gan_core.runs.names import default_run_name, run_name_problem
 from gan_core.runs.run import RunSnapshot, TrainingRun
 from gan_core.runs.state import RunState
@@ -14,6 +13,7 @@ from gan_core.toy.distributions import DISTRIBUTIONS, MIN_OWN_POINTS, own_points
 from gan_core.toy.metrics import measure_words
 from gan_core.toy.presets import save_own_points, toy_run_config
 from gan_core.toy.views import paint_figure, paint_grid
+from gan_core.training.run_config import RunConfig
 from pages.ui.training import open_and_start, run_registry, session_id
 
 KEY = "toy"  # the URL's query parameter naming the run shown

@@ -1,4 +1,4 @@
-"""The Train page's New run form: the widgets over gan_core.training.form's defaults, checks and run config."""
+"""The Train page's New run form: the widgets over gan_core.runs.form's defaults, checks and run config."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import streamlit as st
 
 from gan_core.data import DATASETS
 from gan_core.errors import PlaygroundError
-from gan_core.runs.names import default_run_name
-from gan_core.training.config import AUGMENTATIONS, LOSSES
-from gan_core.training.form import (
+from gan_core.runs.form import (
     DEFAULT_MINUTES,
     MOST_MINUTES,
     NewRunChoices,
@@ -17,6 +15,8 @@ from gan_core.training.form import (
     new_run_config,
     start_problem,
 )
+from gan_core.runs.names import default_run_name
+from gan_core.training.config import AUGMENTATIONS, LOSSES
 from gan_core.training.presets import RECIPES, default_recipe, default_run_config, recipes_for
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import open_and_start, show_run

@@ -6,10 +6,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.errors import PlaygroundError
-from gan_core.runs.config import RunConfig
 from gan_core.runs.names import run_name_problem
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
+from gan_core.training.run_config import RunConfig
 from pages.ui.resources import interactive_priority, settings
 
 

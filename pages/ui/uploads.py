@@ -10,7 +10,7 @@ from gan_core.data.import_limits import ImportLimits
 from gan_core.data.own_images import import_images, save_dataset_folder
 from gan_core.errors import ImageImportError
 from pages.ui.images import show_grid
-from pages.ui.resources import settings
+from pages.ui.resources import import_limits, settings
 
 
 def _import(key: str, uploads: list, title: str, size: int, min_images: int, select_key: str | None) -> None:
@@ -23,7 +23,7 @@ def _import(key: str, uploads: list, title: str, size: int, min_images: int, sel
         return
     with st.spinner("Decoding images…"):
         result = import_images(uploads=[(f.name, f.getvalue()) for f in uploads], size=size,
-                               limits=replace(limits.import_limits, min_images=min_images))  # fmt: skip
+                               limits=replace(import_limits(), min_images=min_images))  # fmt: skip
     report = {"ok": result.usable, "summary": result.report.summary, "problem": result.problem,
               "lines": result.report.lines(), "note": result.training_note, "saved": "", "preview": None}  # fmt: skip
     if result.usable:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gan_core.evaluation.metrics import class_coverage, frechet_distance
+from gan_core.measures.metrics import class_coverage, frechet_distance
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,13 @@ class LiveEvaluator:
         return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl, self.floor, self.shipped)
 
 
-def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) -> LiveEvaluator | None:
-    """A LiveEvaluator when the run asks for one and a shipped classifier fits its data; else None."""
+def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int,
+                       reference: Callable[[int], np.ndarray] | None = None) -> LiveEvaluator | None:  # fmt: skip
+    """A LiveEvaluator when the run asks for one and a shipped classifier fits its data; else None. `reference`:
+    n -> images of a model to show beside the run's FID (the shipped one for this dataset), or None."""
     if not train_config.eval_every:
         return None
-    from gan_core.evaluation.features import EvaluationSetupError, domain_extractor
+    from gan_core.measures.features import EvaluationSetupError, domain_extractor
 
     try:
         extractor = domain_extractor(dataset.info.name)
@@ -95,22 +97,4 @@ def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int) 
     if extractor.config.image_shape != dataset.info.image_shape or len(dataset) <= extractor.dim:
         return None
     return LiveEvaluator(dataset.images, dataset.labels, extractor, min(train_config.eval_samples, len(dataset)),
-                         train_config.seed, noise_dim, num_classes, shipped_images(dataset.info.name))  # fmt: skip
-
-
-def shipped_images(dataset: str) -> Callable[[int], np.ndarray] | None:
-    """The shipped model trained on `dataset` (checkpoints/cgan-*), as n -> images; None when none ships."""
-    from gan_core.runs.bundled import bundled_runs
-    from gan_core.runs.config import RunConfig
-
-    found = [b for b in bundled_runs()
-             if b.name.startswith("cgan-") and RunConfig.read(b.path).train.dataset == dataset]  # fmt: skip
-    if not found:
-        return None
-
-    def draw(n: int) -> np.ndarray:
-        from gan_core.runs.sampler import RunSampler
-
-        return RunSampler(found[0].path).sample(n, seed=0)
-
-    return draw
+                         train_config.seed, noise_dim, num_classes, reference)  # fmt: skip

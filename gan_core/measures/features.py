@@ -20,7 +20,7 @@ import numpy as np
 
 from gan_core.errors import PlaygroundError
 from gan_core.models.precision import in_chosen_precision
-from gan_core.runs.bundled import CHECKPOINTS_DIR
+from gan_core.settings import CHECKPOINTS_DIR
 
 CLASSIFIER_FORMAT = "gan-playground/classifier-v1"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gan_core.data.types import DatasetInfo
-from gan_core.runs.config import RunConfig
 from gan_core.runs.names import run_name_problem
 from gan_core.training.config import TrainConfig
 from gan_core.training.presets import BATCH_SIZES, DEFAULT_EMA_DECAY, batch_problem, default_run_config
+from gan_core.training.run_config import RunConfig
 
 EPOCHS_WITHOUT_A_CAP = 500  # the most epochs the form offers where the server sets no cap
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_core.evaluation.diversity import NearestNeighbours, feature_diversity, nearest_training_images, ssim_diversity
-from gan_core.evaluation.metrics import KID, ClassCoverage, PrecisionRecall, class_coverage, fid, kid, precision_recall
+from gan_core.measures.diversity import NearestNeighbours, feature_diversity, nearest_training_images, ssim_diversity
+from gan_core.measures.metrics import KID, ClassCoverage, PrecisionRecall, class_coverage, fid, kid, precision_recall
 
 SMALL_N = 2_000  # below this FID's upward bias is large (Chong & Forsyth 2020): compare only at equal N
 PR_MIN = 6  # k-NN with k=5 (density and coverage) needs six of each

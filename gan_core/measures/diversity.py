@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
-from gan_core.evaluation.metrics import MetricInputError, pairwise_distances
+from gan_core.measures.metrics import MetricInputError, pairwise_distances
 
 SSIM_SIGMA = 1.0  # a 7x7 window (truncated at 3 sigma): fits 28-32 px images
 _C1, _C2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2  # Wang et al. 2004 constants for 8-bit images

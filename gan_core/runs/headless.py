@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gan_core.runs.config import RunConfig
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
 from gan_core.toy.metrics import measure_words
+from gan_core.training.run_config import RunConfig
 
 
 def measurement_line(row: dict, seconds: float) -> str:

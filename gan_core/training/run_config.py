@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gan_core.models.config import ModelConfig
-from gan_core.toy.config import TOY_KIND, ToyModelConfig
+from gan_core.models.toy_config import TOY_KIND, ToyModelConfig
 from gan_core.training.config import TrainConfig
 
 RUN_FORMAT = "gan-playground/run-v1"

@@ -47,7 +47,7 @@ class LiveEval:
 
     @classmethod
     def from_row(cls, row: dict) -> LiveEval:
-        """A row of a run's evals.jsonl (gan_core.evaluation.live)."""
+        """A row of a run's evals.jsonl (gan_core.measures.live)."""
         return cls(int(row["step"]), float(row["fid"]), row.get("covered"), row.get("num_classes"))
 
 
