@@ -23,6 +23,7 @@ class Settings:
     limits: Limits = LOCAL  # GAN_PLAYGROUND_MAX_RUNS overrides the number of runs training at once
     dataset_mirror: str | None = None  # GAN_PLAYGROUND_DATASET_MIRROR: a web folder with Keras' dataset files
     run_log: Path | None = None  # GAN_PLAYGROUND_RUN_LOG: a file that gets one line per script run (bench/load.py)
+    training_processes: bool = True  # GAN_PLAYGROUND_TRAINING_PROCESSES=0: train image runs in server threads
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,6 +40,7 @@ class Settings:
             limits=limits,
             dataset_mirror=env.get("GAN_PLAYGROUND_DATASET_MIRROR", "").strip() or None,
             run_log=Path(env["GAN_PLAYGROUND_RUN_LOG"]) if env.get("GAN_PLAYGROUND_RUN_LOG", "").strip() else None,
+            training_processes=env.get("GAN_PLAYGROUND_TRAINING_PROCESSES", "1").strip() != "0",
         )
 
     @property

@@ -17,6 +17,8 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="gan-playground-tests-"))
 os.environ["GAN_PLAYGROUND_OFFLINE"] = "1"
 # The same numbers on every CPU (auto would pick bfloat16 on some): tests of bfloat16 ask for it themselves.
 os.environ["GAN_PLAYGROUND_PRECISION"] = "float32"
+os.environ["GAN_PLAYGROUND_TRAINING_PROCESSES"] = "0"  # AppTests train in threads; tests/test_training_processes.py
+# and the browser's server (tests/browser/conftest.py) train in child processes, as the app does
 os.environ["KERAS_HOME"] = str(_SANDBOX / "keras")
 os.environ["GAN_PLAYGROUND_HOME"] = str(_SANDBOX / "workspace")
 os.environ["TFHUB_CACHE_DIR"] = str(_SANDBOX / "tfhub")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gan_core.errors import PlaygroundError
+from gan_core.runs.child import TrainingProcesses
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
@@ -43,10 +44,12 @@ class RunRegistry:
         is_owner_alive: Callable[[str], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
         priority: InteractivePriority | None = None,
+        processes: TrainingProcesses | None = None,
     ) -> None:
         """`time_limit_s` (0: none) caps each start's training time, `max_epochs` (0: none) a run's length;
         with `is_owner_alive`, a run whose owner has been gone `orphan_grace_s` seconds is stopped by `reap()`;
-        `priority`: the server's gate every run's steps wait at while a visitor is served."""
+        `priority`: the server's gate every run's steps wait at while a visitor is served; `processes`: image
+        runs train in child processes started from these (gan_core.runs.child), not in the server's threads."""
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
         self.runs_dir = runs_dir
@@ -57,6 +60,9 @@ class RunRegistry:
         self._run_options: dict[str, Any] = {"time_limit_s": time_limit_s} if time_limit_s > 0 else {}
         if priority is not None:
             self._run_options["priority"] = priority
+        if processes is not None:
+            self._run_options["processes"] = processes
+        self.processes = processes
         self._is_owner_alive = is_owner_alive
         self._clock = clock
         self._lock = threading.RLock()

@@ -23,6 +23,7 @@ from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import PlaygroundError
 from gan_core.models.precision import Precision, choose_precision, training_precision
 from gan_core.runs.bundled import shipped_images
+from gan_core.runs.child import ChildTraining, TrainingProcesses
 from gan_core.runs.priority import InteractivePriority
 from gan_core.runs.state import RunState, next_state
 from gan_core.runs.store import HISTORY_COLUMNS, RunStore
@@ -101,14 +102,22 @@ def _cluster_failure(exc: BaseException) -> str | None:
     return cluster_failure(exc)
 
 
-def interrupted_message(step: int, checkpoints: tuple[int, ...]) -> str:
-    """What a run left behind when its server stopped while it trained (killed, restarted, crashed)."""
+def interrupted_message(step: int, checkpoints: tuple[int, ...], why: str = "the server stopped while it trained"
+                        ) -> str:  # fmt: skip
+    """What a run left behind when its server, or its training process, stopped while it trained (killed,
+    restarted, crashed)."""
     where = (
         f"Continue training resumes from its last checkpoint (step {checkpoints[-1]:,})."
         if checkpoints
         else "No checkpoint was saved yet: Continue training starts it again."
     )
-    return f"interrupted at step {step:,}: the server stopped while it trained. {where}"
+    return f"interrupted at step {step:,}: {why}. {where}"
+
+
+# What a server showing a run trained in another process needs of it (TrainingRun.relay_since / apply_relay).
+RELAYED = ("state", "message", "step", "total_steps", "steps_per_epoch", "ips", "trained_s", "frame", "frame_step",
+           "evals", "eval_features", "frame_changes", "best", "observation", "config", "precision")  # fmt: skip
+PUBLIC_RELAYED = ("config", "precision")  # attributes without the leading underscore
 
 
 class TrainingRun:
@@ -126,10 +135,12 @@ class TrainingRun:
         time_limit_s: float = 0.0,
         priority: InteractivePriority | None = None,
         precision: str | None = None,
+        processes: TrainingProcesses | None = None,
     ) -> None:
         """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint;
         `priority`: the server's gate, which holds each step while a visitor's picture is being drawn;
-        `precision`: auto, float32 or bfloat16 for each start (default: $GAN_PLAYGROUND_PRECISION)."""
+        `precision`: auto, float32 or bfloat16 for each start (default: $GAN_PLAYGROUND_PRECISION);
+        `processes`: train an image run in a child process from these (gan_core.runs.child), not in a thread."""
         self.store = RunStore(run_dir)
         self._writer = RunWriterLock(run_dir)  # held while this object trains the folder
         if config is None:
@@ -181,6 +192,18 @@ class TrainingRun:
         self._new_rate: float | None = None  # a learning rate asked for while it trains (change_learning_rate)
         self._new_loss: dict[str, Any] | None = None  # a loss asked for while it trains (change_loss)
         self._summaries: RunSummaries | None = None  # the TensorBoard log, open while the thread trains
+        self._processes = processes
+        self._child: ChildTraining | None = None  # the supervisor of its training process, once started
+
+    @property
+    def in_child(self) -> bool:
+        """Whether a start trains it in a child process (the app's image runs) rather than in a thread here."""
+        return self._processes is not None and not self.config.is_toy
+
+    @property
+    def child_pid(self) -> int | None:
+        """The process training it now, when it trains in one."""
+        return self._child.pid if self._child is not None and self.state.active else None
 
     # -- control (any thread) ---------------------------------------------------------------------------------
     def _transition(self, action: str, message: str | None = None) -> None:
@@ -188,7 +211,8 @@ class TrainingRun:
             self._state = next_state(self._state, action)
             if message is not None:
                 self._message = message
-        self.store.write_status(self._state.value, self._step, self._message)
+        if not self.in_child:  # a training process writes its own folder
+            self.store.write_status(self._state.value, self._step, self._message)
 
     def _adopt_precision(self, name: str) -> None:
         """This start trains under `name`: config.json says so; a resume under another one says so too."""
@@ -211,6 +235,9 @@ class TrainingRun:
         Raises RunLockedError, before writing anything, when another writer trains the folder."""
         with self._lock:
             next_state(self._state, "start")  # a start this run cannot make says so first (already running, ...)
+        if self.in_child:
+            self._start_child()
+            return
         precision = training_precision(choose_precision(self._precision_setting), self.config.is_toy)
         self._writer.acquire()
         self.precision = precision
@@ -221,13 +248,29 @@ class TrainingRun:
         self._thread = threading.Thread(target=self._main, name=f"train-{self.name}", daemon=True)
         self._thread.start()
 
+    def _start_child(self) -> None:
+        """Train in a child process: refused here when another writer has the folder (the process takes its lock
+        for the run), the page sees "running" at once and the process's own view a moment later."""
+        self._writer.acquire()
+        self._writer.release()
+        self._transition("start", "preparing: starting its training process")
+        self._stop.clear()
+        job = {"run_dir": str(self.store.dir), "precision": self._precision_setting, "time_limit_s": self.time_limit_s}
+        self._child = ChildTraining(self, self._processes, job)
+        self._thread = self._child.thread
+        self._child.start()
+
     def pause(self) -> None:
         self._transition("pause", "paused")
         self._unpaused.clear()
+        if self._child is not None:
+            self._child.command("pause")
 
     def resume(self) -> None:
         self._transition("resume", "training")
         self._unpaused.set()
+        if self._child is not None:
+            self._child.command("resume")
 
     def stop(self, wait: float = 10.0, reason: str = "") -> RunSnapshot:
         """Stop after the current step and leave a checkpoint; returns once the thread has saved (or `wait` s)."""
@@ -242,6 +285,8 @@ class TrainingRun:
             self.store.write_status(RunState.STOPPED.value, self._step, "stopped before it started")
             self._notify_end()
         elif self._thread is not None:
+            if self._child is not None:
+                self._child.command("stop", reason)
             self._thread.join(wait)
         return self.snapshot()
 
@@ -291,6 +336,53 @@ class TrainingRun:
                 trained_s=self._trained_s,
                 budget_s=self.config.train.budget_s,
             )
+
+    # -- a run trained in another process ----------------------------------------------------------------------
+    def relay_since(self, cursor: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What changed since `cursor` (None: everything), for a server that shows this run from another process;
+        returns it with the next cursor. Objects are compared by identity: a run replaces what it publishes."""
+        cursor = dict(cursor or {})
+        view: dict[str, Any] = {}
+        with self._lock:
+            for name in RELAYED:
+                value = getattr(self, name if name in PUBLIC_RELAYED else f"_{name}")
+                if name not in cursor or cursor[name] is not value:
+                    view[name] = cursor[name] = value
+            history, length = self._history, len(self._history["step"])
+            if cursor.get("history_of") is not history:  # a new start trimmed it to its checkpoint
+                view["history"], view["history_reset"] = {k: list(v) for k, v in history.items()}, True
+            elif length > cursor["history_length"]:
+                view["history"] = {k: v[cursor["history_length"]:length] for k, v in history.items()}
+            cursor["history_of"], cursor["history_length"] = history, length
+        return view, cursor
+
+    def apply_relay(self, view: dict[str, Any], current: bool = True) -> None:
+        """Take a training process's view of this run. Not `current` (a command it has not applied yet): its
+        state and message are older than the page's click, so they wait for the next view."""
+        with self._lock:
+            for name, value in view.items():
+                if name in ("history", "history_reset") or (not current and name in ("state", "message")):
+                    continue
+                setattr(self, name if name in PUBLIC_RELAYED else f"_{name}", value)
+            if view.get("history_reset"):
+                self._history = {k: list(v) for k, v in view["history"].items()}
+            elif "history" in view:
+                for key, values in view["history"].items():
+                    self._history[key].extend(values)
+
+    def child_ended(self, refused: str | None = None, died: str | None = None) -> None:
+        """Its training process has ended: as the run did (its last view has said how), refused (another writer
+        had the folder: nothing was written), or died without a word (`died`: how; the run is interrupted)."""
+        with self._lock:
+            if refused is not None:
+                self._state, self._message = RunState.STOPPED, refused
+            elif died is not None or self._state.active:
+                why = f"its training process ended ({died or 'before the run did'})"
+                self._state = RunState.INTERRUPTED
+                self._message = interrupted_message(self._step, self.store.checkpoint_steps(), why)
+        if refused is None and self._state is RunState.INTERRUPTED:
+            self.store.write_status(self._state.value, self._step, self._message)
+        self._notify_end()
 
     # -- the training thread ----------------------------------------------------------------------------------
     def _publish(self, **values: Any) -> None:
@@ -496,7 +588,10 @@ class TrainingRun:
             self._new_rate = float(lr)
             self.config = RunConfig(self.config.model, self.config.train.with_changes(lr_g=lr, lr_d=lr),
                                     self.config.parent, self.config.created)  # fmt: skip
-        self.store.write_config(self.config)
+        if self._child is not None and self.state.active:
+            self._child.command("learning_rate", float(lr))
+        else:
+            self.store.write_config(self.config)
 
     def change_loss(self, loss: str, **settings: object) -> None:
         """GAN Lab's other habit: a new loss (with the d_steps and beta2 it trains with, when given) while the run
@@ -508,7 +603,10 @@ class TrainingRun:
         with self._lock:
             self._new_loss = changes
             self.config = RunConfig(self.config.model, train, self.config.parent, self.config.created)
-        self.store.write_config(self.config)
+        if self._child is not None and self.state.active:
+            self._child.command("loss", loss, settings)
+        else:
+            self.store.write_config(self.config)
 
     def _apply_live_changes(self, trainer: Any, step: int) -> None:
         """What the page changed while the run trains: the learning rate, the loss."""
@@ -528,6 +626,9 @@ class TrainingRun:
             raise ValueError(f"a single update is of 'd' or 'g', not {part!r}")
         if self._state is not RunState.PAUSED:
             raise PlaygroundError("pause the run first: single updates are taken while it is paused")
+        if self._child is not None:
+            self._child.command("single_update", part)
+            return
         self._single_updates.append(part)  # the paused thread looks for one every 50 ms
 
     def _single_update(self, trainer: Any, batches: Any) -> None:

@@ -15,6 +15,7 @@ class RunState(StrEnum):
     STOPPED = "stopped"  # stopped by a person; its checkpoint can be resumed
     FINISHED = "finished"  # trained every epoch it was asked for
     FAILED = "failed"  # an error or divergence; the last good checkpoint is kept
+    INTERRUPTED = "interrupted"  # its training process died (a native fault, a kill); resumable from its checkpoint
 
     @property
     def active(self) -> bool:
@@ -23,7 +24,7 @@ class RunState(StrEnum):
 
     @property
     def ended(self) -> bool:
-        return self in (RunState.STOPPED, RunState.FINISHED, RunState.FAILED)
+        return self in (RunState.STOPPED, RunState.FINISHED, RunState.FAILED, RunState.INTERRUPTED)
 
 
 # action -> (states it is allowed from, the state it leads to)
@@ -50,6 +51,7 @@ def next_state(state: RunState, action: str) -> RunState:
             RunState.PAUSED: "it is paused (resume or stop it)",
             RunState.QUEUED: "it is waiting for a free training slot",
             RunState.IDLE: "it has not been started",
+            RunState.INTERRUPTED: "it was interrupted; Continue training resumes it from its checkpoint",
         }.get(state, f"it has {state.value}; resume it from its checkpoint as a new start")
         raise InvalidTransitionError(f"cannot {action} this run: {hint}")
     return target

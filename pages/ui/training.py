@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.errors import PlaygroundError
+from gan_core.runs.child import TrainingProcesses
 from gan_core.runs.names import run_name_problem
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
@@ -25,12 +26,15 @@ def run_registry() -> RunRegistry:
     """One registry per server: runs outlive page switches and reloads, and the training cap holds for all."""
     s = settings()
     limits = s.limits
+    processes = TrainingProcesses() if s.training_processes else None  # each image run in its own process
     registry = RunRegistry(
         s.runs_dir, max_concurrent=limits.max_concurrent_runs, time_limit_s=limits.max_run_minutes * 60,
         max_epochs=limits.max_epochs, orphan_grace_s=limits.orphan_grace_s, is_owner_alive=_session_alive,
-        priority=interactive_priority(),
+        priority=interactive_priority(), processes=processes,
     )  # fmt: skip
     registry.start_watchdog()
+    if processes is not None:
+        processes.warm_up()  # TensorFlow imported in a waiting process: the first Start does not wait for it
     return registry
 
 

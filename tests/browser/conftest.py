@@ -28,6 +28,7 @@ def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "GAN_PLAYGROUND_OFFLINE": "1",
         "GAN_PLAYGROUND_HOME": str(home / "workspace"),
         "KERAS_HOME": str(home / "keras"),
+        "GAN_PLAYGROUND_TRAINING_PROCESSES": "1",  # as the app trains: image runs in child processes
     }
     with streamlit_server(env, log=home / "streamlit.log") as url:
         yield url

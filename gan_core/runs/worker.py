@@ -1,0 +1,117 @@
+"""A training process: one run trained in a child of the server, at a lower OS priority, then gone.
+
+Started by `gan_core.runs.child.TrainingProcesses` as `python -m gan_core.runs.worker FD` with one end of a
+socket pair. It lowers its priority, asks the kernel to end it with its parent, imports TensorFlow (a warm worker
+has done all this before any run asks for it), says it is ready, and waits for one job: a run folder to train.
+It then trains the run exactly as the server would in a thread (`TrainingRun`, which takes the folder's writer
+lock), sends what the page shows several times a second, takes the page's commands (pause, resume, stop, single
+updates, a new learning rate or loss), and exits when the run ends: whatever TensorFlow kept goes with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+RELAY_EVERY_S = 0.1  # how often the page's view of the run is sent to the server
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def end_with_parent() -> None:
+    """Linux: SIGTERM to this process when the server that started it dies (elsewhere: the pipe's end)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def prepare(niceness: int) -> None:
+    """Before any job: lower priority, tie this process's life to its parent's, import TensorFlow."""
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
+    end_with_parent()
+    import tensorflow as tf
+
+    for gpu in tf.config.list_physical_devices("GPU"):  # several children share a card: each takes what it uses
+        with contextlib.suppress(RuntimeError):
+            tf.config.experimental.set_memory_growth(gpu, True)
+    import gan_core.runs.run  # noqa: F401 (the run machinery and the models, loaded before a job arrives)
+
+
+def apply_command(run: Any, command: tuple) -> None:
+    """A page's click, forwarded by the server: the same call the server makes on a run in a thread."""
+    name, *args = command
+    actions = {
+        "pause": run.pause,
+        "resume": run.resume,
+        "stop": lambda reason="": run.stop(wait=0, reason=reason),
+        "single_update": run.single_update,
+        "learning_rate": run.change_learning_rate,
+        "loss": lambda loss, settings: run.change_loss(loss, **settings),
+    }
+    actions[name](*args)
+
+
+def train(conn: Connection, job: dict[str, Any], terminate: threading.Event) -> None:
+    """Train the job's run to its end, relaying its view and taking commands; the run's own errors end in its
+    state and message (as in a thread), so this returns normally. `terminate` (SIGTERM: the server went away):
+    stop with a checkpoint and end."""
+    from gan_core.errors import PlaygroundError
+    from gan_core.runs.run import TrainingRun
+
+    run = TrainingRun(Path(job["run_dir"]), precision=job.get("precision"), time_limit_s=job.get("time_limit_s", 0.0))
+    try:
+        run.start()
+    except PlaygroundError as exc:  # another writer has the folder: nothing was written
+        conn.send(("refused", None, str(exc)))
+        return
+    cursor = None
+    while run.join(0) is False:
+        acked = None
+        try:
+            while conn.poll(RELAY_EVERY_S):
+                seq, command = conn.recv()
+                try:
+                    apply_command(run, command)
+                except (PlaygroundError, ValueError) as exc:
+                    conn.send(("refused_command", seq, str(exc)))
+                acked = seq
+        except (EOFError, OSError):  # the server is gone: no one reads the relay any more
+            terminate.set()
+        if terminate.is_set():
+            if run.state.active:
+                run.stop(wait=60, reason="the server stopped")
+            return
+        view, cursor = run.relay_since(cursor)
+        conn.send(("view", acked, view))
+    view, cursor = run.relay_since(cursor)  # the last of it: the final frame, state and message
+    conn.send(("view", None, view))
+
+
+def main(fd: int, niceness: int) -> None:
+    conn = Connection(socket.socket(fileno=fd).detach())
+    prepare(niceness)
+    terminate = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: terminate.set())  # from here a stop saves a checkpoint first
+    conn.send(("ready", os.getpid(), None))
+    try:
+        job = conn.recv()
+    except (EOFError, OSError):  # a warm worker no run needed: the server has closed
+        return
+    started = time.monotonic()
+    train(conn, job, terminate)
+    with contextlib.suppress(OSError):
+        conn.send(("end", round(time.monotonic() - started, 3), None))
+
+
+if __name__ == "__main__":
+    threading.current_thread().name = "training-process"
+    main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10)

@@ -1,0 +1,145 @@
+"""Issue 29: image runs train in child processes the server supervises; a process that dies is the run's end,
+not the server's."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from gan_core.data import load_dataset
+from gan_core.runs.child import TrainingProcesses
+from gan_core.runs.registry import RunRegistry
+from gan_core.runs.state import RunState
+from gan_core.runs.writer_lock import is_being_trained
+from gan_core.training.presets import default_run_config
+
+
+def wait(condition, timeout: float = 120.0, what: str = "the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def quick_config(epochs: int = 50):
+    """The tutorial's networks on the bundled digits, checkpoints every 20 steps, no live FID."""
+    info = load_dataset("mnist", source="bundled").info
+    return default_run_config(info, recipe="tutorial", source="bundled", epochs=epochs, checkpoint_every=20,
+                              eval_every=0, sample_every=20)  # fmt: skip
+
+
+@pytest.fixture
+def registry(tmp_path: Path):
+    processes = TrainingProcesses(keep_warm=False)
+    registry = RunRegistry(tmp_path / "runs", max_concurrent=2, processes=processes)
+    yield registry
+    for name in ("a", "b"):
+        run = registry.get(name)
+        if run is not None and run.state.active:
+            run.stop(wait=60)
+    processes.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for every purpose but its exit status
+        return stat.read().split(") ")[-1][0] != "Z"
+
+
+def test_a_run_trains_in_its_own_process_and_pauses_resumes_and_stops_through_it(registry: RunRegistry) -> None:
+    run = registry.open("a", quick_config())
+    registry.start("a")
+    assert run.in_child and run.state is RunState.RUNNING
+    wait(lambda: run.snapshot().step > 30, what="steps from the process")
+    pid = run.child_pid
+    assert pid and pid != os.getpid() and alive(pid)
+    assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)  # visitors first, by the OS
+    snap = run.snapshot()
+    assert snap.history["g_loss"] and snap.frame is not None and snap.images_per_sec > 0  # what the page shows
+    assert json.loads((run.store.dir / ".writer.json").read_text())["pid"] == pid  # the process holds the lock
+
+    run.pause()
+    assert run.state is RunState.PAUSED  # at once, for the page
+    time.sleep(0.5)
+    paused_at = run.snapshot().step
+    time.sleep(1.0)
+    assert run.snapshot().step == paused_at and run.state is RunState.PAUSED
+    run.single_update("g")
+    wait(lambda: run.snapshot().step == paused_at + 1, what="one G update in the process")
+    run.resume()
+    wait(lambda: run.snapshot().step > paused_at + 10, what="training again")
+
+    snap = run.stop(wait=60)
+    assert snap.state is RunState.STOPPED and "checkpoint saved" in snap.message
+    assert snap.checkpoint_steps[-1] == snap.step
+    assert run.store.read_status()["state"] == "stopped"
+    wait(lambda: not alive(pid), timeout=30, what="the process to exit")
+    assert not is_being_trained(run.store.dir)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGSEGV, signal.SIGKILL])
+def test_a_process_that_dies_leaves_its_run_interrupted_and_the_others_training(
+    registry: RunRegistry, sig: signal.Signals
+) -> None:
+    doomed, other = registry.open("a", quick_config()), registry.open("b", quick_config())
+    registry.start("a")
+    registry.start("b")
+    wait(lambda: doomed.snapshot().checkpoint_steps and other.snapshot().step > 5, what="both training")
+    os.kill(doomed.child_pid, sig)
+    wait(lambda: doomed.state is RunState.INTERRUPTED, timeout=30, what="the run to read interrupted")
+    snap = doomed.snapshot()
+    assert f"signal {sig.name}" in snap.message and "Continue training resumes" in snap.message
+    assert doomed.store.read_status()["state"] == "interrupted"
+    steps = other.snapshot().step
+    wait(lambda: other.snapshot().step > steps + 10, what="the other run to go on")  # untouched
+    assert other.state is RunState.RUNNING
+
+    checkpoint = doomed.snapshot().checkpoint_steps[-1]
+    registry.continue_run("a")
+    resumed = registry.get("a")
+    assert resumed is not doomed and resumed.state is RunState.RUNNING
+    wait(lambda: resumed.snapshot().step > checkpoint + 5, what="the resumed run")
+    assert resumed.snapshot().history["step"][0] == 1  # its curve from the start, trimmed to the checkpoint
+
+
+SERVER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+sys.path.insert(0, {tests!r})
+from test_training_processes import quick_config
+from gan_core.runs.child import TrainingProcesses
+from gan_core.runs.registry import RunRegistry
+registry = RunRegistry(Path({runs!r}), processes=TrainingProcesses(keep_warm=False))
+run = registry.open("a", quick_config())
+registry.start("a")
+while run.snapshot().step < 5:
+    time.sleep(0.05)
+print(run.child_pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_server_that_dies_takes_its_training_processes_with_it(tmp_path: Path) -> None:
+    code = SERVER.format(repo=str(REPO), tests=str(REPO / "tests"), runs=str(tmp_path / "runs"))
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        pid = int(server.stdout.readline())
+        assert alive(pid)
+        server.kill()  # no goodbye: the kernel tells the process (PR_SET_PDEATHSIG), which saves and ends
+        server.wait()
+        wait(lambda: not alive(pid), timeout=60, what="the orphan to end")
+        assert not is_being_trained(tmp_path / "runs" / "a")  # no orphan keeps the run's lock
+    finally:
+        server.kill()
