@@ -102,16 +102,16 @@ def _cluster_failure(exc: BaseException) -> str | None:
     return cluster_failure(exc)
 
 
-def interrupted_message(step: int, checkpoints: tuple[int, ...], why: str = "the server stopped while it trained"
-                        ) -> str:  # fmt: skip
-    """What a run left behind when its server, or its training process, stopped while it trained (killed,
-    restarted, crashed)."""
-    where = (
-        f"Continue training resumes from its last checkpoint (step {checkpoints[-1]:,})."
-        if checkpoints
-        else "No checkpoint was saved yet: Continue training starts it again."
-    )
-    return f"interrupted at step {step:,}: {why}. {where}"
+def resume_hint(checkpoints: tuple[int, ...]) -> str:
+    """How a run that ended early goes on: from its last checkpoint, or from the start."""
+    if checkpoints:
+        return f"Continue training resumes from its last checkpoint (step {checkpoints[-1]:,})."
+    return "No checkpoint was saved yet: Continue training starts it again."
+
+
+def interrupted_message(step: int, checkpoints: tuple[int, ...]) -> str:
+    """What a run left behind when its server stopped while it trained (killed, restarted, crashed)."""
+    return f"interrupted at step {step:,}: the server stopped while it trained. {resume_hint(checkpoints)}"
 
 
 # What a server showing a run trained in another process needs of it (TrainingRun.relay_since / apply_relay).
@@ -377,9 +377,10 @@ class TrainingRun:
             if refused is not None:
                 self._state, self._message = RunState.STOPPED, refused
             elif died is not None or self._state.active:
-                why = f"its training process ended ({died or 'before the run did'})"
                 self._state = RunState.INTERRUPTED
-                self._message = interrupted_message(self._step, self.store.checkpoint_steps(), why)
+                hint = resume_hint(self.store.checkpoint_steps())
+                self._message = (f"at step {self._step:,} its training process ended ({died or 'before the run'}); "
+                                 f"the server and other runs go on. {hint}")  # fmt: skip
         if refused is None and self._state is RunState.INTERRUPTED:
             self.store.write_status(self._state.value, self._step, self._message)
         self._notify_end()
