@@ -99,7 +99,7 @@ def test_a_process_that_dies_leaves_its_run_interrupted_and_the_others_training(
     os.kill(doomed.child_pid, sig)
     wait(lambda: doomed.state is RunState.INTERRUPTED, timeout=30, what="the run to read interrupted")
     snap = doomed.snapshot()
-    assert f"signal {sig.name}" in snap.message and "Continue training resumes" in snap.message
+    assert f"process ended (signal {sig.name})" in snap.message and "Continue training resumes" in snap.message
     assert doomed.store.read_status()["state"] == "interrupted"
     steps = other.snapshot().step
     wait(lambda: other.snapshot().step > steps + 10, what="the other run to go on")  # untouched

@@ -211,7 +211,7 @@ class TrainingRun:
             self._state = next_state(self._state, action)
             if message is not None:
                 self._message = message
-        if not self.in_child:  # a training process writes its own folder
+        if not self.in_child or action == "queue":  # a training process writes its own folder
             self.store.write_status(self._state.value, self._step, self._message)
 
     def _adopt_precision(self, name: str) -> None:
