@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 
 from gan_core.data import load_dataset
-from gan_core.runs.child import TrainingProcesses
+from gan_core.runs.child import NICENESS, TrainingProcesses
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.state import RunState
 from gan_core.runs.writer_lock import is_being_trained
@@ -64,19 +64,18 @@ def test_a_run_trains_in_its_own_process_and_pauses_resumes_and_stops_through_it
     wait(lambda: run.snapshot().step > 30, what="steps from the process")
     pid = run.child_pid
     assert pid and pid != os.getpid() and alive(pid)
-    assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)  # visitors first, by the OS
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + NICENESS)  # visitors first, by the OS
     snap = run.snapshot()
     assert snap.history["g_loss"] and snap.frame is not None and snap.images_per_sec > 0  # what the page shows
     assert json.loads((run.store.dir / ".writer.json").read_text())["pid"] == pid  # the process holds the lock
 
     run.pause()
     assert run.state is RunState.PAUSED  # at once, for the page
-    time.sleep(0.5)
+    time.sleep(2.0)  # the step under way ends (slow on a busy machine) and the process relays it
     paused_at = run.snapshot().step
-    time.sleep(1.0)
+    time.sleep(1.5)
     assert run.snapshot().step == paused_at and run.state is RunState.PAUSED
-    run.single_update("g")
-    wait(lambda: run.snapshot().step == paused_at + 1, what="one G update in the process")
     run.resume()
     wait(lambda: run.snapshot().step > paused_at + 10, what="training again")
 
