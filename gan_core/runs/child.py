@@ -192,3 +192,4 @@ class ChildTraining:
             if process is not None:
                 with contextlib.suppress(OSError):
                     process.conn.close()
+                process.ended_how(timeout=30)  # reaped now (no zombie), killed if it lingers
