@@ -23,7 +23,7 @@ def test_the_default_mnist_networks_count_the_tf_tutorials_parameters() -> None:
     from gan_core.models.dcgan import build_discriminator, build_generator
     from gan_core.toy.models import build_toy_discriminator, build_toy_generator
 
-    model = default_run_config(load_dataset("mnist").info).model
+    model = default_run_config(load_dataset("mnist").info, recipe="tutorial").model  # "TF tutorial networks"
     tables = network_tables(build_generator(model), build_discriminator(model))
     # The TF DCGAN tutorial's summary(): 2,330,944 parameters in G, 212,865 in D.
     assert tables["Generator"][-1]["Parameters"] == "**2,330,944**"

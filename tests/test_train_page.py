@@ -267,3 +267,29 @@ def test_a_run_can_train_for_a_number_of_minutes(train_page: AppTest) -> None:
         assert run.snapshot().eta_seconds <= 120
     finally:
         run.stop()
+
+
+def test_each_dataset_opens_on_its_best_recipe_and_the_tutorials_networks_stay_one_click_away(
+    train_page: AppTest,
+) -> None:
+    """Issue 28: the Networks choice opens on the recipe that won quality per CPU-minute for the dataset (where
+    measured), and "TF tutorial networks" is always offered, with the tutorial's own networks behind it."""
+    from gan_core.data import load_dataset
+    from gan_core.training.presets import RECIPES, default_recipe
+
+    at = train_page
+    for name in ("mnist", "fashion_mnist", "emoji"):
+        at.selectbox[0].select(name).run()
+        networks = at.selectbox(key=f"recipe-{name}")
+        assert networks.value == default_recipe(load_dataset(name).info)
+        assert "tutorial" in networks.options or RECIPES["tutorial"].title in networks.options
+    at.selectbox[0].select("mnist").run()
+    at.selectbox(key="recipe-mnist").set_value("tutorial").run()
+    start_from_form(at, "as-the-tutorial")
+    run = run_registry().get("as-the-tutorial")
+    try:
+        model = run.config.model
+        assert (model.architecture, model.g_width, model.noise_dim, model.conditional) == ("dcgan", 64, 100, False)
+        assert run.config.train.loss == "bce"
+    finally:
+        run.stop()
