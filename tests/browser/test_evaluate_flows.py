@@ -24,7 +24,7 @@ def test_an_uploaded_zip_of_generated_images_is_scored_and_exported(page, server
     open_choices(page, generator)
     page.get_by_role("option", name="Your generated images (upload files or a zip)").click()
     page.locator("input[type=file]").set_input_files(str(archive))
-    page.get_by_text("generated.zip").wait_for(timeout=10_000)
+    page.get_by_test_id("stFileChipName").filter(has_text="generated.zip").wait_for(timeout=10_000)
     wait_for_app_idle(page)
     page.get_by_role("button", name="Evaluate", exact=True).click()
     page.get_by_text(re.compile(r"broken\.png")).first.wait_for(timeout=120_000)  # the itemised report
