@@ -113,7 +113,8 @@ def test_open_demo_shows_the_finished_run_with_its_curves_layers_and_what_d_says
     assert at.query_params["run"] in ("demo-mnist-dcgan", ["demo-mnist-dcgan"])
     assert any(m.value.startswith("**idle**") for m in at.markdown)
     charts = [c.proto.spec for c in at.get("plotly_chart")]
-    assert len(charts) == 3 and any("What D says" in spec for spec in charts)  # losses, accuracy, D's view
+    assert len(charts) == 4 and any("What D says" in spec for spec in charts)  # losses, accuracy, D's view,
+    assert any("FID" in spec for spec in charts)  # and its live FID: where the tutorial's networks level off (28)
     assert any("**Generator**" in m.value and "| Layer |" in m.value for m in at.markdown)
     assert not at.button(key="ctl-continue").disabled
 
@@ -186,14 +187,14 @@ def test_the_first_continue_on_an_opened_demo_trains_and_a_finished_run_shows_no
     """13.7 and 13.13: the shipped demo is 'finished'; one click gives it more epochs and it runs."""
     at = train_page
     at.button(key="demo-demo-mnist-dcgan").click().run()
-    assert any(m.value.startswith("**idle** · finished 20 epochs") for m in at.markdown)
+    assert any(m.value.startswith("**idle** · finished 52 epochs") for m in at.markdown)  # trained on (issue 28)
     speed = next(m for m in at.metric if m.label == "Images / s")
     assert speed.value == "—"
-    assert next(m for m in at.metric if m.label == "Epoch (of 20)").value == "20.0"  # read from its log
+    assert next(m for m in at.metric if m.label == "Epoch (of 52)").value == "52.0"  # read from its log
     at.button(key="ctl-continue").click().run()
     run = run_registry().get("demo-mnist-dcgan")
     try:
-        assert run.state is RunState.RUNNING and run.config.train.epochs == 30
+        assert run.state is RunState.RUNNING and run.config.train.epochs == 78
     finally:
         run.stop(wait=60)
 
