@@ -45,6 +45,29 @@ def prepare(niceness: int) -> None:
             tf.config.experimental.set_memory_growth(gpu, True)
     import gan_core.runs.run  # noqa: F401 (the run machinery and the models, loaded before a job arrives)
 
+    warm_up_runtime()
+
+
+def warm_up_runtime() -> None:
+    """Two train steps of the app's default image run (MNIST's recipe, its batch), and of the TF tutorial's
+    networks, on a handful of real digits before any job: TensorFlow's runtime and thread pools, the traced
+    steps and oneDNN's kernels for those shapes are ready, not built after a person's click. A run of other
+    shapes compiles its own."""
+    from gan_core.data import load_dataset
+    from gan_core.data.pipeline import PipelineConfig, make_pipeline
+    from gan_core.training.engine import GANTrainer
+    from gan_core.training.presets import default_run_config
+
+    data = load_dataset("mnist", source="bundled").split("train")
+    for recipe in (None, "tutorial"):  # the default, and the TF tutorial's networks one click away
+        config = default_run_config(data.info, recipe=recipe, source="bundled", train_count=len(data))
+        trainer = GANTrainer(config.model, config.train)
+        cfg = config.train
+        count = cfg.batch_size * 2
+        pipeline = PipelineConfig(cfg.batch_size, shuffle_seed=0, with_labels=cfg.conditional)
+        for batch in make_pipeline(data.images[:count], data.labels[:count], pipeline):
+            trainer.train_step(batch)
+
 
 def apply_command(run: Any, command: tuple) -> None:
     """A page's click, forwarded by the server: the same call the server makes on a run in a thread."""
