@@ -43,7 +43,10 @@ def test_shipped_run_against_the_floor_side_by_side(sandbox) -> None:
     assert "D accuracy: held-out real / fresh fake" in rows and rows["D accuracy: held-out real / fresh fake"][1] == "—"
     assert rows["classes covered"][0].startswith("10 of 10")
     assert any("MNIST digits classifier" in c.value and "N=500" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 2  # a class histogram per column
+    charts = [c.key for c in at.get("plotly_chart")]
+    assert [k for k in charts if k.startswith("hist-")] == ["hist-demo-mnist-dcgan (shipped)",
+                                                            "hist-Real test images (the floor)"]  # one per column
+    assert "live-quality" in charts  # the demo ships its live FID curve (issue 28), shown beside its scores
     assert len(at.get("image")) == 2  # a memorisation gallery per column
 
 
