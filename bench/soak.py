@@ -1,6 +1,7 @@
 """Soak bench: an hour-long class, compressed, on one hosted-mode server; what it leaves behind.
 
     python -m bench.soak                     # 8 waves of 10 visitors (about 6 minutes)
+    python -m bench.soak --waves 40          # issue 29's class: about 35 minutes
     python -m bench.soak --waves 3 --visitors 4     # a smoke run
 
 Visitors arrive in waves and leave again, as a lesson's attention does. Each is a protocol client (bench/load.py's:
@@ -26,6 +27,8 @@ import random
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 from bench.live_server import launch_chromium, start_server, stop_server
 from bench.load import CLIENT_CPUS, LINK, SERVER_CPUS, ProtocolVisitor
@@ -135,10 +138,12 @@ async def main_async(args: argparse.Namespace) -> None:
             warm = await settle(proc.pid, args.settle)
             print(f"after the warm-up wave: {warm['rss_mib']:,.0f} MiB, {warm['threads']} threads, "
                   f"{warm['files']} open files", flush=True)  # fmt: skip
+            rss = []  # after each wave, for the slope over the second half
             for index in range(1, args.waves):
                 e, f = await wave(browser, url, index, args.visitors, args.think)
                 errors, failures = errors + e, failures + f
                 now = server_state(proc.pid)
+                rss.append(now["rss_mib"])
                 print(f"wave {index + 1}: {now['rss_mib']:,.0f} MiB, {now['threads']} threads, {now['files']} files",
                       flush=True)  # fmt: skip
             await browser.close()
@@ -156,6 +161,11 @@ async def main_async(args: argparse.Namespace) -> None:
           f"{(time.monotonic() - started) / 60:.1f} minutes")  # fmt: skip
     print(f"memory (VmRSS): {warm['rss_mib']:,.0f} MiB after warm-up, {end['rss_mib']:,.0f} MiB at the end: "
           f"{growth:+.1%} (goal <= +10%)")  # fmt: skip
+    half = rss[len(rss) // 2:]
+    if len(half) >= 2:  # issue 29: flat over the second half, a line through it rising <= 1 MiB per wave
+        slope = float(np.polyfit(np.arange(len(half)), half, 1)[0])
+        print(f"memory over waves {args.waves - len(half) + 1}-{args.waves}: a line through them rises "
+              f"{slope:+.2f} MiB per wave (goal <= 1 MiB)")  # fmt: skip
     print(f"threads: {warm['threads']} after warm-up, {end['threads']} at the end; open files: {warm['files']} -> "
           f"{end['files']} (goal: none left behind)")  # fmt: skip
     left = sorted(set(end["file_list"]) - set(warm["file_list"])) + [
