@@ -142,3 +142,24 @@ def test_a_server_that_dies_takes_its_training_processes_with_it(tmp_path: Path)
         assert not is_being_trained(tmp_path / "runs" / "a")  # no orphan keeps the run's lock
     finally:
         server.kill()
+
+
+def test_a_warm_process_started_by_an_ended_run_trains_the_next_one(tmp_path: Path) -> None:
+    """The warm process for the next Start is started by the previous run's supervising thread; it must not die
+    with that thread (prctl's parent-death signal follows the starting thread, so the socket is the tie instead)."""
+    processes = TrainingProcesses(keep_warm=True)
+    registry = RunRegistry(tmp_path / "runs", processes=processes)
+    try:
+        first = registry.open("a", quick_config())
+        registry.start("a")
+        wait(lambda: first.snapshot().step > 2, what="the first run")
+        first.stop(wait=60)
+        assert first.join(10)  # its supervising thread has ended
+        second = registry.open("b", quick_config())
+        registry.start("b")
+        wait(lambda: second.snapshot().step > 10, what="the second run, in the process the first one warmed")
+        assert second.state is RunState.RUNNING
+        second.stop(wait=60)
+        assert second.state is RunState.STOPPED and "checkpoint saved" in second.snapshot().message
+    finally:
+        processes.close()

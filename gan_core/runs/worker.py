@@ -1,8 +1,8 @@
 """A training process: one run trained in a child of the server, at a lower OS priority, then gone.
 
 Started by `gan_core.runs.child.TrainingProcesses` as `python -m gan_core.runs.worker FD` with one end of a
-socket pair. It lowers its priority, asks the kernel to end it with its parent, imports TensorFlow (a warm worker
-has done all this before any run asks for it), says it is ready, and waits for one job: a run folder to train.
+socket pair. It lowers its priority, imports TensorFlow and compiles the likely train steps (a warm worker has done all
+this before any run asks for it), says it is ready, and waits for one job: a run folder to train.
 It then trains the run exactly as the server would in a thread (`TrainingRun`, which takes the folder's writer
 lock), sends what the page shows several times a second, takes the page's commands (pause, resume, stop, single
 updates, a new learning rate or loss), and exits when the run ends: whatever TensorFlow kept goes with it.
@@ -11,7 +11,6 @@ updates, a new learning rate or loss), and exits when the run ends: whatever Ten
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -23,21 +22,16 @@ from pathlib import Path
 from typing import Any
 
 RELAY_EVERY_S = 0.1  # how often the page's view of the run is sent to the server
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
-
-
-def end_with_parent() -> None:
-    """Linux: SIGTERM to this process when the server that started it dies (elsewhere: the pipe's end)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+# No prctl(PR_SET_PDEATHSIG): Linux sends it when the *thread* that started the process ends (a run's supervisor
+# thread starts the next warm process), not the server. The socket is the tie instead: when the server goes, by
+# any death, the kernel closes its end, and this process reads EOF within 0.1 s, saves a checkpoint and ends.
 
 
 def prepare(niceness: int) -> None:
-    """Before any job: lower priority, tie this process's life to its parent's, import TensorFlow."""
+    """Before any job: lower priority, import TensorFlow, compile the likely steps."""
     if niceness:
         with contextlib.suppress(OSError):
             os.nice(niceness)
-    end_with_parent()
     import tensorflow as tf
 
     for gpu in tf.config.list_physical_devices("GPU"):  # several children share a card: each takes what it uses
