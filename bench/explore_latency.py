@@ -26,7 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
-from bench.machine import conv_speedup, machine_line
+from bench.machine import conv_speedup, in_precision, machine_line
 from gan_core.explore.choices import resolve_model
 from gan_core.explore.pipeline import sample_grid
 from gan_core.models.latent import one_hot, truncated_noise
@@ -43,19 +43,6 @@ def median_ms(call, repeats: int = 30) -> float:
         call()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
-
-
-def in_precision(name: str, call):
-    """call() with the precision setting at `name`, as a server started with GAN_PLAYGROUND_PRECISION=name."""
-    before = os.environ.get("GAN_PLAYGROUND_PRECISION")
-    os.environ["GAN_PLAYGROUND_PRECISION"] = name
-    try:
-        return call()
-    finally:
-        if before is None:
-            os.environ.pop("GAN_PLAYGROUND_PRECISION")
-        else:
-            os.environ["GAN_PLAYGROUND_PRECISION"] = before
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:

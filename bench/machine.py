@@ -53,3 +53,16 @@ def conv_speedup(seconds: float = 2.0) -> tuple[float, float]:
         for name, dtype in (("float32", tf.float32), ("bfloat16", tf.bfloat16)):
             rates[name].append(gflops(dtype))
     return max(rates["float32"]), max(rates["bfloat16"])
+
+
+def in_precision(name: str, call):
+    """call() with the precision setting at `name`, as a server started with GAN_PLAYGROUND_PRECISION=name."""
+    before = os.environ.get("GAN_PLAYGROUND_PRECISION")
+    os.environ["GAN_PLAYGROUND_PRECISION"] = name
+    try:
+        return call()
+    finally:
+        if before is None:
+            os.environ.pop("GAN_PLAYGROUND_PRECISION")
+        else:
+            os.environ["GAN_PLAYGROUND_PRECISION"] = before

@@ -18,8 +18,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench.explore_latency import in_precision, psnr
-from bench.machine import machine_line
+from bench.explore_latency import psnr
+from bench.machine import in_precision, machine_line
 from gan_core.models.precision import choose_precision
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,6 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import tensorflow as tf
 
+from bench.machine import in_precision
 from bench.results_file import update_section
 from bench.tf_tutorial import BATCH, NOISE, Tutorial
 from gan_core.data import load_dataset
@@ -116,15 +116,8 @@ def train_ours_in(precision: str, dataset: str, budgets: list[float], n: int) ->
             if snap.state.value == "failed" or not np.isfinite(losses).all():
                 raise RuntimeError(f"{precision} on {dataset} failed at {minutes:g} min: {snap.message}")
             fake = generate(RunSampler(folder), n, seed=0)
-            with_precision = os.environ.get("GAN_PLAYGROUND_PRECISION")
-            os.environ["GAN_PLAYGROUND_PRECISION"] = "float32"  # scored alike: float32 samples and features
-            try:
-                scores.append(Score(*score(fake, dataset, n), snap.step))
-            finally:
-                if with_precision is None:
-                    os.environ.pop("GAN_PLAYGROUND_PRECISION")
-                else:
-                    os.environ["GAN_PLAYGROUND_PRECISION"] = with_precision
+            # scored alike: float32 samples and features
+            scores.append(in_precision("float32", lambda fake=fake, step=snap.step: Score(*score(fake, dataset, n), step)))
     return scores
 
 
@@ -162,19 +155,6 @@ class RecipeScore:
     steps: int
 
 
-def _in_float32(score: Callable[[], T]) -> T:
-    """Score in float32 whatever the run trained in: samples and features alike for every contender."""
-    before = os.environ.get("GAN_PLAYGROUND_PRECISION")
-    os.environ["GAN_PLAYGROUND_PRECISION"] = "float32"
-    try:
-        return score()
-    finally:
-        if before is None:
-            os.environ.pop("GAN_PLAYGROUND_PRECISION")
-        else:
-            os.environ["GAN_PLAYGROUND_PRECISION"] = before
-
-
 def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int) -> list[RecipeScore]:
     """A new run of `recipe` with the app's defaults otherwise (the default precision), scored at each budget of
     its training time as issue 28 asks: domain-classifier FID at N=`n` against the test split, precision (k=3)."""
@@ -196,7 +176,7 @@ def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int) -> lis
             if snap.state.value == "failed":
                 raise RuntimeError(f"{recipe} on {dataset} failed at {minutes:g} min: {snap.message}")
             request = EvaluationRequest(str(folder), dataset, n=n, real_split="test")
-            report = _in_float32(lambda request=request: evaluate_run(request).report)
+            report = in_precision("float32", lambda request=request: evaluate_run(request).report)
             scores.append(RecipeScore(report.fid, report.pr.precision if report.pr else float("nan"),
                                       report.coverage.covered if report.coverage else 0, snap.step))  # fmt: skip
             print(f"  {dataset} {recipe} {minutes:g} min: FID {report.fid:.1f}, step {snap.step:,}", flush=True)
