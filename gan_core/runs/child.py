@@ -86,7 +86,6 @@ class TrainingProcesses:
         self.keep_warm = keep_warm
         self._lock = threading.Lock()
         self._warm: TrainingProcess | None = None
-        self._started: list[TrainingProcess] = []
 
     def warm_up(self) -> None:
         """Start the warm process now (the server calls this at its start), if it has none."""
@@ -109,13 +108,7 @@ class TrainingProcesses:
             return process
 
     def _new(self) -> TrainingProcess:
-        process = TrainingProcess(self.niceness)
-        self._started = [p for p in self._started if p.process.poll() is None] + [process]
-        return process
-
-    def live_pids(self) -> list[int]:
-        with self._lock:
-            return [p.pid for p in self._started if p.process.poll() is None]
+        return TrainingProcess(self.niceness)
 
     def close(self) -> None:
         """End the warm process; a process training a run ends with its run (or with this server)."""
@@ -174,9 +167,9 @@ class ChildTraining:
             while True:
                 kind, seq, payload = process.conn.recv()
                 if kind == "view":
-                    if seq is not None:
+                    if isinstance(seq, int):
                         self._acked = max(self._acked, seq)
-                    self.run.apply_relay(payload, current=self._acked >= self._sent)
+                    self.run.apply_relay(payload, current=seq == "final" or self._acked >= self._sent)
                 elif kind == "refused":
                     self.run.child_ended(refused=payload)
                     return

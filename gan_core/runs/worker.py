@@ -109,8 +109,8 @@ def train(conn: Connection, job: dict[str, Any], terminate: threading.Event) -> 
             return
         view, cursor = run.relay_since(cursor)
         conn.send(("view", acked, view))
-    view, cursor = run.relay_since(cursor)  # the last of it: the final frame, state and message
-    conn.send(("view", None, view))
+    view, cursor = run.relay_since(cursor)  # the last of it: the final frame, state and message, which stand
+    conn.send(("view", "final", view))  # whatever the page clicked meanwhile
 
 
 def main(fd: int, niceness: int) -> None:
