@@ -61,6 +61,7 @@ def test_a_run_trains_in_its_own_process_and_pauses_resumes_and_stops_through_it
     run = registry.open("a", quick_config())
     registry.start("a")
     assert run.in_child and run.state is RunState.RUNNING
+    assert run.precision is not None and run.config.train.precision == run.precision.name  # for the page at once
     wait(lambda: run.snapshot().step > 30, what="steps from the process")
     pid = run.child_pid
     assert pid and pid != os.getpid() and alive(pid)

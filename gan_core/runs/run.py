@@ -253,6 +253,12 @@ class TrainingRun:
         for the run), the page sees "running" at once and the process's own view a moment later."""
         self._writer.acquire()
         self._writer.release()
+        # The precision the process will choose (same setting, same CPU), shown by the page from the first draw;
+        # the process writes it to config.json.
+        self.precision = training_precision(choose_precision(self._precision_setting), self.config.is_toy)
+        with self._lock:
+            self.config = RunConfig(self.config.model, self.config.train.with_changes(precision=self.precision.name),
+                                    self.config.parent, self.config.created)  # fmt: skip
         self._transition("start", "preparing: starting its training process")
         self._stop.clear()
         job = {"run_dir": str(self.store.dir), "precision": self._precision_setting, "time_limit_s": self.time_limit_s}
