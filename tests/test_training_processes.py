@@ -137,7 +137,7 @@ def test_a_server_that_dies_takes_its_training_processes_with_it(tmp_path: Path)
     try:
         pid = int(server.stdout.readline())
         assert alive(pid)
-        server.kill()  # no goodbye: the kernel tells the process (PR_SET_PDEATHSIG), which saves and ends
+        server.kill()  # no goodbye: the kernel closes its socket; the process reads EOF, saves and ends
         server.wait()
         wait(lambda: not alive(pid), timeout=60, what="the orphan to end")
         assert not is_being_trained(tmp_path / "runs" / "a")  # no orphan keeps the run's lock

@@ -91,7 +91,7 @@ class TrainingProcesses:
         """Start the warm process now (the server calls this at its start), if it has none."""
         with self._lock:
             if self._warm is None or self._warm.process.poll() is not None:
-                self._warm = self._new()
+                self._warm = TrainingProcess(self.niceness)
 
     def wait_warm(self, timeout: float = READY_TIMEOUT_S) -> None:
         """Block until the warm process has imported TensorFlow (a bench's or a test's fair start)."""
@@ -103,12 +103,10 @@ class TrainingProcesses:
     def take(self) -> TrainingProcess:
         """A process for a run: the warm one (a new one if it died meanwhile), and another is warmed behind it."""
         with self._lock:
-            process = self._warm if self._warm is not None and self._warm.process.poll() is None else self._new()
-            self._warm = self._new() if self.keep_warm else None
+            alive = self._warm is not None and self._warm.process.poll() is None
+            process = self._warm if alive else TrainingProcess(self.niceness)
+            self._warm = TrainingProcess(self.niceness) if self.keep_warm else None
             return process
-
-    def _new(self) -> TrainingProcess:
-        return TrainingProcess(self.niceness)
 
     def close(self) -> None:
         """End the warm process; a process training a run ends with its run (or with this server)."""
