@@ -155,9 +155,10 @@ class RecipeScore:
     steps: int
 
 
-def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int) -> list[RecipeScore]:
+def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int, keep: Path | None = None) -> list[RecipeScore]:
     """A new run of `recipe` with the app's defaults otherwise (the default precision), scored at each budget of
-    its training time as issue 28 asks: domain-classifier FID at N=`n` against the test split, precision (k=3)."""
+    its training time as issue 28 asks: domain-classifier FID at N=`n` against the test split, precision (k=3).
+    With `keep`, the run stays in keep/<dataset>-<recipe> (to train on, package or look at)."""
     from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
     from gan_core.runs.run import TrainingRun
     from gan_core.training.presets import default_run_config
@@ -166,7 +167,9 @@ def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int) -> lis
     config = default_run_config(info, recipe=recipe, source="bundled", epochs=10_000)
     scores, trained = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "run"
+        folder = (keep or Path(tmp)) / f"{dataset}-{recipe}"
+        if folder.exists():
+            raise SystemExit(f"{folder} already exists: move it away or --keep another folder")
         for minutes in sorted(budgets):
             run = TrainingRun(folder, config if not trained else None, time_limit_s=minutes * 60 - trained)
             run.start()
@@ -179,11 +182,14 @@ def train_recipe(dataset: str, recipe: str, budgets: list[float], n: int) -> lis
             report = in_precision("float32", lambda request=request: evaluate_run(request).report)
             scores.append(RecipeScore(report.fid, report.pr.precision if report.pr else float("nan"),
                                       report.coverage.covered if report.coverage else 0, snap.step))  # fmt: skip
-            print(f"  {dataset} {recipe} {minutes:g} min: FID {report.fid:.1f}, step {snap.step:,}", flush=True)
+            print(f"  {dataset} {recipe} {minutes:g} min: FID {report.fid:.1f}, step {snap.step:,}, "
+                  f"{scores[-1].covered} classes covered", flush=True)  # fmt: skip
     return scores
 
 
-def recipes_table(datasets: list[str], recipes: list[str], budgets: list[float], n: int) -> list[str]:
+def recipes_table(
+    datasets: list[str], recipes: list[str], budgets: list[float], n: int, keep: Path | None = None
+) -> list[str]:
     """Issue 28: recipes side by side per dataset, the one with the lowest FID at the longest budget marked."""
     from bench.machine import machine_line
     from gan_core.models.precision import choose_precision
@@ -192,23 +198,27 @@ def recipes_table(datasets: list[str], recipes: list[str], budgets: list[float],
     budgets = sorted(budgets)
     head = " | ".join(f"FID at {m:g} min" for m in budgets)
     lines = [
-        f"# Recipes per CPU-minute (issue 28): domain FID at N={n:,} against the test split",
+        f"# Recipes per CPU-minute (issue 28), {', '.join(datasets)}: domain FID at N={n:,} against the test split",
         "",
-        f"`python -m bench.quality_per_minute --recipes`, {time.strftime('%Y-%m-%d')}. {machine_line()}; "
+        f"`python -m bench.quality_per_minute --recipes --datasets {' '.join(datasets)} --budgets "
+        f"{' '.join(f'{m:g}' for m in budgets)}`, {time.strftime('%Y-%m-%d')}. {machine_line()}; "
         f"training in {choose_precision().name} (the default here), scored in float32. One new run per dataset and "
-        "recipe with the app's defaults otherwise, scored at each budget of its own training time; precision "
-        f"(k=3) and steps at {budgets[-1]:g} min. The winner (lowest FID at {budgets[-1]:g} min) is marked.",
+        "recipe with the app's defaults otherwise, scored at each budget of its own training time (a test split "
+        f"smaller than N is used whole); classes covered at {budgets[0]:g} min, precision (k=3) and steps at "
+        f"{budgets[-1]:g} min. The winner (lowest FID at {budgets[-1]:g} min) is marked.",
         "",
-        f"| dataset | recipe | {head} | precision | steps |",
-        "|---|---|" + "---|" * len(budgets) + "---|---|",
+        f"| dataset | recipe | {head} | classes at {budgets[0]:g} min | precision | steps |",
+        "|---|---|" + "---|" * len(budgets) + "---|---|---|",
     ]
     for dataset in datasets:
-        results = {recipe: train_recipe(dataset, recipe, budgets, n) for recipe in recipes}
+        results = {recipe: train_recipe(dataset, recipe, budgets, n, keep) for recipe in recipes}
         winner = min(results, key=lambda r: results[r][-1].fid)
+        classes = load_dataset(dataset, source="bundled").info.num_classes
         for recipe, scores in results.items():
             name = RECIPES[recipe].title + (" **(winner)**" if recipe == winner else "")
             fids = " | ".join(f"{s.fid:.1f}" for s in scores)
-            lines.append(f"| {dataset} | {name} | {fids} | {scores[-1].precision:.2f} | {scores[-1].steps:,} |")
+            lines.append(f"| {dataset} | {name} | {fids} | {scores[0].covered} of {classes} | "
+                         f"{scores[-1].precision:.2f} | {scores[-1].steps:,} |")  # fmt: skip
             print(lines[-1], flush=True)
     return lines
 
@@ -237,6 +247,7 @@ def main() -> None:
     parser.add_argument("--recipes", nargs="*", metavar="RECIPE",
                         help="instead: these recipes side by side (default: all of gan_core.training.presets.RECIPES)"
                              " at N=1,000 on the test split; prints the table")  # fmt: skip
+    parser.add_argument("--keep", type=Path, help="with --recipes: keep each run in this folder")
     args = parser.parse_args()
     budgets = args.budgets or ([0.5] if args.quick else [2.0, 5.0, 10.0])
     datasets = args.datasets or (["mnist"] if args.quick else ["mnist", "fashion_mnist"])
@@ -244,7 +255,7 @@ def main() -> None:
     if args.recipes is not None:
         from gan_core.training.presets import RECIPES
 
-        table = recipes_table(datasets, args.recipes or list(RECIPES), budgets, args.n or 1000)
+        table = recipes_table(datasets, args.recipes or list(RECIPES), budgets, args.n or 1000, args.keep)
         update_section(table)
         print("\n".join(table))
         return

@@ -6,6 +6,7 @@ import gc
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import keras
 import numpy as np
@@ -15,6 +16,7 @@ from conftest import REPO
 from gan_fixtures import tiny_model, two_class_dataset
 
 from gan_core.data.pipeline import PipelineConfig, make_pipeline
+from gan_core.models.config import ModelConfig
 from gan_core.models.tracing import custom_gradient_count
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.sampler import RunSampler
@@ -80,6 +82,30 @@ def test_conditional_samples_follow_their_labels() -> None:
     assert bright > dark + 60  # the same noise, a different label: a different brightness, as in the data
 
 
+@pytest.mark.parametrize("depth", [1, 2])
+def test_the_bigGAN_style_pair_learns_its_classes_at_either_depth(depth: int) -> None:
+    """Issue 28: two convolutions per resolution (the colour recipe) train like one; depth 1 is the shipped shape."""
+    tf.random.set_seed(1)
+    model = replace(tiny_model(32, 3, num_classes=2), architecture="biggan", depth=depth)
+    trainer = GANTrainer(model, TrainConfig(batch_size=32, conditional=True, loss="hinge", lr_g=2e-3, lr_d=2e-3))
+    history = train(trainer, two_class_dataset(128, 32, 3), 60, batch=32)
+    assert all(np.isfinite(list(m.as_dict().values())).all() for m in history)
+    convolutions = [layer for layer in trainer.discriminator.layers if "spectral" in layer.name]
+    assert len(convolutions) == 2 * depth + 1 + 1  # 32 -> 16 -> 8: one or two per halving; the 3x3; the logit
+    noise = np.random.default_rng(0).standard_normal((16, 16)).astype(np.float32)
+    dark = trainer.generate(noise, np.zeros(16, np.int32)).mean()
+    bright = trainer.generate(noise, np.ones(16, np.int32)).mean()
+    assert bright > dark + 40
+
+
+def test_depth_two_is_only_for_the_bigGAN_style_pair_and_old_configs_read_as_depth_one() -> None:
+    with pytest.raises(ValueError, match="depth is 1, or 2 for the BigGAN-style"):
+        replace(tiny_model(), depth=2)
+    saved = {k: v for k, v in replace(tiny_model(num_classes=2), architecture="biggan").to_dict().items()}
+    del saved["depth"]  # a config.json written before the setting existed
+    assert ModelConfig.from_dict(saved).depth == 1
+
+
 def test_non_finite_loss_stops_with_step_and_advice() -> None:
     trainer = GANTrainer(tiny_model(), TrainConfig(batch_size=16))
     train(trainer, two_class_dataset(), 2)
@@ -97,6 +123,7 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 import sys; sys.path[:0] = ["tests", "."]
 from gan_fixtures import tiny_model, two_class_dataset
 from gan_core.data.pipeline import PipelineConfig, make_pipeline
+from gan_core.models.config import ModelConfig
 from gan_core.training.config import TrainConfig
 from gan_core.training.engine import GANTrainer
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -53,6 +53,9 @@ def build_generator(cfg: ModelConfig) -> keras.Model:
         x = layers.ReLU()(ConditionalBatchNorm()([x, cond]))
         width //= 2
         x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+        if cfg.depth == 2:
+            x = layers.ReLU()(ConditionalBatchNorm()([x, cond]))
+            x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
     x = layers.ReLU()(ConditionalBatchNorm()([x, cond]))
     out = layers.Conv2D(channels, 3, padding="same", activation="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model([noise, label], out, name="generator")
@@ -65,6 +68,8 @@ def build_discriminator(cfg: ModelConfig) -> keras.Model:
     label = keras.Input((), dtype="int32", name="label")
     x, width = image, cfg.d_width
     while x.shape[1] > 8 and x.shape[1] % 2 == 0:  # 28 -> 14 -> 7, 32 -> 16 -> 8
+        if cfg.depth == 2:  # SNGAN's standard CNN: a 3x3 convolution, then the stride-2 one at the same width
+            x = layers.LeakyReLU(0.1)(sn(layers.Conv2D(width, 3, padding="same"))(x))
         x = layers.LeakyReLU(0.1)(sn(layers.Conv2D(width, 4, strides=2, padding="same"))(x))
         width *= 2
     x = layers.LeakyReLU(0.1)(sn(layers.Conv2D(width, 3, padding="same"))(x))

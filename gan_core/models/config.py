@@ -22,6 +22,7 @@ class ModelConfig:
     embed_dim: int = 50  # size of the class embedding fed to a conditional G
     d_spectral_norm: bool = False  # spectral normalisation on every D layer (Miyato et al. 2018)
     architecture: str = "dcgan"  # "dcgan", or "biggan": class-conditional batch norm, projection D (conditional only)
+    depth: int = 1  # convolutions per resolution in the BigGAN-style pair: 2 adds a 3x3 one at each (SNGAN's CNN)
 
     def __post_init__(self) -> None:
         h, w, c = self.image_shape
@@ -33,6 +34,8 @@ class ModelConfig:
             raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}")
         if self.architecture == "biggan" and not self.conditional:
             raise ValueError("the BigGAN-style architecture is class-conditional: set num_classes")
+        if self.depth not in (1, 2) or (self.depth == 2 and self.architecture != "biggan"):
+            raise ValueError("depth is 1, or 2 for the BigGAN-style architecture")
         if self.noise_dim < 1 or self.g_width < 1 or self.d_width < 1:
             raise ValueError("noise_dim, g_width and d_width must be positive")
 
