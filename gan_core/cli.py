@@ -161,6 +161,18 @@ def _cluster_strategy(out: Path, timeout_s: float):
     return strategy, scratch
 
 
+def _recipe_model(config, args: argparse.Namespace):
+    """The networks --recipe / --conditional would give a new run on `config`'s dataset."""
+    from gan_core.data import load_dataset
+    from gan_core.training.presets import default_run_config
+
+    info = load_dataset(config.train.dataset, source=config.train.source).info
+    try:
+        return default_run_config(info, conditional=args.conditional, recipe=args.recipe).model
+    except ValueError:  # a conditional recipe for unlabelled images: not this run's networks either
+        return None
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
 
     from gan_core.data import load_dataset
@@ -178,6 +190,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         if {k for k, v in changes.items() if k not in _LENGTH_FLAGS and getattr(config.train, k) != v}:
             print(f"error: {out} is an existing run; only --epochs and --minutes can change when resuming",
                   file=sys.stderr)  # fmt: skip
+            return 2
+        if (args.recipe or args.conditional) and _recipe_model(config, args) != config.model:
+            print(f"error: {out} is an existing run whose networks are set; resume it without --recipe or "
+                  "--conditional, or pick a new --out", file=sys.stderr)  # fmt: skip
             return 2
         length = {k: v for k, v in changes.items() if k in _LENGTH_FLAGS}
         if length:  # how long it trains in all: --epochs N trains N epochs (no budget), --minutes M M minutes

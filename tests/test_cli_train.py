@@ -41,6 +41,10 @@ def test_train_resume_and_sample(image_folder: Path, tmp_path: Path, capsys: pyt
     printed = capsys.readouterr().out
     assert "resuming" in printed and printed.strip().splitlines()[-1] == "finished 2 epochs (4 steps)"
     assert cli_main(["train", "--out", str(out), "--loss", "hinge"]) == 2  # only --epochs may change on resume
+    capsys.readouterr()
+    assert cli_main(["train", "--out", str(out), "--recipe", "biggan-small"]) == 2  # was ignored: now said
+    assert "networks are set; resume it without --recipe" in capsys.readouterr().err
+    assert cli_main(["train", "--out", str(out), "--recipe", "tutorial"]) == 0  # the networks it has: a resume
 
     grid = tmp_path / "grid.png"
     assert cli_main(["sample", "--run", str(out), "--n", "9", "--out", str(grid)]) == 0
