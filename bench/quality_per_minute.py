@@ -200,7 +200,8 @@ def recipes_table(
     lines = [
         f"# Recipes per CPU-minute (issue 28), {', '.join(datasets)}: domain FID at N={n:,} against the test split",
         "",
-        f"`python -m bench.quality_per_minute --recipes --datasets {' '.join(datasets)} --budgets "
+        f"`python -m bench.quality_per_minute --recipes{''.join(' ' + r for r in recipes if recipes != list(RECIPES))}"
+        f" --datasets {' '.join(datasets)} --budgets "
         f"{' '.join(f'{m:g}' for m in budgets)}`, {time.strftime('%Y-%m-%d')}. {machine_line()}; "
         f"training in {choose_precision().name} (the default here), scored in float32. One new run per dataset and "
         "recipe with the app's defaults otherwise, scored at each budget of its own training time (a test split "

@@ -144,7 +144,7 @@ def model_card(run: Path, bundle: Path, dataset: str) -> str:
     sampler.discriminator_logits(np.zeros((1, *m.image_shape), np.uint8), np.zeros(1, np.int32))
     params = {"g": sampler.generator.count_params(), "d": sampler._discriminator.count_params()}
     per = ", ".join(f"{name} {a:.0%}" for name, a in zip(info.class_names, per_class, strict=True))
-    return f"""# Class-conditional {info.title} generator (BigGAN-style, small)
+    return f"""# Class-conditional {info.title} generator (BigGAN-style, {"small" if m.depth == 1 else "two convolutions per scale"})
 
 Trained by this project with `scripts/train_bundled_conditional.py {dataset}`, through the app's own run machinery.
 
@@ -173,9 +173,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, help=f"default: as shipped {SHIPPED_EPOCHS}")
     parser.add_argument("--minutes", type=float, help=f"default: as shipped {SHIPPED_MINUTES}")
     parser.add_argument("--package-only", action="store_true")
+    parser.add_argument("--run", type=Path, help="with --package-only: the run folder (default runs/cgan-<dataset>)")
     args = parser.parse_args()
     name = f"cgan-{args.dataset.replace('_', '-')}"
-    run = ROOT / "runs" / name
+    run = args.run or ROOT / "runs" / name
     if not args.package_only:
         from gan_core.runs.run import TrainingRun
 
