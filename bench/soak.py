@@ -109,6 +109,10 @@ async def wave(browser, url: str, index: int, visitors: int, think_s: float) -> 
 
         tasks.append(arrive())
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    for who, result in enumerate(results):
+        if isinstance(result, BaseException):  # say what failed, or a failure cannot be looked into
+            print(f"wave {index + 1}: {'the student' if who == 0 else f'visitor {who}'} failed: "
+                  f"{type(result).__name__}: {str(result)[:300]}", flush=True)  # fmt: skip
     failures = sum(isinstance(r, BaseException) for r in results)
     errors = sum(r for r in results if isinstance(r, int))
     return errors, failures

@@ -85,8 +85,9 @@ def gallery_view() -> None:
         return
     per_row = 2 if present else 3
     for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row, border=True), cards[start : start + per_row], strict=False):
-            with column:
+        # A border per card, not per column: a row with fewer runs than columns showed empty boxes
+        for column, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
+            with column.container(border=True):
                 show_card(card, key="g-")
                 a, b = st.columns(2)
                 if a.button("Pin", key=f"pin-{card.name}", icon=":material/push_pin:",

@@ -7,6 +7,7 @@ import streamlit as st
 from conftest import REPO
 from gan_fixtures import synthetic_loader, tiny_run_config
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from gan_core.runs.run import TrainingRun
 
@@ -21,6 +22,15 @@ def workspace_with_runs(sandbox):
     st.cache_resource.clear()
     st.cache_data.clear()
     return runs
+
+
+def bordered_boxes(node) -> int:
+    """Containers and columns drawn with a border, anywhere under `node`."""
+    proto = node.proto if isinstance(node, Block) else None
+    fields = proto.DESCRIPTOR.fields_by_name if proto is not None else {}
+    own = ("flex_container" in fields and proto.HasField("flex_container") and proto.flex_container.border) or (
+        "show_border" in fields and proto.show_border)
+    return int(bool(own)) + sum(bordered_boxes(child) for child in getattr(node, "children", {}).values())
 
 
 def classroom(query: dict[str, str] | None = None) -> AppTest:
@@ -40,6 +50,7 @@ def test_the_gallery_shows_every_run_and_a_pin_puts_one_on_the_projector(workspa
     assert "No run is pinned" in " ".join(c.value for c in at.caption)
     cards = [c for c in at.get("plotly_chart") if c.key.startswith("losses-g-")]
     assert len(cards) == 2 and len(at.get("image")) == 2  # each card: curves and its grid
+    assert bordered_boxes(at.main) == 2  # one box per run: a row of three columns showed a third, empty one
     next(b for b in at.button if b.key == "pin-bob-blobs").click().run()
     assert not at.exception
     assert any("bob-blobs" in h.value for h in at.subheader)  # the pinned view
