@@ -108,6 +108,21 @@ image, beside the same for the {len(test):,} held-out real images, which the mod
 """
 
 
+def how_trained(cfg: RunConfig, info) -> str:
+    """The command that trains this run again: the Train page's recipe by name where the networks are one."""
+    from gan_core.training.presets import RECIPES, default_recipe
+
+    recipe = next((k for k, r in RECIPES.items() if r.model(info) == cfg.model), None)
+    if recipe is None or info.name not in SHIPPED_MINUTES:
+        return f"`scripts/train_bundled_conditional.py {info.name}`"
+    t = cfg.train
+    default = " (the Train page's default for " + info.title + ")" if recipe == default_recipe(info) else ""
+    return (f"the recipe \"{RECIPES[recipe].title}\"{default}, every other setting as a new run gets it, for "
+            f"{t.minutes:g} minutes: `python -m gan_core train --dataset {info.name} --source bundled --recipe "
+            f"{recipe} --minutes {t.minutes:g} --out runs/{info.name}`, packaged with "
+            f"`scripts/train_bundled_conditional.py {info.name} --package-only --run runs/{info.name}`")
+
+
 def model_card(run: Path, bundle: Path, dataset: str) -> str:
     from gan_core.evaluation.evaluate_run import EvaluationRequest, evaluate_run
 
@@ -146,7 +161,7 @@ def model_card(run: Path, bundle: Path, dataset: str) -> str:
     per = ", ".join(f"{name} {a:.0%}" for name, a in zip(info.class_names, per_class, strict=True))
     return f"""# Class-conditional {info.title} generator (BigGAN-style, {"small" if m.depth == 1 else "two convolutions per scale"})
 
-Trained by this project with `scripts/train_bundled_conditional.py {dataset}`, through the app's own run machinery.
+Trained by this project through the app's own run machinery: {how_trained(cfg, info)}.
 
 | | |
 |---|---|
