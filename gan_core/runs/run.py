@@ -387,8 +387,8 @@ class TrainingRun:
                 hint = resume_hint(self.store.checkpoint_steps())
                 self._message = (f"at step {self._step:,} its training process ended ({died or 'before the run'}); "
                                  f"the server and other runs go on. {hint}")  # fmt: skip
-        if refused is None and self._state is RunState.INTERRUPTED:
-            self.store.write_status(self._state.value, self._step, self._message)
+            if refused is None and self._state is RunState.INTERRUPTED:  # on disk before anyone reads the state
+                self.store.write_status(self._state.value, self._step, self._message)
         self._notify_end()
 
     # -- the training thread ----------------------------------------------------------------------------------
