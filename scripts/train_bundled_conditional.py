@@ -32,9 +32,9 @@ from gan_core.training.run_config import RunConfig  # noqa: E402
 
 SHIPPED_EPOCHS = {"mnist": 25, "fashion_mnist": 30}  # what the shipped models trained for
 # Emoji (issue 28): the Train page's default recipe for it (bench/RESULTS.md, recipes per CPU-minute), trained for
-# a time budget in the default precision. The shipped run began as the bench's own 20-minute run (`python -m
-# bench.quality_per_minute --recipes --datasets emoji --keep runs`) and went on with `python -m gan_core train
-# --out runs/cgan-emoji --minutes 90`: the same training as starting here.
+# a time budget in the default precision. The checkpoints/cgan-emoji shipped today is still the older 150-epoch
+# width-48 model (its card); a 100-minute run of this recipe scored better (session 12's note) but awaits a thinner
+# metric log and a look at its grid before it replaces it.
 SHIPPED_MINUTES = {"emoji": 90.0}
 
 
