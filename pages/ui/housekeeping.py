@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import threading
 from collections.abc import Callable
@@ -22,13 +23,22 @@ import streamlit as st
 PERIOD_S = 60.0
 
 
-def malloc_trim() -> bool:
-    """Return the C heap's free pages to the OS (glibc); False where the C library has no malloc_trim."""
+@functools.cache
+def _libc_malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, looked up once (find_library runs ldconfig); None where the C library has none."""
     try:
         trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):
-        return False
+        return None
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def malloc_trim() -> bool:
+    """Return the C heap's free pages to the OS (glibc); False where the C library has no malloc_trim."""
+    trim = _libc_malloc_trim()
+    if trim is None:
+        return False
     trim(0)
     return True
 
