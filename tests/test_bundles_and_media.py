@@ -17,6 +17,7 @@ from gan_core.runs.bundled import BundledRun, bundled_runs, open_bundled_run
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.sampler import RunSampler
 from gan_core.runs.state import RunState
+from gan_core.runs.store import RunStore
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,15 @@ def test_bundle_is_small_samples_like_the_run_and_resumes(finished_run: Path, tm
     assert run.snapshot().step == 12 and run.snapshot().history["step"] == tuple(range(1, 13))
     assert (tmp_path / "shipped" / "demo" / "weights.npz").is_file()  # the shipped copy is untouched
     assert not (tmp_path / "shipped" / "demo" / "checkpoints").exists()
+
+
+def test_a_long_runs_bundle_keeps_an_evenly_thinned_log_and_grids(finished_run: Path, tmp_path: Path) -> None:
+    bundle = export_bundle(finished_run, tmp_path / "thin", max_frames=2, max_metric_rows=3)
+    steps = [row["step"] for row in RunStore(bundle).read_metrics()]
+    assert len(steps) == 3 and steps[0] == 1 and steps[-1] == 8 and 1 < steps[1] < 8  # the whole curve, coarser
+    frames = sorted(p.name for p in (bundle / "samples").iterdir())
+    assert len(frames) == 2 and frames[-1] == "0000008.png"
+    assert all("time" not in row for row in RunStore(bundle).read_metrics())  # no build machine's clock
 
 
 def test_opening_a_bundle_twice_keeps_the_first_copy(tmp_path: Path) -> None:

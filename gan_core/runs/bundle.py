@@ -22,9 +22,9 @@ WEIGHTS = "weights.npz"
 COPIED = ("config.json", "metrics.jsonl", "status.json", "evals.jsonl")  # evals: the live FID curve, if any
 
 
-def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
+def export_bundle(run_dir: Path, out: Path, max_frames: int = 40, max_metric_rows: int = 4000) -> Path:
     """Write `out` from the latest checkpoint of `run_dir` (TensorFlow loads here), with at most `max_frames`
-    sample grids."""
+    sample grids and `max_metric_rows` rows of the metric log (evenly thinned, the first and last kept)."""
     import tensorflow as tf
 
     from gan_core.runs.checkpoints import RunCheckpoints
@@ -52,21 +52,25 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40) -> Path:
     store, copy = RunStore(run_dir), RunStore(out)
     shutil.rmtree(copy.samples_dir, ignore_errors=True)  # a re-export replaces the grids of an earlier bundle
     copy.samples_dir.mkdir()
-    frames = [(s, p) for s, p in store.frames() if s <= step]
-    keep = set(np.linspace(0, len(frames) - 1, num=min(max_frames, len(frames))).astype(int)) if frames else set()
-    for i, (_, path) in enumerate(frames):  # evenly thinned, first and last always kept
-        if i in keep:
-            shutil.copy2(path, copy.samples_dir / path.name)
+    for _, path in _evenly([(s, p) for s, p in store.frames() if s <= step], max_frames):
+        shutil.copy2(path, copy.samples_dir / path.name)
     copy.trim_to(step)
-    _compact_metrics(copy)
+    _compact_metrics(copy, max_metric_rows)
     return out
 
 
-def _compact_metrics(store) -> None:
-    """A shipped metric log at 4 significant digits and without the build machine's wall clock: the curves look
-    the same and the bundle stays small (a long run's log is several MB)."""
+def _evenly(items: list, most: int) -> list:
+    """At most `most` of `items`, evenly spaced, the first and last always kept."""
+    if len(items) <= most:
+        return items
+    return [items[i] for i in np.unique(np.linspace(0, len(items) - 1, num=max(most, 2)).round().astype(int))]
+
+
+def _compact_metrics(store, max_rows: int) -> None:
+    """A shipped metric log at 4 significant digits, at most `max_rows` rows and without the build machine's wall
+    clock: the curves look the same and the bundle stays small (a long run's full log is over 10 MB)."""
     rows = [{k: float(f"{v:.4g}") if isinstance(v, float) else v for k, v in row.items() if k != "time"}
-            for row in store.read_metrics()]  # fmt: skip
+            for row in _evenly(store.read_metrics(), max_rows)]  # fmt: skip
     atomic_write_bytes(store.metrics_path, "".join(json.dumps(r) + "\n" for r in rows).encode())
 
 
