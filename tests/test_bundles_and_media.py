@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -33,8 +34,13 @@ def test_bundle_is_small_samples_like_the_run_and_resumes(finished_run: Path, tm
     stale = tmp_path / "shipped" / "demo" / "samples" / "0000005.png"  # a grid left by an earlier bundle
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
+    (stale.parents[1] / "evals.jsonl").write_text('{"step": 5, "fid": 1.0}\n')  # the older run's live FID
+    (stale.parents[1] / "networks.json").write_text("{}")
     bundle = export_bundle(finished_run, tmp_path / "shipped" / "demo")
     assert not stale.exists()  # a re-export replaces the grids: none of an older run's steps mix in
+    assert not (bundle / "evals.jsonl").exists()  # this run measured none
+    layers = json.loads((finished_run / "networks.json").read_text())
+    assert json.loads((bundle / "networks.json").read_text()) == layers  # this run's networks, not the older ones
     ckpt_bytes = sum(p.stat().st_size for p in (finished_run / "checkpoints").glob("ckpt-8.*"))
     assert (bundle / "weights.npz").stat().st_size < ckpt_bytes / 3  # float16, no optimizer slots
     assert [p.name for p in sorted((bundle / "samples").iterdir())][-1] == "0000008.png"

@@ -19,7 +19,8 @@ import numpy as np
 from gan_core.atomic_files import atomic_write_bytes
 
 WEIGHTS = "weights.npz"
-COPIED = ("config.json", "metrics.jsonl", "status.json", "evals.jsonl")  # evals: the live FID curve, if any
+# evals: the live FID curve; networks: each network's layers; d_view: what D said last (each if the run has one)
+COPIED = ("config.json", "metrics.jsonl", "status.json", "evals.jsonl", "networks.json", "d_view.npz")
 
 
 def export_bundle(run_dir: Path, out: Path, max_frames: int = 40, max_metric_rows: int = 4000) -> Path:
@@ -46,9 +47,11 @@ def export_bundle(run_dir: Path, out: Path, max_frames: int = 40, max_metric_row
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     atomic_write_bytes(out / WEIGHTS, buf.getvalue())
-    for name in COPIED:
+    for name in COPIED:  # a re-export replaces all of an earlier bundle's: nothing of another run stays
         if (run_dir / name).is_file():
             shutil.copy2(run_dir / name, out / name)
+        else:
+            (out / name).unlink(missing_ok=True)
     store, copy = RunStore(run_dir), RunStore(out)
     shutil.rmtree(copy.samples_dir, ignore_errors=True)  # a re-export replaces the grids of an earlier bundle
     copy.samples_dir.mkdir()
