@@ -164,3 +164,19 @@ def test_a_warm_process_started_by_an_ended_run_trains_the_next_one(tmp_path: Pa
         assert second.state is RunState.STOPPED and "checkpoint saved" in second.snapshot().message
     finally:
         processes.close()
+
+
+def test_the_start_bench_times_a_warm_process_to_the_runs_first_step(tmp_path: Path) -> None:
+    """bench.train_start's figure (Start -> first logged step in a warm child) is of a real run that trained and
+    stopped; a figure, not a timing goal (those live in the bench)."""
+    from bench.train_start import first_step_seconds
+
+    processes = TrainingProcesses(keep_warm=False)
+    try:
+        seconds = first_step_seconds(tmp_path, "warm", processes, warm=True, recipe="tutorial")
+    finally:
+        processes.close()
+    assert 0 < seconds < 120
+    status = json.loads((tmp_path / "warm" / "status.json").read_text())
+    assert status["state"] == "stopped" and status["step"] >= 1
+    assert not is_being_trained(tmp_path / "warm")  # the process let go of the folder

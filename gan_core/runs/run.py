@@ -197,7 +197,9 @@ class TrainingRun:
 
     @property
     def in_child(self) -> bool:
-        """Whether a start trains it in a child process (the app's image runs) rather than in a thread here."""
+        """Whether a start trains it in a child process (the app's image runs) rather than in a thread here. Toy
+        runs stay in the thread: a process kept their pictures a second but doubled their start and cost a
+        TensorFlow runtime (about 850 MiB) to spare the server a few (bench/toy_in_process.py, bench/RESULTS.md)."""
         return self._processes is not None and not self.config.is_toy
 
     @property
