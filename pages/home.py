@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gan_core.downloads.catalog import not_on_this_machine
-from gan_core.runs.bundled import bundled_runs
+from gan_core.runs.bundled import bundled_runs, showcase_grids
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.resources import dataset_statuses, settings
 from pages.ui.tables import markdown_table
@@ -16,6 +16,11 @@ st.markdown(
     "**explore** a pretrained BigGAN by category, truncation and interpolation, and **evaluate** what a "
     "generator learned. Everything runs on a laptop's CPU, and works offline with the data shipped here."
 )
+
+grids = st.cache_data(showcase_grids, show_spinner=False)()  # shipped files: pictures without TensorFlow
+if grids:
+    for column, grid in zip(st.columns(len(grids)), grids, strict=True):
+        column.image(str(grid.path), caption=grid.caption, width="stretch")
 
 st.subheader("Available right now")
 rows = [

@@ -156,3 +156,13 @@ def test_the_import_panel_offers_what_the_clis_min_images_does(app: AppTest) -> 
     app.switch_page("pages/datasets.py").run()
     fewest = app.number_input(key="datasets-min")
     assert fewest.value == ImportLimits().min_images == 1 and "--min-images" in fewest.help
+
+
+def test_home_opens_on_the_shipped_generators_pictures(app: AppTest) -> None:
+    """A first screen with pictures, drawn without TensorFlow: each shipped generator's last grid, colour first."""
+    from gan_core.runs.bundled import showcase_grids
+
+    grids = showcase_grids()
+    assert [g.path.parent.parent.name for g in grids] == ["cgan-emoji", "cgan-fashion-mnist", "cgan-mnist"]
+    captions = [c for image in app.get("image") for c in image.captions]
+    assert captions == [g.caption for g in grids] and captions[0].startswith("Emoji, trained here for ")

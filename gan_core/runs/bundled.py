@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from gan_core.data.registry import DATASETS
 from gan_core.runs.bundle import is_bundle
+from gan_core.runs.store import RunStore
 from gan_core.settings import CHECKPOINTS_DIR
 from gan_core.training.run_config import RunConfig
 
@@ -27,6 +29,33 @@ def bundled_runs(root: Path = CHECKPOINTS_DIR) -> list[BundledRun]:
     found = [p for p in sorted(root.iterdir()) if (p / "config.json").is_file() and is_bundle(p)]
     return [BundledRun(p.name, p, (p / "MODEL_CARD.md").read_text() if (p / "MODEL_CARD.md").is_file() else "")
             for p in found]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ShowcaseGrid:
+    """A shipped generator's last sample grid: pictures for a first screen that need no TensorFlow."""
+
+    path: Path  # the PNG
+    caption: str
+
+
+def showcase_grids(root: Path = CHECKPOINTS_DIR) -> list[ShowcaseGrid]:
+    """The last grid of each shipped class-conditional generator (the Explorer's offline models), colour first.
+    Reads every bundle's metric log: a page caches it."""
+    grids = []
+    for bundle in bundled_runs(root):
+        frames = RunStore(bundle.path).frames()
+        if not bundle.name.startswith("cgan-") or not frames:
+            continue
+        config = RunConfig.read(bundle.path)
+        spec = DATASETS.get(config.train.dataset)
+        title = spec.title if spec is not None else config.train.dataset_label
+        rows = RunStore(bundle.path).read_metrics()
+        minutes = rows[-1].get("seconds", 0.0) / 60 if rows else 0.0
+        caption = f"{title}, trained here for {max(minutes, 1):.0f} minutes on a CPU"
+        path = frames[-1][1]
+        grids.append((config.model.image_shape[-1] != 3, bundle.name, ShowcaseGrid(path, caption)))
+    return [grid for *_, grid in sorted(grids, key=lambda g: g[:2])]
 
 
 def open_bundled_run(bundle: BundledRun, runs_dir: Path) -> Path:
