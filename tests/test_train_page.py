@@ -294,3 +294,19 @@ def test_each_dataset_opens_on_its_best_recipe_and_the_tutorials_networks_stay_o
         assert run.config.train.loss == "bce"
     finally:
         run.stop()
+
+
+def test_the_new_run_form_shows_a_real_picture_of_each_class_before_any_click(train_page: AppTest) -> None:
+    """Pictures on the first screen: what G learns to draw, one real training picture per class."""
+    at = train_page
+
+    def strip() -> tuple[tuple[int, ...], list[str]]:
+        images = at.get("image")
+        assert len(images) == 1
+        return images[0].proto.imgs[0].url, list(images[0].captions)
+
+    mnist_url, captions = strip()
+    assert captions == ["What G learns to draw: one real picture of each class"]
+    at.selectbox[0].select("emoji").run()
+    emoji_url, _ = strip()
+    assert emoji_url != mnist_url  # the strip follows the dataset

@@ -18,13 +18,15 @@ from gan_core.runs.form import (
 from gan_core.runs.names import default_run_name
 from gan_core.training.config import AUGMENTATIONS, LOSSES
 from gan_core.training.presets import RECIPES, default_recipe, default_run_config, recipes_for
+from pages.ui.images import show_grid
 from pages.ui.resources import dataset, own_dataset_names, settings
 from pages.ui.training import open_and_start, show_run
 
 
 def new_run_form() -> None:
     names = list(DATASETS) + own_dataset_names()
-    name = st.selectbox(
+    choose, pictures = st.columns(2, vertical_alignment="bottom")  # the pictures beside the choice: Start stays up
+    name = choose.selectbox(
         "Dataset", names, format_func=lambda n: DATASETS[n].title if n in DATASETS else f"{n} (your images)"
     )
     try:
@@ -33,7 +35,11 @@ def new_run_form() -> None:
         st.warning(str(exc))
         return
     info, train_count = data.info, data.train_count
-    st.caption(f"{info.title}: {info.source.label} · {'×'.join(map(str, info.image_shape))} px")
+    choose.caption(f"{info.title}: {info.source.label} · {'×'.join(map(str, info.image_shape))} px")
+    real = data.examples_per_class(1)  # pictures before the first click, and what G is up against
+    what = "one real picture of each class" if info.class_names else "real pictures from it"
+    with pictures:
+        show_grid(real, ncols=len(real), caption=f"What G learns to draw: {what}", target_px=400)
     offered = recipes_for(info)
     recipe = st.selectbox(
         "Networks", offered, index=offered.index(default_recipe(info)), format_func=lambda k: RECIPES[k].title,
