@@ -58,6 +58,18 @@ def test_imagenet_classes_by_name_part_id_and_wordnet_id() -> None:
         catalog.resolve("1000")
 
 
+def test_the_shipped_class_models_open_where_their_cards_measure_and_other_runs_at_the_noise_they_saw() -> None:
+    from gan_core.explore.choices import SHIPPED_TRUNCATION, model_choices, open_choice
+
+    opened = {c.key: open_choice(c, offline=True).info for c in model_choices(None) if c.kind == "bundled"}
+    assert {"emoji", "fashion-mnist", "mnist", "demo-mnist-dcgan"} <= set(opened)
+    for key in ("emoji", "fashion-mnist", "mnist"):  # class-conditional: cards measure fidelity at 0.5
+        assert opened[key].default_truncation == SHIPPED_TRUNCATION == 0.5
+        assert opened[key].truncation_note.startswith("This model opens at 0.5: where its model card measures")
+    demo = opened["demo-mnist-dcgan"]  # the tutorial's DCGAN, a run to train on: the noise it was trained on
+    assert demo.default_truncation == 1.0 and "N(0, 1)" in demo.truncation_note
+
+
 def test_a_model_with_biggans_hub_signature_loads_through_the_hub_path(tmp_path: Path) -> None:
     sampler = HubBigGANSampler(str(tiny_biggan(tmp_path / "biggan", noise_dim=120)), title="tiny")
     info = sampler.info

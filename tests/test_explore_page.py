@@ -51,8 +51,9 @@ def test_shipped_model_by_default_and_the_sample_cap(sandbox) -> None:
 
     shipped = {b.name.removeprefix("cgan-") for b in bundled_runs()}
     assert at.selectbox[0].value in shipped  # a shipped model comes first
-    assert "seed 0 · truncation 1 · 16 samples" in captions(at)  # a shipped run opens at the noise it saw
-    assert "trained on, N(0, 1)" in at.slider(key="explore_truncation").help
+    # a shipped model opens where its card measures class fidelity
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
+    assert "This model opens at 0.5: where its model card measures" in at.slider(key="explore_truncation").help
     assert any(b.label == "Download PNG" for b in at.get("download_button"))
     assert at.number_input(key="explore_n").max == MAX_SAMPLES  # the widget stops at the server's cap
 
@@ -64,9 +65,9 @@ def test_with_no_class_chosen_the_grid_takes_every_class_in_turn(sandbox) -> Non
     assert not at.exception and not at.warning  # the grid and the truncation strip still draw
     assert any("fidelity on the left" in c for element in at.get("image") for c in element.captions)
     assert "the grid takes all 10 classes in turn" in at.multiselect(key="explore_classes").placeholder
-    assert "seed 0 · truncation 1 · 16 samples" in captions(at)
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
     at.multiselect(key="explore_classes").set_value([3]).run()
-    assert "seed 0 · truncation 1 · 16 samples" in captions(at)
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
 
 
 def test_an_offline_hub_model_gets_one_sentence_and_a_way_back(sandbox) -> None:
@@ -153,7 +154,7 @@ def test_while_the_default_model_warms_up_the_page_says_so_instead_of_blocking(s
     while model_warmup().status().warming:
         time.sleep(0.05)
     at.run()
-    assert not at.info and "seed 0 · truncation 1 · 16 samples" in captions(at)
+    assert not at.info and "seed 0 · truncation 0.5 · 16 samples" in captions(at)
 
 
 def test_a_warmed_up_server_draws_the_first_visitors_grid_from_memory(sandbox) -> None:
@@ -170,7 +171,7 @@ def test_a_warmed_up_server_draws_the_first_visitors_grid_from_memory(sandbox) -
     warmed = render_cache().stats()
     assert warmed.misses == 1
     at = explore_without_clearing_caches()  # the first visitor
-    assert "seed 0 · truncation 1 · 16 samples" in captions(at)
+    assert "seed 0 · truncation 0.5 · 16 samples" in captions(at)
     assert render_cache().stats().misses == 1 and render_cache().stats().hits == warmed.hits + 1
 
 
@@ -278,7 +279,7 @@ def test_settings_survive_a_visit_to_another_page(sandbox) -> None:
 def test_garbage_in_a_link_falls_back_to_defaults(sandbox) -> None:
     at = open_page({"model": "../../etc", "seed": "-3", "truncation": "nan", "n": "99999", "classes": "x,2,,99999"})
     assert not at.exception and not at.error
-    assert at.number_input(key="explore_seed").value == 0 and at.slider(key="explore_truncation").value == 1.0
+    assert at.number_input(key="explore_seed").value == 0 and at.slider(key="explore_truncation").value == 0.5
     assert at.number_input(key="explore_n").value == MAX_SAMPLES and at.multiselect(key="explore_classes").value == [2]
 
 
@@ -354,7 +355,7 @@ def test_a_links_truncation_wins_and_another_model_opens_at_its_own(sandbox) -> 
     at = open_page({"model": "fashion-mnist", "truncation": "0.3"})
     assert at.slider(key="explore_truncation").value == 0.3 and "truncation 0.3 ·" in captions(at)
     at.selectbox(key="explore_model").select("mnist").run()
-    assert at.slider(key="explore_truncation").value == 1.0  # the noise this model was trained on
+    assert at.slider(key="explore_truncation").value == 0.5  # its own: where its card measures fidelity
     at.slider(key="explore_truncation").set_value(0.4).run()
     at.switch_page("pages/home.py").run()
     at.switch_page("pages/explore.py").run()

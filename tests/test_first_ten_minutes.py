@@ -142,7 +142,7 @@ def test_sample_writes_the_format_its_name_asks_for_and_defaults_to_the_models_t
                                                                                            capsys) -> None:  # fmt: skip
     args = ["sample", "--model", "fashion-mnist", "--class", "Bag", "--n", "1"]
     assert cli_main([*args, "--out", str(tmp_path / "x.jpg")]) == 0
-    assert "1 sample from" in (said := capsys.readouterr().out) and "truncation 1," in said  # as the Explorer
+    assert "1 sample from" in (said := capsys.readouterr().out) and "truncation 0.5," in said  # as the Explorer
     with Image.open(tmp_path / "x.jpg") as image:
         assert image.format == "JPEG"
     assert cli_main([*args, "--out", str(tmp_path / "x.txt")]) == 1

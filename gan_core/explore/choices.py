@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gan_core.errors import ModelUnavailableError
@@ -63,6 +63,13 @@ class DefaultChoice:
 
 
 FLAGSHIP_HUB_MODEL = "biggan-deep-128"
+# The shipped class-conditional models open where their model cards measure class fidelity
+# (scripts/train_bundled_conditional.py): long trained, they draw their clearest pictures from the centre of their
+# noise. A person's run, and the demo DCGAN, open at 1.0 (SamplerInfo says why).
+SHIPPED_TRUNCATION = 0.5
+SHIPPED_TRUNCATION_REASON = ("where its model card measures how often each class is recognisable. Trained for "
+                             "minutes to hours, it draws its clearest pictures from the centre of its noise; 1.0, "
+                             "the noise it was trained on, shows its whole range.")
 FLAGSHIP_SHIPPED_MODEL = "emoji"  # in colour, by category: the offline stand-in for BigGAN
 
 
@@ -87,8 +94,13 @@ def default_choice(choices: list[ModelChoice], offline: bool) -> DefaultChoice:
 def open_choice(choice: ModelChoice, offline: bool) -> Sampler:
     if choice.kind == "hub":
         return HubBigGANSampler(choice.location, choice.title, offline=offline)
-    return RunModelSampler(Path(choice.location), title=choice.title,
-                           source="shipped with the app" if choice.kind == "bundled" else "")  # fmt: skip
+    if choice.kind != "bundled":
+        return RunModelSampler(Path(choice.location), title=choice.title)
+    sampler = RunModelSampler(Path(choice.location), title=choice.title, source="shipped with the app")
+    if sampler.info.conditional:  # the cgan-* models, whose cards measure class fidelity there
+        sampler.info = replace(sampler.info, default_truncation=SHIPPED_TRUNCATION,
+                               truncation_reason=SHIPPED_TRUNCATION_REASON)  # fmt: skip
+    return sampler
 
 
 def resolve_model(spec: str, runs_dir: Path | None, offline: bool) -> Sampler:

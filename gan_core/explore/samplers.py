@@ -44,10 +44,13 @@ class SamplerInfo:
     # young DCGAN draws nearly black pictures from noise half that long (pixel std 5 against 31 at one epoch).
     # BigGAN was trained to be truncated (orthogonal regularisation) and DeepMind's colab opens it at 0.5.
     default_truncation: float = 1.0
+    truncation_reason: str = ""  # why it opens there, when neither of the two reasons below is it
 
     @property
     def truncation_note(self) -> str:
         """Why this model opens at its default truncation, in a sentence."""
+        if self.truncation_reason:
+            return f"This model opens at {self.default_truncation:g}: {self.truncation_reason}"
         if self.default_truncation == 1.0:
             return ("This model opens at 1.0: the noise it was trained on, N(0, 1). Lower values shrink the noise "
                     "toward its centre, which a young model has barely learned.")

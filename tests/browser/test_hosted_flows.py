@@ -28,7 +28,7 @@ def test_the_hosted_launcher_warms_the_default_model_before_the_first_visitor(pa
             time.sleep(0.5)
         assert "warm-up: emoji ready" in log.read_text()  # at start-up: no browser has connected yet
         page.goto(f"{url}/explore")
-        page.get_by_text(re.compile(r"seed 0 · truncation 1 · 12 samples")).wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"seed 0 · truncation 0.5 · 12 samples")).wait_for(timeout=60_000)
         wait_for_app_idle(page, timeout=60_000)
         assert_no_exception(page)
         body = page.inner_text("body")
@@ -50,10 +50,10 @@ def test_a_re_roll_reruns_only_the_grid_and_the_server_logs_it(page, tmp_path) -
     proc, url = start_server(env, log=tmp_path / "streamlit.log")
     try:
         page.goto(f"{url}/explore?classes=3&n=12&seed=7")
-        page.get_by_text(re.compile(r"seed 7 · truncation 1 · 12 samples")).wait_for(timeout=90_000)
+        page.get_by_text(re.compile(r"seed 7 · truncation 0.5 · 12 samples")).wait_for(timeout=90_000)
         wait_for_app_idle(page, timeout=60_000)
         page.get_by_role("button", name="Re-roll").click()
-        page.get_by_text(re.compile(r"seed (?!7 )\d+ · truncation 1 · 12 samples")).wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"seed (?!7 )\d+ · truncation 0.5 · 12 samples")).wait_for(timeout=60_000)
         wait_for_app_idle(page, timeout=60_000)
         assert_no_exception(page)
         assert "Interpolate" in page.inner_text("body")  # the rest of the page is still there
