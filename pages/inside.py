@@ -7,7 +7,8 @@ from gan_core.pictures.charts import loss_figure, runs_figure
 from gan_core.pictures.render import png_data_uri
 from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
-from gan_core.toy.picture import FILM_LEGEND, draw_observation
+from gan_core.toy.distributions import distribution
+from gan_core.toy.picture import FILM_LEGEND, data_picture, draw_observation
 from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES, loss_settings
 from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
 from gan_core.training.config import LOSSES
@@ -65,6 +66,11 @@ with st.expander("New toy run", expanded=run is None):
 
 saved = [r.name for r in list_runs(settings().runs_dir, toy=True)]
 if run is None:
+    if data != "own":  # the data on the plane before any run: what G's points will have to find
+        shown = distribution(data)
+        st.image(data_picture(shown), width=300,
+                 caption=f"The data: real points of the {shown.title} (green). Press Train and G's points "
+                         "(purple) set out to cover them, with D's verdict behind.")  # fmt: skip
     if saved:
         pick = st.selectbox("Or open a saved toy run", ["", *saved], key="toy_open")
         if pick:

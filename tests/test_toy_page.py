@@ -49,6 +49,30 @@ def values(array) -> np.ndarray:
     return np.asarray(array)
 
 
+def test_before_any_run_the_plane_shows_the_chosen_data(toy_page: AppTest) -> None:
+    """A picture on the first screen: the real points G will have to find, for the data chosen."""
+    at = toy_page
+    caption = lambda: [c for image in at.get("image") for c in image.captions]  # noqa: E731
+    assert caption() and caption()[0].startswith("The data: real points of the Ring of 8 Gaussians")
+    at.selectbox(key="toy_data").set_value("spiral").run()
+    assert caption()[0].startswith("The data: real points of the Spiral")
+    at.selectbox(key="toy_data").set_value("own").run()
+    assert not any(c.startswith("The data:") for c in caption())  # your own points are painted or uploaded
+
+
+def test_the_data_picture_draws_the_points_where_the_data_is() -> None:
+    from gan_core.toy.distributions import distribution
+    from gan_core.toy.picture import REAL_COLOUR, data_picture
+
+    picture = data_picture(distribution("ring"), size=200)
+    green = (picture == np.array(REAL_COLOUR, np.uint8)).all(axis=-1)
+    assert picture.shape == (200, 200, 3) and green.sum() > 200
+    assert not green[90:110, 90:110].any()  # the ring's middle is empty: points sit on the ring (radius 2 of 3)
+    rows, cols = np.nonzero(green)
+    radius = np.hypot(rows - 99.5, cols - 99.5) / 99.5 * 3.0
+    assert abs(float(np.median(radius)) - 2.0) < 0.15
+
+
 def test_train_a_ring_watch_the_plane_step_in_slow_motion_and_stop(toy_page: AppTest) -> None:
     at = toy_page
     assert at.title[0].value == "Inside a GAN"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gan_core.toy.distributions import ToyDistribution
 from gan_core.toy.observation import PlaneLayers, ToyObservation
 
 REAL_COLOUR = (27, 127, 59)
@@ -78,3 +79,15 @@ def draw_observation(observation: ToyObservation, size: int = PICTURE_SIZE,
             pen.line((x0, y0, x1, y1), fill=PUSH_COLOUR, width=max(1, size // 320))
             pen.ellipse((x1 - dot / 1.5, y1 - dot / 1.5, x1 + dot / 1.5, y1 + dot / 1.5), fill=PUSH_COLOUR)
     return np.asarray(picture)
+
+
+def data_picture(dist: ToyDistribution, points: int = 512, size: int = PICTURE_SIZE) -> np.ndarray:
+    """uint8 [size, size, 3]: `points` real points of `dist` on white, as a run's plane shows them before G has any
+    (what a class sees before pressing Train)."""
+    empty = np.zeros((0, 2), np.float32)
+    moment = ToyObservation(step=0, extent=dist.extent, real=dist.sample(points, seed=1), fake=empty, push=empty,
+                            field=np.zeros((1, 1), np.float32), field_is_probability=True,
+                            manifold=np.zeros((0, 0, 2), np.float32))  # fmt: skip
+    picture = draw_observation(moment, size, PlaneLayers(verdict=False, push=False)).copy()
+    picture[[0, -1], :] = picture[:, [0, -1]] = 200  # a light frame: the plane's edge on a white page
+    return picture
