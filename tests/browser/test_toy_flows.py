@@ -24,7 +24,7 @@ PLANE_PICTURE = """() => {
 
 def test_the_plane_moves_while_the_toy_gan_trains_and_pauses_into_the_chart(page, server_url: str) -> None:
     page.goto(f"{server_url}/inside")
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     # While it trains the plane is a picture, redrawn in place five times a second (no blank chart between).
     first = page.wait_for_function(f"({PLANE_PICTURE})()", timeout=60_000).json_value()
     page.wait_for_timeout(2_000)
