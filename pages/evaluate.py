@@ -12,6 +12,7 @@ from gan_core.evaluation.choices import (
     UPLOAD,
     dataset_for,
     generator_choices,
+    last_grid,
     sample_counts,
 )
 from gan_core.evaluation.evaluate_run import FLOOR, EvaluationRequest
@@ -41,6 +42,10 @@ labels = list(options)
 left, right = st.columns(2)
 first = left.selectbox("Generator", labels, key="eval_run")
 second = right.selectbox("Compare with (optional)", ["—", *labels], key="eval_compare")
+for column, label in ((left, first), (right, second)):
+    grid = last_grid(options[label]) if label in options else None
+    if grid is not None:  # what is being scored, before any number
+        column.image(str(grid[1]), caption=f"{label.removesuffix(' (shipped)')}: fixed noise at step {grid[0]:,}")
 uploads = []
 if UPLOAD in (options[first], options.get(second)):
     uploads = st.file_uploader("Generated images, from any tool: image files or a zip of them", key="eval_uploads",

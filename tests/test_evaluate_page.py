@@ -47,7 +47,21 @@ def test_shipped_run_against_the_floor_side_by_side(sandbox) -> None:
     assert [k for k in charts if k.startswith("hist-")] == ["hist-demo-mnist-dcgan (shipped)",
                                                             "hist-Real test images (the floor)"]  # one per column
     assert "live-quality" in charts  # the demo ships its live FID curve (issue 28), shown beside its scores
-    assert len(at.get("image")) == 2  # a memorisation gallery per column
+    pictures = [c for image in at.get("image") for c in image.captions]
+    assert pictures[0].startswith("demo-mnist-dcgan: fixed noise at step ")  # what is scored; the floor has none
+    assert len(at.get("image")) == 3  # and a memorisation gallery per column
+
+
+def test_the_page_opens_on_the_chosen_generators_pictures(sandbox) -> None:
+    """Before any number, the newest grid of each chosen run: what the scores are about, on the first screen."""
+    at = open_page(sandbox)
+    first = [c for image in at.get("image") for c in image.captions]
+    assert len(first) == 1 and first[0].startswith(at.selectbox[0].value.removesuffix(" (shipped)") + ": fixed noise")
+    at.selectbox[1].select("cgan-mnist (shipped)").run()
+    both = [c for image in at.get("image") for c in image.captions]
+    assert len(both) == 2 and both[1].startswith("cgan-mnist: fixed noise at step ")
+    at.selectbox[0].select("Your generated images (upload files or a zip)").run()
+    assert [c for image in at.get("image") for c in image.captions] == both[1:]  # uploads have no grid yet
 
 
 def test_a_comparison_with_the_floor_is_at_one_n_and_results_leave_with_their_choices(sandbox) -> None:

@@ -24,6 +24,15 @@ def generator_choices(shipped: list[BundledRun], runs: list[RunSummary]) -> dict
     return found
 
 
+def last_grid(choice: str) -> tuple[int, Path] | None:
+    """(step, PNG) of a run choice's newest fixed-noise grid: what is being scored. None for the floor, uploads,
+    or a run that drew none yet."""
+    if choice in (FLOOR, UPLOAD):
+        return None
+    frames = RunStore(Path(choice)).frames()
+    return frames[-1] if frames else None
+
+
 def dataset_for(choice: str) -> str:
     """The evaluated dataset a choice was trained on (MNIST for the floor, uploads, and anything else)."""
     if choice in (FLOOR, UPLOAD):
