@@ -7,7 +7,15 @@ import streamlit as st
 from gan_core.explore.choices import model_choices
 from gan_core.pictures.charts import loss_figure
 from gan_core.runs.bundled import bundled_runs, open_bundled_run
-from gan_core.runs.classroom import DemoMoment, GalleryCard, demo_moments, folder_stamp, gallery, gallery_card
+from gan_core.runs.classroom import (
+    DemoMoment,
+    GalleryCard,
+    demo_moments,
+    folder_stamp,
+    gallery,
+    gallery_card,
+    moment_picture,
+)
 from gan_core.runs.store import list_runs
 from pages.ui.compare import compare_curves
 from pages.ui.kept_state import forget_widget_state
@@ -107,6 +115,9 @@ def demo_moment_buttons() -> None:
             with column:
                 clicked = st.button(moment.title, key=f"moment-{moment.title}", type="primary", width="stretch")
                 st.caption(moment.what)
+                picture = moment_picture(moment)
+                if picture is not None:  # what the moment opens, before a click
+                    st.image(str(picture), width=160 if present else 200)
                 if clicked:
                     go_to(moment)
 

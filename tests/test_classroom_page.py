@@ -66,6 +66,7 @@ def test_demo_moments_open_the_shipped_run_and_models_offline(sandbox) -> None:
     titles = [b.label for b in at.button if b.key and b.key.startswith("moment-")]
     assert titles == ["A GAN that learned digits", "Clothes on demand", "A sneaker turns into a boot",
                       "Emoji on demand", "An animal turns into food"]  # offline  # fmt: skip
+    assert len(at.get("image")) == 5  # each moment shows the shipped model it opens, before a click
     next(b for b in at.button if b.label == "A GAN that learned digits").click().run()
     assert not at.exception
     assert (sandbox / "workspace" / "runs" / "demo-mnist-dcgan" / "config.json").is_file()  # copied, opened

@@ -20,7 +20,7 @@ from gan_core.explore.choices import model_choices
 from gan_core.explore.pipeline import interpolation, sample_grid
 from gan_core.explore.samplers import TooManySamplesError
 from gan_core.limits import HOSTED, LOCAL
-from gan_core.runs.classroom import PinBoard, demo_moments, gallery
+from gan_core.runs.classroom import PinBoard, demo_moments, gallery, moment_picture
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
@@ -176,6 +176,11 @@ def test_the_pin_board_survives_a_restart_and_demo_moments_follow_what_is_shippe
     offline = demo_moments(["demo-mnist-dcgan", "cgan-fashion-mnist"], [])
     assert all(m.params.get("model", "").startswith("biggan") is False for m in offline) and len(offline) == 3
     assert offline[0].bundle == "demo-mnist-dcgan" and offline[0].params == {"run": "demo-mnist-dcgan"}
+    online = demo_moments(["demo-mnist-dcgan", "cgan-fashion-mnist"], ["biggan-deep-128"])
+    pictures = [moment_picture(m) for m in online]
+    assert [p.parent.parent.name if p else None for p in pictures] == [
+        "demo-mnist-dcgan", "cgan-fashion-mnist", "cgan-fashion-mnist", None]  # BigGAN ships no grid  # fmt: skip
+    assert all(p is None for p in map(moment_picture, offline, [tmp_path] * 3))  # nothing shipped there
 
 
 def test_the_space_files_agree_with_each_other() -> None:

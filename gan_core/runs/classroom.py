@@ -14,6 +14,7 @@ import numpy as np
 from gan_core.atomic_files import atomic_write_text
 from gan_core.runs.run import ACTIVE_STATES, HISTORY_KEYS, RunSnapshot
 from gan_core.runs.store import RunStore, list_runs
+from gan_core.settings import CHECKPOINTS_DIR
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class DemoMoment:
     params: dict[str, str]
     what: str  # one line for the teacher
     bundle: str = ""  # a shipped run to copy into the workspace first
+    shows: str = ""  # the shipped run whose newest grid pictures this moment (moment_picture)
 
 
 def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
@@ -126,33 +128,33 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
         moments.append(DemoMoment(
             "A GAN that learned digits", "train", {"run": "demo-mnist-dcgan"},
             "the shipped MNIST DCGAN: its loss curves, how its samples sharpened, and its progress GIF",
-            bundle="demo-mnist-dcgan",
+            bundle="demo-mnist-dcgan", shows="demo-mnist-dcgan",
         ))  # fmt: skip
     if "cgan-fashion-mnist" in shipped:
         every = ",".join(str(c) for c in range(10))
         moments.append(DemoMoment(
             "Clothes on demand", "explore",
             {"model": "fashion-mnist", "classes": every, "n": "20", "seed": "7", "truncation": "0.6"},
-            "the shipped class-conditional Fashion-MNIST model: two samples of each class",
+            "the shipped class-conditional Fashion-MNIST model: two samples of each class", shows="cgan-fashion-mnist",
         ))  # fmt: skip
         moments.append(DemoMoment(
             "A sneaker turns into a boot", "explore",
             {"model": "fashion-mnist", "classes": "7,9", "n": "8", "seed": "3", "truncation": "0.6", "steps": "12",
              "interpolate": "1"},
-            "interpolation between two classes and two noise vectors, in 12 steps",
+            "interpolation between two classes and two noise vectors, in 12 steps", shows="cgan-fashion-mnist",
         ))  # fmt: skip
     if "cgan-emoji" in shipped:
         moments.append(DemoMoment(
             "Emoji on demand", "explore",
             {"model": "emoji", "classes": ",".join(str(c) for c in range(8)), "n": "16", "seed": "1",
              "truncation": "0.5"},
-            "the shipped class-conditional colour model: two emoji of each of its eight classes",
+            "the shipped class-conditional colour model: two emoji of each of its eight classes", shows="cgan-emoji",
         ))  # fmt: skip
         moments.append(DemoMoment(
             "An animal turns into food", "explore",
             {"model": "emoji", "classes": "2,3", "n": "8", "seed": "5", "truncation": "0.5", "steps": "12",
              "interpolate": "1"},
-            "the colour model walks from the animals class to the food class, in 12 steps",
+            "the colour model walks from the animals class to the food class, in 12 steps", shows="cgan-emoji",
         ))  # fmt: skip
     if "biggan-deep-128" in hub_models:
         moments.append(DemoMoment(
@@ -161,3 +163,9 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
             "DeepMind's BigGAN-deep from TF Hub, from this machine's copy",
         ))  # fmt: skip
     return moments
+
+
+def moment_picture(moment: DemoMoment, root: Path = CHECKPOINTS_DIR) -> Path | None:
+    """The newest grid of the shipped run a moment shows (a PNG, no TensorFlow), or None."""
+    frames = RunStore(root / moment.shows).frames() if moment.shows else []
+    return frames[-1][1] if frames else None
