@@ -29,8 +29,7 @@ def last_grid(choice: str) -> tuple[int, Path] | None:
     or a run that drew none yet."""
     if choice in (FLOOR, UPLOAD):
         return None
-    frames = RunStore(Path(choice)).frames()
-    return frames[-1] if frames else None
+    return RunStore(Path(choice)).latest_frame()
 
 
 def dataset_for(choice: str) -> str:

@@ -44,8 +44,8 @@ def showcase_grids(root: Path = CHECKPOINTS_DIR) -> list[ShowcaseGrid]:
     Reads every bundle's metric log: a page caches it."""
     grids = []
     for bundle in bundled_runs(root):
-        frames = RunStore(bundle.path).frames()
-        if not bundle.name.startswith("cgan-") or not frames:
+        latest = RunStore(bundle.path).latest_frame()
+        if not bundle.name.startswith("cgan-") or latest is None:
             continue
         config = RunConfig.read(bundle.path)
         spec = DATASETS.get(config.train.dataset)
@@ -53,7 +53,7 @@ def showcase_grids(root: Path = CHECKPOINTS_DIR) -> list[ShowcaseGrid]:
         rows = RunStore(bundle.path).read_metrics()
         minutes = rows[-1].get("seconds", 0.0) / 60 if rows else 0.0
         caption = f"{title}, trained here for {max(minutes, 1):.0f} minutes on a CPU"
-        path = frames[-1][1]
+        path = latest[1]
         grids.append((config.model.image_shape[-1] != 3, bundle.name, ShowcaseGrid(path, caption)))
     return [grid for *_, grid in sorted(grids, key=lambda g: g[:2])]
 

@@ -61,8 +61,8 @@ def gallery_card(run_dir: Path, live: RunSnapshot | None = None) -> GalleryCard:
             summary.name, summary.dataset, live.state.value, live.step, live.frame, live.frame_step,
             dict(live.history), **_metrics(live.evals, live.best),
         )  # fmt: skip
-    frames = store.frames()
-    frame_step = frames[-1][0] if frames else None
+    latest = store.latest_frame()
+    frame_step = latest[0] if latest else None
     rows = store.read_metrics()
     history = {k: tuple(r[k] for r in rows if k in r) for k in HISTORY_KEYS}
     state = "interrupted" if summary.state in ACTIVE_STATES else summary.state
@@ -167,5 +167,5 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
 
 def moment_picture(moment: DemoMoment, root: Path = CHECKPOINTS_DIR) -> Path | None:
     """The newest grid of the shipped run a moment shows (a PNG, no TensorFlow), or None."""
-    frames = RunStore(root / moment.shows).frames() if moment.shows else []
-    return frames[-1][1] if frames else None
+    latest = RunStore(root / moment.shows).latest_frame() if moment.shows else None
+    return latest[1] if latest else None

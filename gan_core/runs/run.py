@@ -178,9 +178,9 @@ class TrainingRun:
         self._ips = 0.0
         self._frame: np.ndarray | None = None
         self._frame_step: int | None = None
-        frames = self.store.frames()
-        if frames:
-            self._frame_step = frames[-1][0]
+        latest = self.store.latest_frame()
+        if latest:
+            self._frame_step = latest[0]
             self._frame = self.store.frame_image(self._frame_step)
         self._evals: list[dict[str, Any]] = self.store.read_evals()
         self._eval_features = ""

@@ -170,6 +170,11 @@ class RunStore:
         found = [(int(m.group(1)), p) for p in self.samples_dir.iterdir() if (m := _FRAME.match(p.name))]
         return sorted(found)
 
+    def latest_frame(self) -> tuple[int, Path] | None:
+        """(step, PNG) of the newest saved grid, or None before the first."""
+        frames = self.frames()
+        return frames[-1] if frames else None
+
     # -- the networks' layers (gan_core.models.summary) --------------------------------------------------------
     def write_networks(self, tables: dict[str, list[dict[str, str]]]) -> None:
         atomic_write_text(self.dir / NETWORKS_FILE, json.dumps(tables, indent=1) + "\n")
