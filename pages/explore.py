@@ -65,7 +65,7 @@ if state.get("explore_truncation_for") != key:  # a model opened or switched: it
         state["explore_truncation"] = info.default_truncation
     state["explore_truncation_for"] = key
 
-selected, shown = class_picker(sampler) if info.conditional else ([], [])  # shown: the grid's classes in turn
+selected, shown = class_picker(sampler, key) if info.conditional else ([], [])  # shown: the grid's classes in turn
 
 
 def grid_section() -> None:

@@ -4,6 +4,7 @@ a shared link's settings, and an offline hub model's one-sentence message."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import streamlit as st
 from conftest import REPO
 from gan_fixtures import biggan_tarball, tiny_biggan, tiny_run_config, two_class_dataset
@@ -369,3 +370,33 @@ def test_a_did_you_mean_is_one_click_away(sandbox) -> None:
     assert "did you mean 'food'" in at.warning[0].value
     next(b for b in at.button if b.label == "Add food (3)").click().run()
     assert at.multiselect(key="explore_classes").value == [3]
+
+
+def test_chosen_classes_follow_the_model_by_name_never_by_number(sandbox) -> None:
+    """Issue 36.1: Emoji's "food (3)" stayed chosen on Fashion-MNIST, where class 3 is Dress; "Sneaker (7)" came
+    back on Emoji as "clothing (7)"; the old search text stayed with its "no class named" warning."""
+    at = open_page({"model": "emoji"})
+    at.multiselect(key="explore_classes").set_value([3]).run()
+    at.text_input(key="explore_find").input("fod").run()
+    assert at.warning
+    at.selectbox(key="explore_model").select("fashion-mnist").run()
+    assert not at.exception
+    assert at.multiselect(key="explore_classes").value == []  # Fashion-MNIST has no "food"
+    assert at.text_input(key="explore_find").value == "" and not at.warning
+    at.multiselect(key="explore_classes").set_value([7]).run()  # Sneaker
+    at.selectbox(key="explore_model").select("emoji").run()
+    assert at.multiselect(key="explore_classes").value == []  # not "clothing (7)"
+    assert "seed 0" in captions(at)
+
+
+def test_a_class_name_two_classes_share_says_which_is_which() -> None:
+    """Issue 36.10: "crane" offered two candidates both labelled "crane"."""
+    from gan_core.explore.classes import AmbiguousClassError, ClassCatalog
+
+    catalog = ClassCatalog.imagenet()
+    with pytest.raises(AmbiguousClassError, match="wading bird") as caught:
+        catalog.resolve("crane")
+    labels = [c.label for c in caught.value.candidates]
+    assert len(set(labels)) == 2 and "bird" in labels[0] and "heavy objects" in labels[1]
+    assert catalog.classes[1].label == "goldfish (1)"  # a name no other class has stays as it was
+    assert ClassCatalog.from_names(("a", "b", "food")).carried(["food", "Dress"]) == [2]

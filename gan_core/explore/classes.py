@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gan_core.errors import PlaygroundError
@@ -44,6 +45,7 @@ class ClassInfo:
     names: tuple[str, ...]  # the first is the display name
     wnid: str = ""
     definition: str = ""
+    hint: str = ""  # what tells it apart from another class of the same name ("crane": the bird, the machine)
 
     @property
     def name(self) -> str:
@@ -51,12 +53,27 @@ class ClassInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.index})"
+        return f"{self.name} ({self.index})" + (f": {self.hint}" if self.hint else "")
+
+
+_TRAILING = {"a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def definition_hint(definition: str, words: int = 5) -> str:
+    """The first words of a definition, without a dangling 'of' or 'and': a short tell-apart."""
+    head = definition.split(";")[0].split()[:words]
+    while head and head[-1].lower() in _TRAILING:
+        head.pop()
+    return " ".join(head)
 
 
 class ClassCatalog:
     def __init__(self, classes: list[ClassInfo], groups: dict[str, range] | None = None) -> None:
-        self.classes = classes
+        counts = Counter(c.name.lower() for c in classes)
+        shared = {name for name, count in counts.items() if count > 1}
+        self.classes = [replace(c, hint=definition_hint(c.definition)) if c.name.lower() in shared and c.definition
+                        else c for c in classes]  # fmt: skip
+        classes = self.classes
         self.groups = groups or {}
         self._by_name: dict[str, list[ClassInfo]] = {}
         for c in classes:
@@ -79,6 +96,12 @@ class ClassCatalog:
     def from_names(cls, names: tuple[str, ...] | list[str]) -> ClassCatalog:
         """A small model's classes, e.g. Fashion-MNIST's ten."""
         return cls([ClassInfo(i, (n,)) for i, n in enumerate(names)])
+
+    def carried(self, names: list[str] | tuple[str, ...]) -> list[int]:
+        """Another model's chosen classes, by name, in this catalogue: the indices of the classes named so here
+        (a class this model does not have is dropped, never matched by its number)."""
+        wanted = [n.lower() for n in names]
+        return [c.index for name in wanted for c in self.classes if c.name.lower() == name]
 
     def search(self, query: str, limit: int = 200) -> list[ClassInfo]:
         """Every class the query could mean: a group's members, exact names, names containing it, close names."""
@@ -138,7 +161,7 @@ class ClassCatalog:
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
-            shown = ", ".join(f"'{c.name}' ({c.index})" for c in candidates[:12])
+            shown = ", ".join(f"'{c.name}' ({c.index}{': ' + c.hint if c.hint else ''})" for c in candidates[:12])
             more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
             raise AmbiguousClassError(f"'{query}' could mean {len(candidates)} classes: {shown}{more}", candidates)
         names = list(self._by_name)

@@ -15,13 +15,26 @@ from pages.ui.kept_state import drop_stale_choices
 from pages.ui.resources import render_cache, settings
 
 
-def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
-    """Search and choose classes; returns (chosen, the classes the grid takes in turn: every one if none)."""
+def _follow_the_model(key: str, sampler: Sampler) -> None:
+    """After a switch of model: the chosen classes carried by name where the new model has that name, else dropped
+    (a number means another class in another model); the old search text cleared."""
+    state = st.session_state
+    before = state.get("explore_classes_of")  # (the model they were chosen on, their names)
+    if before is not None and before[0] != key:
+        state["explore_classes"] = sampler.catalog.carried(before[1])
+        state.pop("explore_find", None)
+    drop_stale_choices("explore_classes", range(len(sampler.info.class_names)))  # a label the browser sent back
+
+
+def class_picker(sampler: Sampler, key: str) -> tuple[list[int], list[int]]:
+    """Search and choose classes of model `key`; returns (chosen, the classes the grid takes in turn: every one
+    if none)."""
     state, catalog = st.session_state, sampler.catalog
     class_count = len(sampler.info.class_names)
-    drop_stale_choices("explore_classes", range(class_count))  # after a switch of model
+    _follow_the_model(key, sampler)
     find, chosen = st.columns([2, 3])  # side by side: the grid's first row stays on a 1280x800 first screen
-    query = find.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'")
+    query = find.text_input("Find classes", placeholder="a name, part of a name, an id, or a group such as 'dog'",
+                            key="explore_find")  # fmt: skip
     if query:
         try:
             found = [catalog.resolve(query)]
@@ -39,6 +52,7 @@ def class_picker(sampler: Sampler) -> tuple[list[int], list[int]]:
         "Classes", list(range(class_count)), key="explore_classes", format_func=lambda i: catalog.classes[i].label,
         placeholder=f"none chosen: the grid takes all {class_count:,} classes in turn",
     )
+    state["explore_classes_of"] = (key, [catalog.classes[i].name for i in selected])
     return selected, selected or list(range(class_count))
 
 
