@@ -98,6 +98,11 @@ def _cmd_import_images(args: argparse.Namespace) -> int:
     from gan_core.data.own_images import import_images, save_dataset_folder
 
     source = Path(args.source)
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(f"error: --out {out} already exists; name a new folder for --out (nothing is written over)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     limits = ImportLimits(min_images=args.min_images)
     if source.is_dir():
         result = import_images(folder=source, size=args.size, limits=limits)
@@ -108,15 +113,16 @@ def _cmd_import_images(args: argparse.Namespace) -> int:
         return 2
     for line in result.report.lines():
         print(line)
-    if result.usable:
-        out = save_dataset_folder(result, Path(args.out), title=args.title, source=str(source))
-        print(f"wrote {out} ({result.images.shape[1]}x{result.images.shape[2]}x{result.images.shape[3]})")
-        if result.training_note:
-            print(f"note: {result.training_note}")
-    else:
+    if not result.usable:
         print(f"error: {result.problem}", file=sys.stderr)
+        print(f"nothing written ({result.report.imported} usable images read, {result.report.skipped} skipped)")
+        return 1
+    out = save_dataset_folder(result, out, title=args.title, source=str(source))
+    print(f"wrote {out} ({result.images.shape[1]}x{result.images.shape[2]}x{result.images.shape[3]})")
+    if result.training_note:
+        print(f"note: {result.training_note}")
     print(result.report.summary)
-    return 0 if result.usable else 1
+    return 0
 
 
 def _progress_line(snap) -> str:
@@ -161,6 +167,14 @@ def _cluster_strategy(out: Path, timeout_s: float):
     return strategy, scratch
 
 
+def _trained_minutes(out: Path) -> float:
+    """How long a run folder has trained so far, by its metric log (pauses excluded)."""
+    from gan_core.runs.store import RunStore
+
+    rows = RunStore(out).read_metrics()
+    return float(rows[-1].get("seconds", 0.0)) / 60 if rows else 0.0
+
+
 def _recipe_model(config, args: argparse.Namespace):
     """The networks --recipe / --conditional would give a new run on `config`'s dataset."""
     from gan_core.data import load_dataset
@@ -181,6 +195,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from gan_core.training.presets import batch_problem, default_run_config
     from gan_core.training.run_config import RunConfig
 
+    if args.epochs is not None and args.minutes is not None:
+        print("error: --epochs and --minutes both say how long to train; give one (--minutes trains to a time "
+              "budget whatever the epochs)", file=sys.stderr)  # fmt: skip
+        return 2
     out = Path(args.out)
     strategy, out = _cluster_strategy(out, args.worker_timeout)
     changes = {k: v for k, v in vars(args).items() if k in _TRAIN_FLAGS and v is not None}
@@ -196,6 +214,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
                   "--conditional, or pick a new --out", file=sys.stderr)  # fmt: skip
             return 2
         length = {k: v for k, v in changes.items() if k in _LENGTH_FLAGS}
+        budget = length.get("minutes", config.train.minutes if not length else 0.0)
+        trained_min = _trained_minutes(out)
+        if budget and trained_min >= budget:
+            print(f"error: {out} has trained {trained_min:.2f} minutes, its budget of {budget:g}; give a larger "
+                  f"--minutes (more than {trained_min:.2f}) to train on", file=sys.stderr)  # fmt: skip
+            return 2
         if length:  # how long it trains in all: --epochs N trains N epochs (no budget), --minutes M M minutes
             length.setdefault("minutes", 0.0)
             config = RunConfig(config.model, config.train.with_changes(**length), config.parent)
@@ -264,6 +288,10 @@ def _cmd_toy(args: argparse.Namespace) -> int:
             return 2
         print(f"resuming {out} from its latest checkpoint")
     else:
+        if args.points and args.data:
+            print("error: --data and --points both say what to learn; give one (--points: your own CSV)",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         data = "own" if args.points else (args.data or "ring")
         rates = {} if args.lr is None else {"lr_g": args.lr, "lr_d": args.lr}
         given = {k: v for k, v in {"loss": args.loss, "seed": args.seed, "noise_dim": args.noise_dim}.items()
@@ -294,7 +322,10 @@ def _class_ids(sampler, names: list[str] | None) -> list[int]:
         return []
     if not names:
         return list(range(len(sampler.info.class_names)))
-    return [sampler.catalog.resolve(name).index for name in names]
+    try:
+        return [sampler.catalog.resolve(name).index for name in names]
+    except PlaygroundError as exc:
+        raise PlaygroundError(f"--class: {exc}") from None
 
 
 def _truncation(sampler, asked: float | None) -> float:
@@ -433,6 +464,39 @@ def _at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high (argparse names the flag in its message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low:,} to {high:,}, not {value:,}")
+        return value
+
+    parse.__name__ = f"a whole number from {low} to {high}"
+    return parse
+
+
+def _between(low: float, high: float, include_low: bool = True) -> Callable[[str], float]:
+    """An argparse type: a number from low (or above it, when not `include_low`) to high."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not ((low <= value) if include_low else (low < value)) or not value <= high or value != value:
+            span = f"from {low:g} to {high:g}" if include_low else f"more than {low:g} and at most {high:g}"
+            raise argparse.ArgumentTypeError(f"must be a number {span}, not {text}")
+        return value
+
+    parse.__name__ = f"a number from {low} to {high}"
+    return parse
+
+
 def _minutes(text: str) -> float:
     """An argparse type for --minutes: a positive number (fractions allowed) of at most 10,000."""
     try:
@@ -464,9 +528,13 @@ TRUNCATION_HELP = ("the noise's scale, 0.02 (typical) to 1.0 (varied); default: 
 
 def build_parser() -> argparse.ArgumentParser:
     from gan_core.data.import_limits import ImportLimits
+    from gan_core.explore.link import MAX_SEED
+    from gan_core.models.latent import TRUNCATION_RANGE
+    from gan_core.settings import Settings
     from gan_core.toy.distributions import DISTRIBUTIONS
     from gan_core.training.presets import RECIPES
 
+    limits = Settings.from_env().limits
     parser = argparse.ArgumentParser(prog="python -m gan_core", description="GAN Playground, headless.")
     parser.add_argument("--version", action="version", version=f"gan_core {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -504,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beta1", type=float)
     p.add_argument("--label-smoothing", type=float)
     p.add_argument("--d-steps", type=_at_least(1))
-    p.add_argument("--seed", type=_at_least(0))
+    p.add_argument("--seed", type=_whole(0, MAX_SEED))
     p.add_argument("--sample-every", type=_at_least(1))
     p.add_argument("--checkpoint-every", type=_at_least(1))
     p.add_argument("--xla", action="store_true", default=None)
@@ -525,10 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", choices=tuple(DISTRIBUTIONS), help="the points to learn (default ring)")
     p.add_argument("--points", type=_existing_file, help="a CSV of your own x, y points instead of --data")
     p.add_argument("--loss", choices=LOSSES, help="default hinge")
-    p.add_argument("--seed", type=_at_least(0), help="default 0")
+    p.add_argument("--seed", type=_whole(0, MAX_SEED), help="default 0")
     p.add_argument("--noise-dim", type=int, choices=(1, 2), help="2 (default): G warps a plane; 1: a curve")
     p.add_argument("--steps", type=_at_least(1), default=20_000, help="the run's length in steps (default 20,000)")
-    p.add_argument("--lr", type=float, help="learning rate of G and D (default 5e-4)")
+    p.add_argument("--lr", type=_between(0, 0.1, include_low=False),
+                   help="learning rate of G and D, more than 0 and at most 0.1 (default 5e-4)")  # fmt: skip
     p.add_argument("--no-average", action="store_true", help="count modes on G itself, not its weight average")
     p.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds of training; 0: none")
     p.add_argument("--out", required=True, help="run folder, e.g. runs/toy-ring")
@@ -540,9 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--run", dest="model", help="a run folder (same as --model)")
     p.add_argument("--class", dest="classes", action="append",
                    help="class name or id (repeat for several); default: every class in turn, as in the app")
-    p.add_argument("--n", type=_at_least(1), default=16)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--truncation", type=float, default=None, help=TRUNCATION_HELP)
+    p.add_argument("--n", type=_whole(1, limits.max_samples), default=16,
+                   help=f"how many samples, 1 to {limits.max_samples} (this machine's cap per request)")  # fmt: skip
+    p.add_argument("--seed", type=_whole(0, MAX_SEED), default=0)
+    p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
     p.add_argument("--out", required=True, type=_output_file, help="image file to write: .png, .jpg or .webp")
     p.set_defaults(func=_cmd_sample)
 
@@ -550,9 +620,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True)
     p.add_argument("--from", dest="class_from", help="class A (name or id)")
     p.add_argument("--to", dest="class_to", help="class B (name or id)")
-    p.add_argument("--steps", type=int, default=16)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--truncation", type=float, default=None, help=TRUNCATION_HELP)
+    p.add_argument("--steps", type=_whole(2, limits.max_interpolation_steps), default=16,
+                   help=f"frames, 2 to {limits.max_interpolation_steps}")  # fmt: skip
+    p.add_argument("--seed", type=_whole(0, MAX_SEED), default=0)
+    p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
     p.add_argument("--mode", choices=("both", "noise", "class"), default="both", help="what moves from A to B")
     p.add_argument("--same-noise", action="store_true", help="keep noise A throughout")
     p.add_argument("--out", required=True, type=_output_file, help=".gif, .mp4 or .png (a strip)")
@@ -562,8 +633,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")
     p.add_argument("--dataset", default="mnist")
     p.add_argument("--real", choices=("train", "test"), default="train", help="real images to compare with")
-    p.add_argument("--n", type=int, default=5000, help="generated samples (default 5000)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--n", type=_whole(2, 50_000), default=5000, help="generated samples, 2 to 50,000 (default 5000)")
+    p.add_argument("--seed", type=_whole(0, MAX_SEED), default=0)
     p.set_defaults(func=_cmd_evaluate)
 
     p = sub.add_parser("fid", help="FID between two folders of images")
@@ -574,12 +645,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(this project's classifiers, offline; 28x28 grayscale images)")  # fmt: skip
     p.set_defaults(func=_cmd_fid)
     for name in _NETWORK_COMMANDS:
-        sub.choices[name].add_argument("--precision", choices=SETTINGS, help=_precision_help())
+        sub.choices[name].add_argument("--precision", choices=SETTINGS, help=_precision_help(toy=name == "toy"))
     return parser
 
 
-def _precision_help() -> str:
-    here = choose_precision("auto")
+def _precision_help(toy: bool = False) -> str:
+    """--precision's help: what `auto` means here, for this command (a toy run keeps float32 where images don't)."""
+    from gan_core.models.precision import training_precision
+
+    here = training_precision(choose_precision("auto"), toy)
     why = here.reason.removeprefix("auto: ")
     return f"auto (default; on this machine {here.name}: {why}), float32 or bfloat16; also ${ENV_VAR}"
 

@@ -60,9 +60,9 @@ with st.expander("New toy run", expanded=run is None):
             points = paint_panel()
         else:
             points = read_uploaded_points(st.file_uploader("Points (CSV: x, y per row)", type=["csv"], key="toy_csv"))
-    if st.button("Train", type="primary", key="toy_train", disabled=data == "own" and points is None):
-        start_toy_run(data, loss, int(noise_dim), int(seed), points, lr=lr, average=average)
-        st.rerun()
+    train = st.button("Train", type="primary", key="toy_train", disabled=data == "own" and points is None)
+    if train and start_toy_run(data, loss, int(noise_dim), int(seed), points, lr=lr, average=average):
+        st.rerun()  # a refusal stays in view: no rerun wipes its message
 
 saved = [r.name for r in list_runs(settings().runs_dir, toy=True)]
 if run is None:

@@ -40,6 +40,18 @@ def synthetic_loader(config: RunConfig) -> ImageDataset:
     return two_class_dataset()
 
 
+class StepClock:
+    """A clock the test controls: every reading is `tick` seconds after the last, however busy the machine is
+    (a training loop reads it once per step, so each step takes `tick` seconds of training time)."""
+
+    def __init__(self, tick: float = 0.5) -> None:
+        self.tick, self.now = tick, 0.0
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
 def run_dir(tmp_path: Path, name: str = "run") -> Path:
     return tmp_path / "runs" / name
 

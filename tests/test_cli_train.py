@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gan_fixtures import StepClock
 from PIL import Image
 
 from gan_core.cli import main as cli_main
@@ -79,21 +80,33 @@ def test_a_runs_default_grid_uses_the_noise_it_was_trained_on(
 
 
 def test_minutes_trains_to_a_time_budget_saves_and_resumes(
-    image_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    image_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 28: classes think in minutes. `--minutes` ends the run on time (its epochs do not), with a checkpoint
-    at its last step; the same --out with a larger budget trains on to it."""
+    at its last step; the same --out with a larger budget trains on to it. Issue 36: each step takes 0.5 s on a
+    clock the test controls (a busy machine's first compile ate the whole budget)."""
+    from gan_core.runs import run as run_module
     from gan_core.runs.store import RunStore
+
+    class TimedRun(run_module.TrainingRun):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, clock=StepClock(0.5), **kwargs)
+
+    monkeypatch.setattr(run_module, "TrainingRun", TimedRun)
 
     out = tmp_path / "budget"
     assert cli_main(["train", "--dataset", str(image_folder), "--out", str(out), "--epochs", "1", "--batch-size",
-                     "16", "--minutes", "0.05", "--log-every", "1000"]) == 0  # fmt: skip
+                     "16", "--minutes", "0.05"]) == 2  # fmt: skip
+    assert "--epochs and --minutes both say how long to train; give one" in capsys.readouterr().err  # issue 36.8
+    assert not out.exists()
+    assert cli_main(["train", "--dataset", str(image_folder), "--out", str(out), "--batch-size", "16",
+                     "--minutes", "0.05", "--log-every", "1000"]) == 0  # fmt: skip
     printed = capsys.readouterr().out
     store = RunStore(out)
     rows = store.read_metrics()
     assert "finished its 0.05 minutes of training" in printed.strip().splitlines()[-1]
-    assert rows[-1]["seconds"] >= 3.0 > rows[-2]["seconds"]  # stopped at the first step past 3 s of training
-    assert rows[-1]["step"] > 2  # past its one epoch (2 steps): the budget decides
+    assert [r["seconds"] for r in rows] == [0.5 * i for i in range(1, 7)]  # stopped at 3 s of training: 6 steps
+    assert rows[-1]["step"] == 6  # past one epoch (2 steps): the budget decides
     assert store.checkpoint_steps()[-1] == rows[-1]["step"]
     assert json.loads((out / "config.json").read_text())["train"]["minutes"] == 0.05
 
@@ -101,9 +114,12 @@ def test_minutes_trains_to_a_time_budget_saves_and_resumes(
     printed = capsys.readouterr().out
     resumed = store.read_metrics()
     assert "resuming" in printed and "finished its 0.1 minutes" in printed
-    assert resumed[-1]["seconds"] >= 6.0 > resumed[-2]["seconds"] and resumed[-1]["step"] > rows[-1]["step"]
+    assert resumed[-1]["seconds"] == 6.0 and resumed[-1]["step"] == 12  # on to 6 s: 6 more steps
     assert resumed[len(rows) - 1] == rows[-1]  # the first start's log is kept as it was
 
+    assert cli_main(["train", "--out", str(out), "--minutes", "0.1"]) == 2  # issue 36.8: it would train nothing
+    assert "has trained 0.10 minutes, its budget of 0.1; give a larger --minutes" in capsys.readouterr().err
+    assert store.read_metrics() == resumed
     with pytest.raises(SystemExit):
         cli_main(["train", "--out", str(out), "--minutes", "0"])
     assert "--minutes: must be more than 0" in capsys.readouterr().err

@@ -97,3 +97,58 @@ def test_the_hub_path_prints_no_pkg_resources_warning() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(REPO)})  # fmt: skip
     assert done.returncode == 0 and "pkg_resources" not in done.stderr
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["sample", "--model", "mnist", "--seed", "-1"], "argument --seed: must be a whole number from 0 to 2,147,483,647, "
+                                                     "not -1"),
+    (["sample", "--model", "mnist", "--n", "5000"], "argument --n: must be a whole number from 1 to 64, not 5,000"),
+    (["sample", "--model", "mnist", "--truncation", "5"], "argument --truncation: must be a number from 0.02 to 1, "
+                                                          "not 5"),
+    (["interpolate", "--model", "mnist", "--steps", "999"], "argument --steps: must be a whole number from 2 to 32"),
+    (["toy", "--lr", "0"], "argument --lr: must be a number more than 0 and at most 0.1, not 0"),
+    (["evaluate", "--run", "x", "--n", "-5"], "argument --n: must be a whole number from 2 to 50,000, not -5"),
+])  # fmt: skip
+def test_a_number_out_of_range_names_its_flag_and_the_range(argv: list[str], words: str, tmp_path: Path,
+                                                            capsys) -> None:  # fmt: skip
+    """Issue 36.9: NumPy's "Seed must be between 0 and 2**32 - 1", "at most 64 per request" with no flag named,
+    "learning rates must be between 0 and 1" for a 0 that is refused."""
+    out = ["--out", str(tmp_path / ("x.png" if argv[0] in ("sample",) else "x.gif" if argv[0] == "interpolate"
+                                    else "toy"))] if argv[0] != "evaluate" else []  # fmt: skip
+    code, err = said([*argv, *out], capsys)
+    assert code == 2 and words in err, err
+
+
+def test_messages_that_name_what_to_change(tmp_path: Path, capsys) -> None:
+    """Issue 36.9: an unknown class lists a small model's classes; fetch's refusal is a sentence; importing into an
+    existing folder names --out and writes nothing over it; a refused import does not say "imported"."""
+    code, err = said(["sample", "--model", "fashion-mnist", "--class", "dinosaur", "--out", str(tmp_path / "x.png")],
+                     capsys)  # fmt: skip
+    assert code == 1 and "--class: no class named 'dinosaur'; this model's classes are T-shirt/top," in err
+    code, err = said(["fetch", "nonsense-thing"], capsys)
+    assert code == 1 and "nothing to fetch named 'nonsense-thing'. Known:" in err and err.strip().endswith(".")
+    from PIL import Image
+
+    images = tmp_path / "images"
+    images.mkdir()
+    for i in range(12):
+        Image.new("RGB", (40, 40), (i * 20, 100, 200 - i * 10)).save(images / f"{i}.png")
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    (existing / "keep.txt").write_text("mine")
+    code, err = said(["import-images", str(images), "--out", str(existing)], capsys)
+    assert code == 2 and "--out" in err and "already exists" in err
+    assert [p.name for p in existing.iterdir()] == ["keep.txt"]
+    code = cli_main(["import-images", str(images), "--out", str(tmp_path / "new"), "--min-images", "50"])
+    captured = capsys.readouterr()
+    assert code == 1 and "at least 50" in captured.err and "imported" not in captured.out
+    assert not (tmp_path / "new").exists()
+
+
+def test_toy_data_and_points_together_are_refused(tmp_path: Path, capsys) -> None:
+    """Issue 36.8: `toy --data grid --points f.csv` used the points silently."""
+    points = tmp_path / "p.csv"
+    points.write_text("\n".join(f"{i % 7},{i // 7}" for i in range(60)))
+    code, err = said(["toy", "--data", "grid", "--points", str(points), "--out", str(tmp_path / "toy")], capsys)
+    assert code == 2 and "--data and --points both say what to learn; give one" in err
+    assert not (tmp_path / "toy").exists()

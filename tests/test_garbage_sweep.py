@@ -52,6 +52,8 @@ def test_the_explorer_says_which_link_values_it_did_not_use() -> None:
     for phrase in expected:
         assert phrase in said
     assert ExploreLink.from_params({}, ["emoji"], 12, 12).ignored == ()  # no link: nothing to say
+    far = ExploreLink.from_params({"seed": "99999999999"}, ["emoji"], 12, 12)  # issue 36.9: not 2.14748e+09
+    assert "seed '99999999999' is outside 0 to 2,147,483,647" in " ".join(far.ignored)
 
 
 def _cli_cases() -> list[list[str]]:

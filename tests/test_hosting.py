@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import REPO
-from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
+from gan_fixtures import StepClock, run_dir, synthetic_loader, tiny_run_config
 
 from gan_core.data.import_limits import ImportLimits
 from gan_core.errors import PlaygroundError
@@ -84,15 +84,14 @@ def test_a_server_refuses_runs_longer_than_it_allows(tmp_path: Path) -> None:
 
 def test_a_start_trains_at_most_the_time_limit_then_stops_with_a_checkpoint(tmp_path: Path) -> None:
     run = TrainingRun(run_dir(tmp_path), tiny_run_config(epochs=10_000, checkpoint_every=10_000),
-                      data_loader=synthetic_loader, time_limit_s=2.0)  # fmt: skip
+                      data_loader=synthetic_loader, time_limit_s=2.0, clock=StepClock(0.25))  # fmt: skip
     run.start()
     assert run.join(120)
     snap = run.snapshot()
     assert snap.state is RunState.STOPPED
     assert "limit of" in snap.message and "checkpoint saved" in snap.message
     assert snap.step > 0 and run.store.checkpoint_steps()[-1] == snap.step  # saved where it stopped
-    seconds = run.store.read_metrics()[-1]["seconds"]
-    assert 2.0 <= seconds < 10.0
+    assert run.store.read_metrics()[-1]["seconds"] == 2.0 and snap.step == 8  # 0.25 s a step on the test's clock
 
 
 def wait_for(predicate, timeout: float = 120.0) -> None:
@@ -253,7 +252,7 @@ def test_the_housekeeping_thread_collects_on_its_period_until_stopped() -> None:
 
     calls: list[float] = []
     keeper = Housekeeping(period_s=0.05, collect=lambda: calls.append(time.monotonic())).start()
-    time.sleep(0.4)
+    wait_for(lambda: len(calls) >= 3)
     keeper.stop()
     assert len(calls) >= 3 and not keeper.alive
     settled = len(calls)

@@ -146,6 +146,9 @@ def test_tf_config_garbage_gets_one_sentence() -> None:
                                                    "task": {"type": "worker", "index": 0}})})  # fmt: skip
     assert chief is not None and not chief.is_chief and chief.workers == 2  # a named chief: worker 0 is not it
     outside = {"cluster": {"worker": ["a:1"]}, "task": {"type": "worker", "index": 5}}
-    for garbage in ("{", json.dumps({"cluster": {}}), json.dumps(outside)):
-        with pytest.raises(ValueError, match="TF_CONFIG does not describe a cluster"):
+    for garbage in ("{", json.dumps({"cluster": {}}), json.dumps(outside), json.dumps({"cluster": 5}), "[1, 2]",
+                    json.dumps({"cluster": {"worker": ["a:1"]}, "task": "worker"})):  # fmt: skip
+        with pytest.raises(ValueError, match="TF_CONFIG does not describe a cluster") as caught:
             cluster_role({"TF_CONFIG": garbage})
+        said = str(caught.value)  # issue 36.9: what to change, not Python's words
+        assert "unset it" in said and "list indices" not in said and "('task')" not in said, said

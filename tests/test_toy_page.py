@@ -256,3 +256,18 @@ def test_the_loss_changes_while_the_run_trains(toy_page: AppTest) -> None:
         snap = run.snapshot()
         assert snap.state is RunState.RUNNING and np.isfinite(snap.history["g_loss"][-20:]).all()
         assert run._new_loss is None  # taken by the training loop before a step
+
+
+def test_a_refused_start_keeps_its_message_in_view_and_leaves_no_folder(sandbox, monkeypatch) -> None:
+    """Issue 36.6: with a bad setting, Train showed nothing (its error was wiped by the rerun after it) and left a
+    folder holding only config.json, which then said "the first picture appears within seconds" forever."""
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "bogus")
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/inside.py").run()
+    at.button(key="toy_train").click().run()
+    assert not at.exception
+    assert any("bogus" in e.value for e in at.error), [e.value for e in at.error]
+    runs = sandbox / "workspace" / "runs"
+    assert not runs.exists() or not any(runs.iterdir()), list(runs.iterdir())
+    assert run_registry().active() == []

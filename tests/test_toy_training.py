@@ -55,8 +55,7 @@ def test_slow_motion_updates_one_network_at_a_time_then_the_run_resumes_on(tmp_p
     run.start()
     wait_for(run, lambda s: s.step >= 50)
     run.pause()
-    wait_for(run, lambda s: s.state is RunState.PAUSED)
-    time.sleep(0.3)  # the thread is between steps, waiting
+    wait_for(run, lambda s: s.parked)  # the thread is between steps, waiting
     before = run.snapshot(with_history=False)
     run.single_update("d")
     after_d = wait_for(run, lambda s: "one D update" in s.message)

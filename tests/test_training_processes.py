@@ -73,7 +73,7 @@ def test_a_run_trains_in_its_own_process_and_pauses_resumes_and_stops_through_it
 
     run.pause()
     assert run.state is RunState.PAUSED  # at once, for the page
-    time.sleep(2.0)  # the step under way ends (slow on a busy machine) and the process relays it
+    wait(lambda: run.snapshot().parked, what="the step under way to end, relayed by the process")
     paused_at = run.snapshot().step
     time.sleep(1.5)
     assert run.snapshot().step == paused_at and run.state is RunState.PAUSED
@@ -180,3 +180,18 @@ def test_the_start_bench_times_a_warm_process_to_the_runs_first_step(tmp_path: P
     status = json.loads((tmp_path / "warm" / "status.json").read_text())
     assert status["state"] == "stopped" and status["step"] >= 1
     assert not is_being_trained(tmp_path / "warm")  # the process let go of the folder
+
+
+def test_a_warm_process_whose_server_has_gone_ends_quietly() -> None:
+    """Issue 36.6: a warm training process whose server had already gone printed a BrokenPipeError traceback from
+    its first `conn.send(("ready", ...))`."""
+    import socket
+
+    ours, theirs = socket.socketpair()
+    ours.close()  # the server has gone before the process says it is ready
+    code = ("import sys, gan_core.runs.worker as w; w.prepare = lambda niceness: None; "
+            "w.main(int(sys.argv[1]), 0)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, str(theirs.fileno())], cwd=REPO, pass_fds=(theirs.fileno(),),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    theirs.close()
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

@@ -64,8 +64,8 @@ def resolve_items(names: list[str]) -> list[FetchItem]:
         else:
             close = difflib.get_close_matches(_norm(name), [*by_name, "all"], n=1, cutoff=0.6)
             hint = f" — did you mean '{by_name[close[0]].name if close[0] in by_name else 'all'}'?" if close else ""
-            raise UnknownFetchItemError(f"nothing to fetch named '{name}'{hint} Known: {', '.join(catalog)}, all, "
-                                        "or a TF Hub / Kaggle handle")  # fmt: skip
+            raise UnknownFetchItemError(f"nothing to fetch named '{name}'{hint or '.'} Known: {', '.join(catalog)}, "
+                                        "all, or a TF Hub / Kaggle handle.")  # fmt: skip
     return list(dict.fromkeys(found))
 
 

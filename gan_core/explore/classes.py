@@ -167,5 +167,7 @@ class ClassCatalog:
         names = list(self._by_name)
         close = difflib.get_close_matches(q, names, n=3, cutoff=0.8) or difflib.get_close_matches(q, names, n=3)
         hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        if not close and len(self.classes) <= 20:  # a small model: its classes are the answer
+            hint = "; this model's classes are " + ", ".join(c.name for c in self.classes)
         suggested = list({c.index: c for name in close for c in self._by_name[name]}.values())
         raise UnknownClassError(f"no class named '{query}'{hint}", suggested)

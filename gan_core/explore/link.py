@@ -13,7 +13,8 @@ MAX_SEED = 2**31 - 1
 
 def _clip(name: str, text: str | None, value: float, low: float, high: float, notes: list[str]) -> float:
     if not low <= value <= high:
-        notes.append(f"{name} {str(text)[:20]!r} is outside {low:g} to {high:g}")
+        shown = (lambda v: f"{v:,}") if float(low).is_integer() and float(high).is_integer() else (lambda v: f"{v:g}")
+        notes.append(f"{name} {str(text)[:20]!r} is outside {shown(low)} to {shown(high)}")
     return min(high, max(low, value))
 
 

@@ -23,6 +23,7 @@ class InteractivePriority:
         self._serving = 0
         self._changed = threading.Condition()
         self._held_s = 0.0  # how long training loops have waited in all
+        self._waiting = 0  # training loops held at the gate now
 
     @contextmanager
     def serving(self) -> Iterator[None]:
@@ -42,7 +43,11 @@ class InteractivePriority:
         start = time.monotonic()
         with self._changed:
             if self._serving:
-                self._changed.wait_for(lambda: self._serving == 0, timeout=self.max_hold_s)
+                self._waiting += 1
+                try:
+                    self._changed.wait_for(lambda: self._serving == 0, timeout=self.max_hold_s)
+                finally:
+                    self._waiting -= 1
             waited = time.monotonic() - start
             self._held_s += waited
         return waited
@@ -51,6 +56,12 @@ class InteractivePriority:
     def busy(self) -> bool:
         with self._changed:
             return self._serving > 0
+
+    @property
+    def waiting(self) -> int:
+        """How many training loops are held at the gate now."""
+        with self._changed:
+            return self._waiting
 
     @property
     def held_s(self) -> float:

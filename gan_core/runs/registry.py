@@ -13,6 +13,7 @@ reloads within the grace period takes the run back (`claim`).
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -179,11 +180,26 @@ class RunRegistry:
         with self._lock:
             run = self._runs[name]
             if self._training_count() < self.max_concurrent:
-                run.start()
+                try:
+                    run.start()
+                except RunLockedError:
+                    raise  # the folder is another writer's
+                except Exception:
+                    self._forget_if_never_started(run)
+                    raise
             else:
                 run.queue()
                 self._queue.append(name)
             return run.state
+
+    def _forget_if_never_started(self, run: TrainingRun) -> None:
+        """A start refused before anything trained (a bad setting, another writer): a folder that holds only what
+        `open` wrote is removed and the run forgotten, so no stub lists as "unknown · step 0" (issue 36.6)."""
+        if run.store.status_path.exists() or run.store.checkpoint_steps() or run.store.metrics_path.exists():
+            return  # a saved run that failed to start again: its folder is its own
+        shutil.rmtree(run.store.dir, ignore_errors=True)
+        self._runs.pop(run.name, None)
+        self._owners.pop(run.name, None)
 
     def queue_position(self, name: str) -> int | None:
         """1-based place in the queue, or None when not queued."""

@@ -72,6 +72,7 @@ class RunSnapshot:
     # or a toy run's plane (gan_core.toy.observation.ToyObservation)
     trained_s: float = 0.0  # seconds of training so far, pauses excluded (all starts together)
     budget_s: float = 0.0  # its time budget (TrainConfig.minutes), 0 when it trains a number of epochs
+    parked: bool = False  # paused with no step under way: nothing moves until it resumes
 
     @property
     def epoch(self) -> float:
@@ -116,7 +117,8 @@ def interrupted_message(step: int, checkpoints: tuple[int, ...]) -> str:
 
 # What a server showing a run trained in another process needs of it (TrainingRun.relay_since / apply_relay).
 RELAYED = ("state", "message", "step", "total_steps", "steps_per_epoch", "ips", "trained_s", "frame", "frame_step",
-           "evals", "eval_features", "frame_changes", "best", "observation", "config", "precision")  # fmt: skip
+           "evals", "eval_features", "frame_changes", "best", "observation", "parked", "config",
+           "precision")  # fmt: skip
 PUBLIC_RELAYED = ("config", "precision")  # attributes without the leading underscore
 
 
@@ -136,11 +138,13 @@ class TrainingRun:
         priority: InteractivePriority | None = None,
         precision: str | None = None,
         processes: TrainingProcesses | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         """`time_limit_s` > 0: each start trains at most that long, then stops itself with a checkpoint;
         `priority`: the server's gate, which holds each step while a visitor's picture is being drawn;
         `precision`: auto, float32 or bfloat16 for each start (default: $GAN_PLAYGROUND_PRECISION);
-        `processes`: train an image run in a child process from these (gan_core.runs.child), not in a thread."""
+        `processes`: train an image run in a child process from these (gan_core.runs.child), not in a thread;
+        `clock`: the seconds that time its training (its minutes, its time limit, its speed); tests pass their own."""
         self.store = RunStore(run_dir)
         self._writer = RunWriterLock(run_dir)  # held while this object trains the folder
         if config is None:
@@ -152,6 +156,7 @@ class TrainingRun:
         self.name = run_dir.name
         self._data_loader, self._strategy, self._on_end = data_loader, strategy, on_end
         self._trainer_factory = trainer_factory  # default: gan_core.training.engine.GANTrainer
+        self._clock = clock
         self.time_limit_s = time_limit_s
         self._priority = priority
         self._precision_setting = precision
@@ -176,6 +181,7 @@ class TrainingRun:
         self._total_steps = 0
         self._steps_per_epoch = 0
         self._ips = 0.0
+        self._parked = False  # paused, between steps
         self._frame: np.ndarray | None = None
         self._frame_step: int | None = None
         latest = self.store.latest_frame()
@@ -343,6 +349,7 @@ class TrainingRun:
                 observation=self._observation,
                 trained_s=self._trained_s,
                 budget_s=self.config.train.budget_s,
+                parked=self._parked and self._state is RunState.PAUSED,
             )
 
     # -- a run trained in another process ----------------------------------------------------------------------
@@ -509,7 +516,7 @@ class TrainingRun:
         step = start
         ips = 0.0
         seconds = float(rows[-1].get("seconds", 0.0)) if rows else 0.0  # training time so far, pauses excluded
-        tick = time.perf_counter()
+        tick = self._clock()
         observe = getattr(trainer, "observe", None)  # what the live views draw besides the curves
         observe_every_s = getattr(trainer, "observe_every_s", OBSERVE_EVERY_S)
         summary_every = getattr(trainer, "summary_every_steps", 1)  # TensorBoard scalars: every step, or every k-th
@@ -526,17 +533,21 @@ class TrainingRun:
                 self._stop.set()
                 break
             if not self._unpaused.is_set():
+                if not self._parked:
+                    self._publish(parked=True)
                 self._unpaused.wait(0.05)
                 if self._single_updates:
                     self._single_update(trainer, batches)
-                tick = time.perf_counter()
+                tick = self._clock()
                 continue
+            if self._parked:
+                self._publish(parked=False)
             if self._priority is not None:
                 self._priority.wait_turn()  # visitors first (gan_core.runs.priority)
             self._apply_live_changes(trainer, step)
             metrics = trainer.train_step(next(batches))
             step = metrics.step
-            now = time.perf_counter()
+            now = self._clock()
             rate = cfg.batch_size / max(now - tick, 1e-9)
             seconds += now - tick
             tick = now
@@ -569,6 +580,7 @@ class TrainingRun:
                 checkpoints.save()
                 last_saved = step
                 self.store.write_status(self._state.value, step, self._message)
+        self._publish(parked=False)
         self.store.append_metrics(pending)
         if observe is not None:
             self._observe(observe)  # the view the page shows once the run has ended, kept in its folder

@@ -108,9 +108,13 @@ def train(conn: Connection, job: dict[str, Any], terminate: threading.Event) -> 
                 run.stop(wait=60, reason="the server stopped")
             return
         view, cursor = run.relay_since(cursor)
-        conn.send(("view", acked, view))
+        try:
+            conn.send(("view", acked, view))
+        except OSError:  # the server went between its last command and this view: stop with a checkpoint
+            terminate.set()
     view, cursor = run.relay_since(cursor)  # the last of it: the final frame, state and message, which stand
-    conn.send(("view", "final", view))  # whatever the page clicked meanwhile
+    with contextlib.suppress(OSError):  # whatever the page clicked meanwhile (no one reads it if the server went)
+        conn.send(("view", "final", view))
 
 
 def main(fd: int, niceness: int) -> None:
@@ -118,10 +122,10 @@ def main(fd: int, niceness: int) -> None:
     prepare(niceness)
     terminate = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: terminate.set())  # from here a stop saves a checkpoint first
-    conn.send(("ready", os.getpid(), None))
     try:
+        conn.send(("ready", os.getpid(), None))
         job = conn.recv()
-    except (EOFError, OSError):  # a warm worker no run needed: the server has closed
+    except (EOFError, OSError):  # a warm worker no run needed: the server has closed (BrokenPipeError included)
         return
     started = time.monotonic()
     train(conn, job, terminate)

@@ -32,6 +32,17 @@ class ClusterRole:
         return f"{self.task_type} {self.index} of {self.workers} tasks" + (" (the chief)" if self.is_chief else "")
 
 
+def _what_is_wrong(exc: Exception) -> str:
+    """TF_CONFIG's fault in words, not Python's ("('task')", "list indices must be integers")."""
+    if isinstance(exc, json.JSONDecodeError):
+        return "it is not JSON"
+    if isinstance(exc, KeyError):
+        return f"it has no {exc.args[0]!r}: it needs a 'cluster' and this process's 'task', with its 'type' and 'index'"
+    if isinstance(exc, ValueError) and str(exc).startswith("task "):
+        return str(exc)
+    return "expected {'cluster': {'worker': ['host:port', ...]}, 'task': {'type': 'worker', 'index': 0}}"
+
+
 def cluster_role(environ: dict[str, str] | None = None) -> ClusterRole | None:
     """This process's place in the cluster TF_CONFIG describes; None when it is not set. Garbage in TF_CONFIG gets
     one ValueError sentence."""
@@ -45,8 +56,9 @@ def cluster_role(environ: dict[str, str] | None = None) -> ClusterRole | None:
         workers = sum(len(cluster.get(kind, [])) for kind in ("chief", "worker"))
         if task_type not in ("chief", "worker") or not 0 <= index < len(cluster[task_type]):
             raise ValueError(f"task {task_type} {index} is not in the cluster")
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"TF_CONFIG does not describe a cluster this process is part of ({exc})") from None
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"TF_CONFIG does not describe a cluster this process is part of ({_what_is_wrong(exc)}): "
+                         "fix it, or unset it to train on this machine alone") from None
     return ClusterRole(task_type, index, workers, has_chief=bool(cluster.get("chief")))
 
 

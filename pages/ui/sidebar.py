@@ -7,7 +7,7 @@ import sys
 import streamlit as st
 
 from gan_core import __version__
-from gan_core.models.precision import PrecisionError, choose_precision
+from gan_core.models.precision import PrecisionError, choose_precision, training_precision
 from pages.ui.presenter import presenter_toggle
 from pages.ui.resources import dataset_statuses, settings
 
@@ -22,7 +22,11 @@ def render_sidebar() -> None:
             mode += " · hosted mode (shared-server limits)"
         presenter_toggle()
         try:
-            precision = choose_precision().describe()
+            chosen = choose_precision()
+            precision = chosen.describe()
+            toy = training_precision(chosen, toy=True)
+            if toy.name != chosen.name:  # Inside a GAN's runs: said here too, so no page says otherwise
+                precision += f" · toy runs: {toy.name} ({toy.reason.removeprefix('auto: ')})"
         except PrecisionError as exc:
             precision = f":red[{exc}]"
         st.caption(f"Data: {bundled} bundled datasets · {mode}")

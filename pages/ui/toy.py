@@ -99,8 +99,9 @@ def paint_panel() -> np.ndarray | None:
 
 
 def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.ndarray | None, lr: float = 5e-4,
-                  average: bool = True) -> None:  # fmt: skip
-    """Create and start a toy run (queued when the server's training slots are taken) and show it."""
+                  average: bool = True) -> bool:  # fmt: skip
+    """Create and start a toy run (queued when the server's training slots are taken) and show it; False, with
+    the reason shown, when it cannot be."""
     name = default_run_name(f"toy-{data}-{loss}")
     try:
         config = toy_run_config(data, loss, seed, noise_dim, lr_g=lr, lr_d=lr, ema_decay=0.99 if average else 0.0)
@@ -108,9 +109,11 @@ def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.nd
             save_own_points(run_registry().runs_dir / name, points)
     except (PlaygroundError, ValueError, OSError) as exc:
         st.error(str(exc))
-        return
-    if open_and_start(name, config):
-        show_toy_run(name)
+        return False
+    if not open_and_start(name, config):
+        return False
+    show_toy_run(name)
+    return True
 
 
 def status_line(snap: RunSnapshot) -> str:

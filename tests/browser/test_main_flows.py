@@ -134,13 +134,13 @@ def test_a_run_that_finishes_looks_finished_without_a_reload(page, fresh_server_
     page.get_by_role("heading", name="finishing-run").wait_for(timeout=30_000)
     page.get_by_text(re.compile(r"^finished")).first.wait_for(timeout=240_000)
     continue_button = page.get_by_role("button", name="Continue training")
-    page.wait_for_function(  # the fragment that saw the end redraws the whole page: within 2 s, no reload
+    page.wait_for_function(  # the fragment that saw the end redraws the whole page, with no reload (how fast: the
         "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Continue training') "
-        "&& !b.disabled)", timeout=2_500)
+        "&& !b.disabled)", timeout=60_000)  # watching bench's; a busy CI host must not fail this test)
     assert continue_button.is_enabled()
     assert page.get_by_role("button", name="Pause").is_disabled()
     assert page.get_by_role("button", name="Stop").is_disabled()
-    page.get_by_text("Fork from a checkpoint").wait_for(timeout=1_000)
+    page.get_by_text("Fork from a checkpoint").wait_for(timeout=30_000)
     assert page.get_by_text("at its next start").count() == 0  # the layer table is drawn
     assert_no_exception(page)
 
