@@ -175,7 +175,8 @@ def live_charts() -> None:
         left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
     if twin is not None:  # side by side: both runs' G loss on one chart, as TensorBoard draws two runs
         histories = {run.name: snap.history, twin.name: twin.snapshot().history}
-        right.plotly_chart(runs_figure(histories, "g_loss"), key="toy-losses-both")
+        losses = {run.name: run.config.train.loss, twin.name: twin.config.train.loss}
+        right.plotly_chart(runs_figure(histories, "g_loss", losses=losses), key="toy-losses-both")
     elif snap.history.get("step"):
         right.plotly_chart(loss_figure(snap.history), key="toy-losses")
 

@@ -135,7 +135,7 @@ def test_evaluation_report_names_its_features_and_n_and_warns_at_small_n() -> No
     assert rows["features"][0] == good.features and "FID (N=400)" in rows
     assert all(meaning for _, meaning in rows.values())  # every number says what it means
     kid_row = next(name for name in rows if name.startswith("KID x1000"))
-    assert float(rows[kid_row][0].split(" ")[0]) == pytest.approx(1000 * good.kid.mean, abs=0.01)
+    assert float(rows[kid_row][0].split(" ")[0].replace(",", "")) == pytest.approx(1000 * good.kid.mean, abs=1)
     copies = evaluate_images(real, labels, real[:100], FakeClassifier(16), train_pool=real, held_out=real[200:])
     memorised = {name: value for name, value, _ in copies.rows()}["nearest training image: typical pixel difference "
                                                                     "(0-255)"]  # fmt: skip
@@ -146,3 +146,16 @@ def test_evaluation_report_names_its_features_and_n_and_warns_at_small_n() -> No
     assert {name: value for name, value, _ in few.rows()}["FID (N=10)"] == "—"
     two = evaluate_images(real[:2], labels[:2], real[10:12], FakeClassifier(16))  # the fewest an upload may hold
     assert two.fid is None and two.n_fake == 2
+
+
+def test_kid_says_whether_it_is_above_its_noise() -> None:
+    """Issue 36.5: "-829.78 ± 907.51" (real vs real) and "3,470 ± 10,150" beside a line saying "about 0"; each now
+    says what it means, in digits a student can read."""
+    from gan_core.measures.evaluate import kid_words
+    from gan_core.measures.metrics import KID
+
+    assert kid_words(KID(-0.82978, 0.90751, 50, 100)) == "-830 ± 908: within the noise of 0, the sets cannot be told " \
+        "apart at this N"
+    assert kid_words(KID(10.980, 2.061, 50, 1000)) == "10,980 ± 2,061: above 0, the sets differ"
+    assert kid_words(KID(0.00123, 0.0004, 50, 1000)) == "1.23 ± 0.40: above 0, the sets differ"
+    assert kid_words(KID(3.470, 10.150, 50, 75)).endswith("cannot be told apart at this N")

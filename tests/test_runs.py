@@ -204,3 +204,29 @@ def test_a_start_refused_by_a_bad_setting_leaves_no_folder_and_a_saved_run_keeps
         registry.continue_run("saved")
     assert registry.get("saved").store.checkpoint_steps()  # a saved run's folder is its own: nothing removed
     assert [r.name for r in list_runs(tmp_path)] == ["saved"]
+
+
+def test_a_resume_from_an_earlier_checkpoint_shows_no_picture_of_the_discarded_stretch(tmp_path: Path) -> None:
+    """Issue 36.4: after an interrupted run resumed from step 281, the page showed "fixed noise, step 400" and
+    "What D says (step 387)" from the stretch the resume threw away."""
+    import numpy as np
+
+    from gan_core.training.d_view import DiscriminatorView
+
+    run = make_run(tmp_path, epochs=1)
+    run.start()
+    assert run.join(120) and run.state is RunState.FINISHED
+    saved = run.store.checkpoint_steps()[-1]
+    far = saved + 10_000  # the interrupted stretch: a grid and a D view the checkpoint does not hold
+    run.store.save_frame(far, np.zeros((4, 28, 28, 1), np.uint8))
+    DiscriminatorView(far, np.zeros(4, np.float32), np.ones(4, np.float32), True, 0.5).save(run.store.d_view_path)
+    run.store.write_status("running", far, "training")
+    again = TrainingRun(run.store.dir, tiny_run_config(epochs=1000), data_loader=synthetic_loader)
+    assert again.snapshot().frame_step == far  # before it trains on: what the run last drew, interrupted
+    again.start()
+    wait_for(lambda: again.snapshot().message == "training" and saved < again.snapshot().step < far)
+    snap = again.snapshot(with_history=False)
+    again.stop(wait=60)
+    assert snap.frame_step is not None and snap.frame_step <= saved
+    assert snap.observation is None or snap.observation.step < far
+    assert all(step <= snap.step for step, _ in again.store.frames()[:-1])

@@ -57,3 +57,23 @@ def test_shipped_conditional_models_draw_the_class_asked_for(dataset: str) -> No
         images = sample_grid(sampler, [c], 40, 0.5, seed=100 + c)[..., :1]  # the sampler gives RGB; digits are gray
         correct += int((classifier.classify(images).argmax(1) == c).sum())
     assert correct / 400 >= 0.9
+
+
+def test_a_shipped_runs_pictures_and_quality_chart_are_of_its_last_step() -> None:
+    """Issue 36.4: the shipped demo showed D's view from step 5,620 of a 14,612-step run, and its quality chart said
+    "N=512 · no features" beside a "shipped model: 22.0" line, a model that is not this one."""
+    from gan_core.pictures.charts import quality_figure
+    from gan_core.runs.bundled import bundled_runs
+    from gan_core.runs.run import TrainingRun
+
+    for bundle in bundled_runs():
+        snap = TrainingRun(bundle.path).snapshot()
+        last = snap.history["step"][-1]
+        assert snap.observation is not None and snap.observation.step == last, bundle.name
+        assert snap.frame_step == last, bundle.name
+        if snap.evals:
+            assert "classifier" in snap.eval_features, bundle.name  # read from its evaluations, not "no features"
+            figure = quality_figure(snap.evals, snap.eval_features).to_dict()
+            assert "classifier" in figure["layout"]["title"]["subtitle"]["text"], bundle.name
+            notes = [a["text"] for a in figure["layout"].get("annotations", [])]
+            assert not any(n.startswith("shipped model") for n in notes), notes

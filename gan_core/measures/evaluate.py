@@ -46,9 +46,9 @@ class EvaluationReport:
             ("samples", f"{self.n_fake:,} generated vs {self.n_real:,} real", "compare scores only at equal N"),
             (f"FID (N={self.n_fake:,})", "—" if self.fid is None else f"{self.fid:.3f}",
              "distance between real and generated feature statistics: 0 is identical, lower is better"),
-            (f"KID x1000 ({kid.subsets} subsets of {kid.subset_size})",
-             f"{1000 * kid.mean:.2f} ± {1000 * kid.std:.2f}",
-             "like FID but unbiased at small N: about 0 means indistinguishable, so it can dip just below 0"),
+            (f"KID x1000 ({kid.subsets} subsets of {kid.subset_size})", kid_words(kid),
+             "like FID but unbiased at small N: 0 means the sets cannot be told apart; its size depends on the "
+             "features, so compare it only with another KID on the same features and N"),
             ("precision / recall (k=3)", "—" if pr is None else f"{pr.precision:.3f} / {pr.recall:.3f}",
              "share of samples that look like real ones / share of the real variety the samples reach (1 is best)"),
             ("density / coverage (k=5)", "—" if pr is None else f"{pr.density:.3f} / {pr.coverage:.3f}",
@@ -93,6 +93,17 @@ class EvaluationReport:
             if m.held_out_difference is not None:
                 out["held-out real pixel difference"] = m.held_out_difference
         return out
+
+
+def kid_words(kid: KID) -> str:
+    """KID x1000 with its spread over subsets, and what that says: above zero, or within the noise of zero (a
+    value below zero is noise too: KID's estimate is unbiased, so equal sets scatter on both sides of 0)."""
+    mean, std = 1000 * kid.mean, 1000 * kid.std
+    digits = 2 if max(abs(mean), std) < 100 else 0
+    shown = f"{mean:,.{digits}f} ± {std:,.{digits}f}"
+    if abs(mean) <= 2 * std:
+        return f"{shown}: within the noise of 0, the sets cannot be told apart at this N"
+    return f"{shown}: above 0, the sets differ" if mean > 0 else f"{shown}: below 0 by more than its noise"
 
 
 def sample_size_warnings(n: int, dim: int | None = None) -> tuple[str, ...]:

@@ -26,9 +26,11 @@ class LiveEvalResult:
     kl: float | None
     floor: float | None = None  # real images against the same real subset, at the same N: where FID can go
     shipped: float | None = None  # the shipped model for this dataset, at the same N: what a longer run reaches
+    features: str = ""  # the extractor's name: a run read from disk names its chart's features too
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("step", "fid", "n", "covered", "num_classes", "kl", "floor", "shipped")}
+        keys = ("step", "fid", "n", "covered", "num_classes", "kl", "floor", "shipped", "features")
+        return {k: getattr(self, k) for k in keys}
 
 
 class LiveEvaluator:
@@ -79,7 +81,8 @@ class LiveEvaluator:
         if probs is not None and self._real_labels is not None:
             cov = class_coverage(probs, self._real_labels, self.extractor.config.num_classes)
             covered, num_classes, kl = cov.covered, cov.num_classes, round(cov.kl_from_real, 5)
-        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl, self.floor, self.shipped)
+        return LiveEvalResult(step, round(float(fid), 4), self.n, covered, num_classes, kl, self.floor, self.shipped,
+                              self.features_name)  # fmt: skip
 
 
 def live_evaluator_for(dataset, train_config, noise_dim: int, num_classes: int,

@@ -53,6 +53,14 @@ def robust_range(series: list[np.ndarray], pad: float = 0.08) -> list[float] | N
     return [float(low - margin), float(high + margin)]
 
 
+def union_range(series: list[np.ndarray]) -> list[float] | None:
+    """The smallest y range that holds each series' own robust range (several runs on one chart)."""
+    ranges = [r for r in (robust_range([v]) for v in series) if r is not None]
+    if not ranges:
+        return robust_range(series)
+    return [min(r[0] for r in ranges), max(r[1] for r in ranges)]
+
+
 def integer_axis(fig: go.Figure, axis: str, values: list[float] | tuple[float, ...]) -> None:
     """Steps and class counts are whole numbers: whole-number ticks, at each value when there are few."""
     settings: dict = {"tickformat": ",d"}
@@ -125,11 +133,13 @@ def quality_figure(evals: list[dict] | tuple[dict, ...], features: str, best_ste
     shipped = evals[-1].get("shipped") if evals else None
     if shipped is not None:  # what a longer run of this project's best recipe reached on this data
         fig.add_hline(y=shipped, line=dict(color="#9467bd", dash="dash"),
-                      annotation_text=f"shipped model: {shipped:.1f}", annotation_position="bottom right")
+                      annotation_text=f"the shipped class-conditional model: {shipped:.1f}",
+                      annotation_position="bottom right")  # fmt: skip
     fig.update_yaxes(rangemode="tozero")  # one point is not a 953-954 axis: the distance to 0 is the story
     fig.update_layout(
         title=dict(text="Sample quality: FID, lower is better",
-                   subtitle=dict(text=f"N={n:,} · {(features or 'no features').split(' (')[0]}", font=dict(size=11))),
+                   subtitle=dict(text=f"N={n:,}" + (f" · {features.split(' (')[0]}" if features else ""),
+                                 font=dict(size=11))),
         xaxis_title="step", yaxis_title="FID", height=340, margin=dict(l=10, r=10, t=80, b=10),
         legend=dict(orientation="h", y=-0.3), title_font_size=14,
     )  # fmt: skip
@@ -183,10 +193,11 @@ RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
 
 
 def runs_figure(histories: dict[str, dict[str, tuple[float, ...]]], metric: str, smoothing: float = 0.6,
-                height: int = 320) -> go.Figure:  # fmt: skip
+                height: int = 320, losses: dict[str, str] | None = None) -> go.Figure:  # fmt: skip
     """One metric of several runs on one chart, as TensorBoard draws them: each run's raw values faint, its
     smoothed curve on top. `smoothing` in [0, 1) is TensorBoard's slider: the weight of the past in an
-    exponential moving average (0: the raw values)."""
+    exponential moving average (0: the raw values). `losses`: each run's loss, said when they differ.
+    The y axis holds every run's own robust range: a short run is never clipped by a long one's."""
     if not 0 <= smoothing < 1:
         raise ValueError(f"smoothing must be in [0, 1), not {smoothing}")
     fig = go.Figure()
@@ -199,7 +210,13 @@ def runs_figure(histories: dict[str, dict[str, tuple[float, ...]]], metric: str,
                                  opacity=0.2, showlegend=False, hoverinfo="skip"))  # fmt: skip
         trend = smooth(values, span) if smoothing > 0 else np.asarray(values)
         fig.add_trace(go.Scatter(x=_thin(steps), y=_thin(trend), mode="lines", name=name, line=dict(color=colour)))
-    fig.update_yaxes(range=robust_range([np.asarray(h.get(metric, ())) for h in histories.values()]))
-    fig.update_layout(title=COMPARED.get(metric, metric), xaxis_title="step", yaxis_title=COMPARED.get(metric, metric),
-                      height=height, margin=dict(l=10, r=10, t=40, b=10), legend=LEGEND_BELOW)  # fmt: skip
+    fig.update_yaxes(range=union_range([np.asarray(h.get(metric, ())) for h in histories.values()]))
+    title = dict(text=COMPARED.get(metric, metric))
+    kinds = sorted(set((losses or {}).get(name, "") for name in histories) - {""})
+    if metric in LOSSES and len(kinds) > 1:  # a BCE loss and a hinge loss are not on one scale
+        title["subtitle"] = dict(text=f"different losses ({', '.join(kinds)}): compare each curve's shape, not "
+                                      "their heights", font=dict(size=11))  # fmt: skip
+    fig.update_layout(title=title, xaxis_title="step", yaxis_title=COMPARED.get(metric, metric), height=height,
+                      margin=dict(l=10, r=10, t=60 if "subtitle" in title else 40, b=10),
+                      legend=LEGEND_BELOW)  # fmt: skip
     return fig

@@ -189,7 +189,7 @@ class TrainingRun:
             self._frame_step = latest[0]
             self._frame = self.store.frame_image(self._frame_step)
         self._evals: list[dict[str, Any]] = self.store.read_evals()
-        self._eval_features = ""
+        self._eval_features = self._evals[-1].get("features", "") if self._evals else ""  # a run read from disk
         self._frame_changes: list[float] = self.store.frame_changes()
         self._best = self.store.read_best()
         self._last_preview: np.ndarray | None = None
@@ -478,6 +478,7 @@ class TrainingRun:
         trainer.g_optimizer.learning_rate.assign(cfg.lr_g)  # config.json decides, also after a fork with new rates
         trainer.d_optimizer.learning_rate.assign(cfg.lr_d)
         rows = self.store.trim_to(start)
+        self._forget_pictures_after(start)
         evaluator = recipe.evaluator()
         self._publish(
             evals=self.store.read_evals(), best=self.store.read_best(),
@@ -660,6 +661,19 @@ class TrainingRun:
         which = "D" if part == "d" else "G"
         self._publish(step=int(trainer.step.numpy()), observation=trainer.observe(),
                       message=f"paused; one {which} update taken ({which} loss {loss:.3f})")  # fmt: skip
+
+    def _forget_pictures_after(self, step: int) -> None:
+        """A resume from an earlier checkpoint: the grid and D's view of the discarded stretch are not shown as
+        the run's (trim_to has removed its grids from the folder); the newest kept grid is."""
+        latest = self.store.latest_frame()
+        frame = self.store.frame_image(latest[0]) if latest else None
+        observation = self._observation
+        if getattr(observation, "step", -1) > step:
+            observation = None
+            self.store.d_view_path.unlink(missing_ok=True)
+        self._last_preview = None
+        self._publish(frame=frame, frame_step=latest[0] if latest else None, observation=observation,
+                      frame_changes=self.store.frame_changes())  # fmt: skip
 
     def _observe(self, observe: Callable[[], Any]) -> None:
         observation = observe()

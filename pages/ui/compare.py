@@ -20,4 +20,12 @@ def compare_curves(runs: dict[str, Path], key: str) -> None:
     metric = left.selectbox("Metric", list(COMPARED), format_func=COMPARED.get, key=f"{key}-metric")
     smoothing = right.slider("Smoothing", 0.0, 0.99, 0.6, key=f"{key}-smoothing",
                              help="TensorBoard's: the weight of the past in a moving average (0: raw values)")
-    st.plotly_chart(runs_figure(histories, metric, smoothing), key=f"{key}-chart")
+    losses = {label: _loss_of(runs[label]) for label in histories}
+    st.plotly_chart(runs_figure(histories, metric, smoothing, losses=losses), key=f"{key}-chart")
+
+
+def _loss_of(folder: Path) -> str:
+    try:
+        return RunStore(folder).read_config().train.loss
+    except (OSError, ValueError):
+        return ""
