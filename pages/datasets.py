@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gan_core.data import DATASETS
+from gan_core.data import DATASETS, dataset_status
 from gan_core.errors import PlaygroundError
 from pages.ui.images import show_grid
 from pages.ui.navigation import ensure_app_navigation
@@ -36,6 +36,7 @@ if name in DATASETS and DATASETS[name].downloadable:  # Emoji ships whole: nothi
         list(SOURCES),
         format_func=SOURCES.get,
         horizontal=True,
+        key="dataset_source",
         help="Best available: the full dataset if it was downloaded before, else the bundled subset.",
     )
 
@@ -43,7 +44,10 @@ try:
     data = dataset(name, source)
 except PlaygroundError as exc:
     st.warning(str(exc))
-    st.button("Use bundled MNIST instead", on_click=lambda: st.session_state.update(dataset_name="mnist"))
+    here = name in DATASETS and dataset_status(name).bundled_count > 0  # its own subset, else MNIST's
+    way_out = name if here else "mnist"
+    st.button(f"Use the bundled {DATASETS[way_out].title} instead", on_click=st.session_state.update,
+              kwargs={"dataset_name": way_out, "dataset_source": "bundled"})  # fmt: skip
     st.stop()
 
 info = data.info

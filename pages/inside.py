@@ -2,15 +2,12 @@
 
 import streamlit as st
 
-from gan_core.errors import PlaygroundError
 from gan_core.pictures.charts import loss_figure, runs_figure
-from gan_core.pictures.render import png_data_uri
-from gan_core.runs.state import RunState
 from gan_core.runs.store import list_runs
 from gan_core.toy.distributions import distribution
-from gan_core.toy.picture import FILM_LEGEND, data_picture, draw_observation
-from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES, loss_settings
-from gan_core.toy.views import PlaneLayers, coverage_figure, plane_figure
+from gan_core.toy.picture import data_picture
+from gan_core.toy.presets import COLLAPSE, DEFAULT_LOSS, DEFAULT_LR, LEARNING_RATES
+from gan_core.toy.views import PlaneLayers, coverage_figure
 from gan_core.training.config import LOSSES
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode
@@ -26,7 +23,8 @@ from pages.ui.toy import (
     start_toy_run,
     status_line,
 )
-from pages.ui.training import run_registry, session_id
+from pages.ui.toy_live import controls, film_buttons, live_settings, plane
+from pages.ui.training import run_registry
 
 ensure_app_navigation()
 present = presenter_mode()
@@ -88,81 +86,19 @@ pick = "" if present else st.session_state.get("toy_compare", "")
 twin = open_toy_run(pick, shown=False) if pick in others else None
 
 
-def _act(action) -> None:
-    """A control's click, taken before its fragment draws again (so the buttons and plane show its effect)."""
-    try:
-        action()
-    except PlaygroundError as exc:
-        st.session_state["toy-refused"] = str(exc)
-
-
-def controls() -> None:
-    state = run.state
-    row = st.container(horizontal=True)  # each button as wide as its label, on as many lines as the width needs
-    paused = state is RunState.PAUSED
-    actions = {"Pause": (run.pause, state is RunState.RUNNING), "Resume": (run.resume, paused),
-               "Stop": (lambda: run.stop(wait=0), state.active), "D step": (lambda: run.single_update("d"), paused),
-               "G step": (lambda: run.single_update("g"), paused)}  # fmt: skip
-    for label, (action, enabled) in actions.items():
-        row.button(label, disabled=not enabled, key=f"toy-{label}", on_click=_act, args=(action,),
-                   help="Slow motion: one update of this network" if "step" in label else None)  # fmt: skip
-    saving = run.saving  # a stop returns at once (the page shows it); its checkpoint is written meanwhile
-    train_on = row.button("Train on", disabled=state.active or saving, key="toy-continue",
-                          help="Saving its last checkpoint..." if saving else "From its latest checkpoint")  # fmt: skip
-    if refused := st.session_state.pop("toy-refused", None):
-        st.warning(refused)
-    if train_on:
-        try:
-            registry.continue_run(run.name, owner=session_id())
-        except (PlaygroundError, ValueError, OSError) as exc:
-            st.warning(str(exc))
-        else:
-            st.rerun()  # the whole page: the registry may hold a new run object for a run trained on
-
-
-def _new_rate(key: str) -> None:
-    try:
-        run.change_learning_rate(float(st.session_state[key]))
-    except (PlaygroundError, ValueError) as exc:
-        st.warning(str(exc))
-
-
-def _new_loss(key: str) -> None:
-    loss = st.session_state[key]
-    try:
-        run.change_loss(loss, **loss_settings(loss))
-    except (PlaygroundError, ValueError) as exc:
-        st.warning(str(exc))
-
-
-def live_settings() -> None:
-    """GAN Lab's habit: G's and D's learning rate, and the loss, changed while the run trains, from its next
-    step on."""
-    rate_column, loss_column = st.columns([3, 2])
-    key = f"toy-live-lr-{run.name}"
-    rates = sorted({*LEARNING_RATES, run.config.train.lr_g})
-    rate_column.select_slider("Learning rate, live", rates, value=st.session_state.get(key, run.config.train.lr_g),
-                              key=key, on_change=_new_rate, args=(key,),
-                              help="Changes G's and D's learning rate from the next step on, and keeps it for a "
-                                   "resume")  # fmt: skip
-    key = f"toy-live-loss-{run.name}"
-    loss = st.session_state.get(key, run.config.train.loss)
-    loss_column.selectbox("Loss, live", LOSSES, index=LOSSES.index(loss), key=key, on_change=_new_loss, args=(key,),
-                          help="Changes the loss from the next step on (WGAN-GP with its 5 critic updates); the "
-                               "networks carry on as they are")  # fmt: skip
-
-
 @st.fragment(run_every=0.2)
 def live_view() -> None:
     """The controls and the plane, five times a second."""
-    controls()
+    controls(run, registry)
     if run.state.active and not present:
-        live_settings()
+        live_settings(run)
     snap = run.snapshot(with_history=False)
-    st.markdown(status_line(snap))
+    st.markdown(status_line(snap, registry.queue_position(run.name), registry.max_concurrent))
     columns = st.columns(2) if twin is not None else [st.container()]
+    height = 350 if present else (420 if twin is not None else 480)  # a projector: the whole plane within 720 px
     for column, shown in zip(columns, [run, twin], strict=False):
-        plane(column, shown, snap if shown is run else shown.snapshot(with_history=False))
+        view = snap if shown is run else shown.snapshot(with_history=False)
+        plane(column, shown, view, layers, height, key=f"toy-plane-{shown is run}")
 
 
 @st.fragment(run_every=2.0)
@@ -179,26 +115,6 @@ def live_charts() -> None:
         right.plotly_chart(runs_figure(histories, "g_loss", losses=losses), key="toy-losses-both")
     elif snap.history.get("step"):
         right.plotly_chart(loss_figure(snap.history), key="toy-losses")
-
-
-PICTURE_KEY = ("green: real points · purple: G's points · arrows: G's push · background: D's verdict (green: real). "
-               "The interactive chart shows when it is not training.")
-
-
-def plane(where, shown, snap) -> None:
-    height = 350 if present else (420 if twin is not None else 480)  # a projector: the whole plane within 720 px
-    title = f"{shown.name} · step {snap.step:,}"
-    if snap.observation is not None and snap.state is RunState.RUNNING:  # a picture updates in place: no flicker
-        # inline (a data URI), not a media file: a file of the last rerun can be gone before the browser asks
-        where.image(png_data_uri(draw_observation(snap.observation, height, layers)), width=height,
-                    caption=f"{title} · {PICTURE_KEY}")  # fmt: skip
-    elif snap.observation is not None:
-        where.plotly_chart(plane_figure(snap.observation, layers, title=title, height=height),
-                           key=f"toy-plane-{shown is run}")  # fmt: skip
-    elif snap.frame is not None:
-        where.image(snap.frame, caption=f"{shown.name} at step {snap.frame_step:,} (Train on to see it live)")
-    else:
-        where.caption("Preparing the run: the first picture appears within seconds.")
 
 
 with projector or st.container():
@@ -218,9 +134,4 @@ if not present:
     toggles[3].selectbox("Side by side with", ["", *others], key="toy_compare")
     with st.expander("The model: layers, output shapes, parameters"):
         show_networks(run.store.read_networks())
-    films = run.state.active or bool(run.store.frames())  # a frame is saved at the first step
-    g1, g2, _ = st.columns([1, 1, 3])
-    for column, fmt, mime in ((g1, "gif", "image/gif"), (g2, "mp4", "video/mp4")):
-        film = lambda fmt=fmt: run.store.animation(fmt, legend=FILM_LEGEND)  # noqa: E731 (made only when asked)
-        column.download_button(f"Training as {fmt.upper()}", film, f"{run.name}.{fmt}", mime, on_click="ignore",
-                               disabled=not films, key=f"toy-{fmt}")  # fmt: skip
+    film_buttons(run)

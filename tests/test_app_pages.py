@@ -100,9 +100,21 @@ def test_cifar10_offline_is_a_warning_with_a_way_out(app: AppTest) -> None:
     assert not app.exception
     assert "not on this machine and downloads are off" in app.warning[0].value
     assert "MNIST digits" in app.warning[0].value
-    app.button[0].click().run()  # "Use bundled MNIST instead"
+    assert "`python -m gan_core fetch cifar10` once online brings it here" in app.warning[0].value  # issue 36.7
+    app.button[0].click().run()  # "Use the bundled MNIST digits instead"
     assert not app.exception
     assert app.selectbox[0].value == "mnist"
+
+
+def test_the_full_mnist_offline_has_a_way_out_that_works(app: AppTest) -> None:
+    """Issue 36.7: "Use bundled MNIST instead" did nothing on MNIST with Source "Full" (the source stayed Full)."""
+    app.switch_page("pages/datasets.py").run()
+    app.radio(key="dataset_source").set_value("full").run()
+    assert "downloads are off" in app.warning[0].value
+    app.button[0].click().run()
+    assert not app.exception and not app.warning
+    assert app.radio(key="dataset_source").value == "bundled" and app.selectbox[0].value == "mnist"
+    assert app.markdown[0].value.startswith("**MNIST digits** · bundled")
 
 
 def test_bundled_source_of_cifar10_says_there_is_none(app: AppTest) -> None:

@@ -76,6 +76,7 @@ def test_an_offline_hub_model_gets_one_sentence_and_a_way_back(sandbox) -> None:
     at.selectbox[0].select("biggan-deep-128").run()
     assert not at.exception
     assert "needs a download" in at.error[0].value and "offline" in at.error[0].value
+    assert "`python -m gan_core fetch biggan-deep-128` once online" in at.error[0].value  # issue 36.7
     next(b for b in at.button if b.label.startswith("Use ")).click().run()
     assert not at.exception and not at.error
     assert at.selectbox[0].value != "biggan-deep-128"
@@ -247,9 +248,10 @@ def test_cli_sample_and_interpolate_by_class_name(sandbox, tmp_path, capsys) -> 
     with Image.open(gif) as animation:
         assert animation.n_frames == 4
     assert cli_main(["sample", "--model", run, "--class", "9", "--out", str(grid)]) == 1
-    assert "no class 9: this model has classes 0 to 1" in capsys.readouterr().err
-    assert cli_main(["sample", "--model", "demo-mnist-dcgan", "--n", "100", "--out", str(grid)]) == 1
-    assert "at most 64 per request" in capsys.readouterr().err
+    assert "--class: no class 9: this model has classes 0 to 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse refuses it, naming the flag and the range (issue 36.9)
+        cli_main(["sample", "--model", "demo-mnist-dcgan", "--n", "100", "--out", str(grid)])
+    assert "argument --n: must be a whole number from 1 to 64, not 100" in capsys.readouterr().err
     assert cli_main(["sample", "--model", "no-such-model", "--out", str(grid)]) == 1
     assert "no model 'no-such-model'" in capsys.readouterr().err
 

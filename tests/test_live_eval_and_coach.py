@@ -50,7 +50,7 @@ def test_a_run_evaluates_live_and_keeps_its_best_generator(tmp_path: Path) -> No
     figure = quality_figure(snap.evals, snap.eval_features, snap.best["step"])
     assert "N=200" in figure.layout.title.subtitle.text and len(figure.data) == 2  # FID and classes covered
     assert any(f"real vs real: {floor:.1f}" in a.text for a in figure.layout.annotations)
-    assert any(f"shipped model: {shipped:.1f}" in a.text for a in figure.layout.annotations)
+    assert any(f"the shipped class-conditional model: {shipped:.1f}" in a.text for a in figure.layout.annotations)
     assert figure.layout.yaxis.rangemode == "tozero"  # one point: an axis from 0, not 953-954.5
     store.write_best({"step": 12, "fid": 1.0, "n": 200})  # a best mark beyond the checkpoint resumed from
     store.trim_to(6)  # a resume from step 6 forgets later points, and that mark with its generator

@@ -271,3 +271,21 @@ def test_a_refused_start_keeps_its_message_in_view_and_leaves_no_folder(sandbox,
     runs = sandbox / "workspace" / "runs"
     assert not runs.exists() or not any(runs.iterdir()), list(runs.iterdir())
     assert run_registry().active() == []
+
+
+def test_a_queued_run_says_its_place_and_offers_no_film_yet(toy_page: AppTest) -> None:
+    """Issue 36.7: a queued toy run showed no queue position, said "the first picture appears within seconds" and
+    offered GIF and MP4 buttons with no frames to film."""
+    with training_toy_run("toy-first"):
+        at = toy_page
+        at.button(key="toy_train").click().run()  # the only training slot is taken: this one queues
+        assert not at.exception
+        said = " ".join(m.value for m in at.markdown)
+        assert "**queued**" in said and "position 1 in the queue (1 run training at once on this server)" in said
+        captions = " ".join(c.value for c in at.caption)
+        assert "within seconds" not in captions and "Waiting for a free training slot" in captions
+        films = [b for b in at.get("download_button") if b.proto.id and "toy-gif" in b.proto.id]
+        assert films and all(b.proto.disabled for b in films)
+        queued = [r for r in run_registry().active() if r.name != "toy-first"]
+        for run in queued:
+            run.stop()

@@ -179,8 +179,9 @@ def _load_full(spec: DatasetSpec, settings: Settings, downloader: Downloader | N
     offer = ", ".join(s.title for s in DATASETS.values() if _bundled_path(s) is not None)
     if settings.offline:
         raise DatasetUnavailableError(
-            f"{spec.title} is not on this machine and downloads are off (GAN_PLAYGROUND_OFFLINE); "
-            f"use a bundled dataset instead: {offer}."
+            f"{spec.title} is not on this machine and downloads are off (GAN_PLAYGROUND_OFFLINE): "
+            f"`python -m gan_core fetch {spec.name}` once online brings it here; meanwhile use a bundled dataset: "
+            f"{offer}."
         )
     try:
         arrays = downloader(spec.name) if downloader else download_with_keras(spec, settings)
@@ -190,7 +191,8 @@ def _load_full(spec: DatasetSpec, settings: Settings, downloader: Downloader | N
         if is_network_failure(exc):
             raise DatasetUnavailableError(
                 f"Could not download {spec.title} ({spec.download_mb} MB): the internet cannot be reached from this "
-                f"machine. Use a bundled dataset instead: {offer}."
+                f"machine (`python -m gan_core fetch {spec.name}` once online brings it here). Use a bundled dataset "
+                f"instead: {offer}."
             ) from exc
         raise DatasetUnavailableError(
             f"Could not download {spec.title} ({spec.download_mb} MB): {type(exc).__name__}: {exc}. "

@@ -148,7 +148,8 @@ class HubBigGANSampler:
 
         self._tf = tf
         from_cache = is_remote(handle) and cached_path(handle) is not None  # fetched before: no download now
-        self._module = load_hub_model(handle, offline, title or "BigGAN")  # keep it alive with its function
+        short = next((key for key, (known, *_) in BIGGAN_HANDLES.items() if known == handle), None)
+        self._module = load_hub_model(handle, offline, title or "BigGAN", fetch_as=short)  # kept alive: its function
         self._fn = self._module.signatures["default"]
         specs = self._fn.structured_input_signature[1]
         self._specs = {name: specs[name] for name in ("z", "y", "truncation")}

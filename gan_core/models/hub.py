@@ -62,13 +62,15 @@ def download(handle: str) -> Path:
     return Path(tensorflow_hub().resolve(handle))
 
 
-def load_hub_model(handle: str, offline: bool, what: str):
-    """tensorflow_hub.load(handle), or ModelUnavailableError naming `what` and the handle in one sentence."""
+def load_hub_model(handle: str, offline: bool, what: str, fetch_as: str | None = None):
+    """tensorflow_hub.load(handle), or ModelUnavailableError naming `what` and the handle in one sentence (and the
+    command that brings it here: `fetch_as`, its short name for `python -m gan_core fetch`, else the handle)."""
+    fetch = f"; `python -m gan_core fetch {fetch_as or handle}` once online brings it here"
     if not is_remote(handle) and not Path(handle).is_dir():
         raise ModelUnavailableError(f"{what}: no SavedModel folder at {handle}")
     if offline and is_remote(handle) and cached_path(handle) is None:
         raise ModelUnavailableError(
-            f"{what} needs a download from {handle}, and this machine is offline (no copy in {cache_dir()})"
+            f"{what} needs a download from {handle}, and this machine is offline (no copy in {cache_dir()}){fetch}"
         )
     try:
         return tensorflow_hub().load(handle)
@@ -76,7 +78,7 @@ def load_hub_model(handle: str, offline: bool, what: str):
         if is_network_failure(exc):
             raise ModelUnavailableError(
                 f"{what} needs a download from {handle}, and the internet cannot be reached from this machine "
-                "(no connection, or the hub is blocked); the shipped models work offline"
+                f"(no connection, or the hub is blocked){fetch}; the shipped models work offline"
             ) from exc
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelUnavailableError(f"{what} could not be loaded from {handle} ({first[:200]})") from exc

@@ -14,6 +14,7 @@ from gan_core.toy.metrics import measure_words
 from gan_core.toy.presets import save_own_points, toy_run_config
 from gan_core.toy.views import paint_figure, paint_grid
 from gan_core.training.run_config import RunConfig
+from gan_core.words import plural
 from pages.ui.training import open_and_start, run_registry, session_id
 
 KEY = "toy"  # the URL's query parameter naming the run shown
@@ -116,9 +117,12 @@ def start_toy_run(data: str, loss: str, noise_dim: int, seed: int, points: np.nd
     return True
 
 
-def status_line(snap: RunSnapshot) -> str:
-    """State, step, steps per second while training, the latest modes covered, the run's message."""
+def status_line(snap: RunSnapshot, queue: int | None = None, slots: int = 1) -> str:
+    """State, step (or its place in the queue), steps per second while training, the latest modes covered, the
+    run's message."""
     parts = [f"**{snap.state.value}**", f"step {snap.step:,}"]
+    if queue:
+        parts[1] = f"position {queue} in the queue ({plural(slots, 'run')} training at once on this server)"
     if snap.state is RunState.RUNNING and snap.images_per_sec:
         parts.append(f"{snap.images_per_sec / snap.batch_size:.0f} steps/s")
     if snap.evals:
