@@ -37,10 +37,13 @@ if "explore_model" not in state:  # first visit: a shared link's settings win
     if link.ignored:
         st.caption("From the link, changed or not used: " + "; ".join(link.ignored) + ".")
 
-picture = st.container() if present else None  # on a projector the picture comes first
-key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label)
+# A demo moment's interpolation comes first (in view on arrival, its controls below); else, on a projector, the grid.
+focus = st.container() if state.get("explore_focus") == "interpolate" else None
+picture = st.container() if present and focus is None else None
+key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label,
+                   on_change=state.update, kwargs={"explore_focus": "", "explore_linked_model": False})  # fmt: skip
 choice = choices[key]
-if key == default.key:
+if key == default.key and not state.get("explore_linked_model"):  # why this model, unless a link asked for it
     st.caption(f"Opened on {default.reason}")
 download_offer(default.download if key == default.key else None, choices)
 if warming_up(key, choice.title):
@@ -126,4 +129,4 @@ else:
     st.fragment(timed_fragment("explore", grid_section))()
 truncation, seed = float(state["explore_truncation"]), int(state["explore_seed"])
 
-interpolate_section(sampler, key, selected, truncation, seed, image_cell_px(present) * 3 // 4)
+interpolate_section(sampler, key, selected, truncation, seed, image_cell_px(present) * 3 // 4, into=focus)

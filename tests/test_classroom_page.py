@@ -172,3 +172,37 @@ def test_two_runs_curves_on_one_chart_with_tensorboards_smoothing(sandbox) -> No
     assert list(raw.data[1].y) == [1.0, 3.0, 2.0]  # no smoothing: the values themselves
     smoothed = runs_figure({"a": {"step": (1, 2, 3), "g_loss": (1.0, 3.0, 2.0)}}, "g_loss", smoothing=0.6)
     assert smoothed.data[1].y[1] < 3.0  # a moving average lags the jump
+
+
+def test_each_moment_opens_on_what_its_caption_promises(sandbox, monkeypatch) -> None:
+    """Issue 36.2: the interpolation moments showed their grid moments' picture, opened on a grid with the strip
+    1,000 px below, and an Emoji moment said "BigGAN-deep 128x128 is not on this machine" though it asked for Emoji."""
+    import numpy as np
+    from PIL import Image
+
+    from gan_core.explore.moments import moment_frames, strip_picture
+    from gan_core.runs.bundled import bundled_runs
+    from gan_core.runs.classroom import demo_moments, moment_picture
+
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "float32")  # the strips were drawn in float32, on any CPU
+    moments = demo_moments([b.name for b in bundled_runs()], [])
+    pictures = [moment_picture(m) for m in moments]
+    assert all(pictures) and len(set(pictures)) == len(moments)  # each moment its own picture
+    for moment, picture in zip(moments, pictures, strict=True):
+        if moment.strip_name:  # the picture is the strip the Explorer draws for the moment's link
+            shipped = np.asarray(Image.open(picture))
+            drawn = strip_picture(moment_frames(moment))
+            assert shipped.shape == drawn.squeeze().shape or shipped.shape == drawn.shape
+            assert np.abs(shipped.astype(int) - drawn.reshape(shipped.shape)).mean() < 1.0, moment.title
+    st.cache_resource.clear()
+    for title in ("A sneaker turns into a boot", "An animal turns into food", "Emoji on demand"):
+        at = classroom()
+        next(b for b in at.button if b.label == title).click().run()
+        assert not at.exception
+        assert not any("is not on this machine" in c.value for c in at.caption), title  # the link asked for it
+        if "turns into" in title:  # the strip comes first: above the model box, its controls below the grid
+            main = list(at.main)
+            strip = next(i for i, e in enumerate(main) if "left to right" in " ".join(getattr(e, "captions", [])))
+            model = next(i for i, e in enumerate(main) if getattr(e, "label", "") == "Model")
+            assert strip < model, [type(e).__name__ for e in main]
+            assert any(m.value.startswith("**Interpolation from") for m in at.markdown)

@@ -84,7 +84,8 @@ class ExploreLink:
         truncation the page takes the model's own."""
         state = dict(explore_model=self.model or default_model, explore_seed=self.seed, explore_n=self.n,
                      explore_steps=self.steps, explore_classes=list(self.classes),
-                     explore_autointerpolate=self.interpolate)  # fmt: skip
+                     explore_autointerpolate=self.interpolate, explore_linked_model=self.model is not None,
+                     explore_focus="interpolate" if self.interpolate else "")  # fmt: skip
         return state if self.truncation is None else {**state, "explore_truncation": self.truncation}
 
     def to_params(self) -> dict[str, str]:

@@ -119,6 +119,14 @@ class DemoMoment:
     bundle: str = ""  # a shipped run to copy into the workspace first
     shows: str = ""  # the shipped run whose newest grid pictures this moment (moment_picture)
 
+    @property
+    def strip_name(self) -> str:
+        """An interpolation moment's picture: its strip, drawn ahead (scripts/make_moment_strips.py) into the
+        shipped run's folder as moments/<this>.png; "" for a moment that opens on a grid."""
+        if self.params.get("interpolate") != "1":
+            return ""
+        return "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-") + ".png"
+
 
 def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
     """The moments this server can show: shipped runs and models (offline), then BigGAN when `hub_models` (the
@@ -165,7 +173,16 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
     return moments
 
 
+MOMENTS_FOLDER = "moments"  # in a shipped run's folder: its interpolation moments' strips
+
+
 def moment_picture(moment: DemoMoment, root: Path = CHECKPOINTS_DIR) -> Path | None:
-    """The newest grid of the shipped run a moment shows (a PNG, no TensorFlow), or None."""
-    latest = RunStore(root / moment.shows).latest_frame() if moment.shows else None
+    """What a moment opens on, as a PNG drawn ahead (no TensorFlow): an interpolation moment's own strip, else the
+    newest grid of the shipped run it shows; None when there is neither."""
+    if not moment.shows:
+        return None
+    if moment.strip_name:
+        strip = root / moment.shows / MOMENTS_FOLDER / moment.strip_name
+        return strip if strip.is_file() else None  # never another moment's picture in its place
+    latest = RunStore(root / moment.shows).latest_frame()
     return latest[1] if latest else None

@@ -57,8 +57,9 @@ def class_picker(sampler: Sampler, key: str) -> tuple[list[int], list[int]]:
 
 
 def interpolate_section(sampler: Sampler, key: str, selected: list[int], truncation: float, seed: int,
-                        frame_px: int) -> None:  # fmt: skip
-    """Two classes (for a conditional model), steps and what moves; the strip, its GIF and MP4 once made."""
+                        frame_px: int, into=None) -> None:  # fmt: skip
+    """Two classes (for a conditional model), steps and what moves; the strip, its GIF and MP4 once made (drawn
+    `into` a container higher on the page when a demo moment's link asked for the interpolation)."""
     state, limits = st.session_state, settings().limits
     st.subheader("Interpolate")
     a, b = st.columns(2)
@@ -90,4 +91,10 @@ def interpolate_section(sampler: Sampler, key: str, selected: list[int], truncat
             state["explore_frames"] = (key, frames)
     saved = state.get("explore_frames")
     if saved and saved[0] == key:
-        show_frames(saved[1], key.replace(":", "-"), frame_px)
+        with into or st.container():
+            if into is not None:
+                names = sampler.info.class_names
+                ends = f" from {names[class_a]} to {names[class_b]}" if class_a is not None else ""
+                st.markdown(f"**Interpolation{ends}**, {plural(int(steps), 'step')} at seed {seed} "
+                            "(its controls are below the grid)")  # fmt: skip
+            show_frames(saved[1], key.replace(":", "-"), frame_px)

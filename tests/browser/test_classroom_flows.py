@@ -143,3 +143,36 @@ def test_a_run_killed_with_its_server_is_listed_after_a_restart_and_resumes(brow
     finally:
         context.close()
         stop_server(proc)
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["1280x800", "presenter-1280x720"])
+def test_an_interpolation_moment_opens_with_its_strip_in_view(browser, server_url: str, present: bool) -> None:
+    """Issue 36.2: opening "A sneaker turns into a boot" landed on a grid, the strip about 1,000 px below the fold."""
+    viewport = PROJECTOR if present else {"width": 1280, "height": 800}
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/classroom" + ("?present=1" if present else ""))
+        wait_for_app_idle(page, timeout=90_000)
+        moment = page.get_by_role("button", name="A sneaker turns into a boot")
+        for _ in range(5):  # on a projector the moments may sit folded in an expander
+            if moment.is_visible():
+                break
+            page.get_by_text("Demo moments").first.click()
+            page.wait_for_timeout(500)
+        moment.click()
+        page.wait_for_url(re.compile(r"interpolate=1"), timeout=60_000)
+        caption = page.get_by_text(re.compile(r"12 steps, left to right")).first
+        caption.wait_for(timeout=90_000)
+        wait_for_app_idle(page, timeout=90_000)
+        box = page.evaluate(
+            "() => { const c = [...document.querySelectorAll('[data-testid=stImage]')].find("
+            "e => e.innerText.includes('left to right')); const r = c.querySelector('img').getBoundingClientRect();"
+            " return {top: r.top, bottom: r.bottom}; }"
+        )  # fmt: skip
+        assert box["top"] >= 0 and box["bottom"] <= viewport["height"], box  # the whole strip on the first screen
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"moment-interpolation-{'presenter' if present else '1280x800'}.png"))
+        assert_no_exception(page)
+    finally:
+        context.close()
