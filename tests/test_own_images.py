@@ -230,6 +230,6 @@ def test_cli_import_images_fails_when_nothing_is_usable(tmp_path: Path, capsys: 
     code = cli_main(["import-images", str(folder), "--out", str(tmp_path / "ds")])
     captured = capsys.readouterr()
     assert code == 1
-    assert captured.out.strip().splitlines()[-1] == "imported 0 images, skipped 2"
+    assert captured.out.strip().splitlines()[-1] == "nothing written (0 usable images read, 2 skipped)"
     assert "only 0 usable images; this import asks for at least 1" in captured.err
     assert not (tmp_path / "ds").exists()

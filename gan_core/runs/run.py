@@ -410,10 +410,10 @@ class TrainingRun:
         with self._lock:
             if self._state is RunState.STOPPED and action == "finish":
                 action = "stop"  # a stop that arrived during the last step
-            if action != "stop":
-                self._state = next_state(self._state, action)
-            self._message = message
-        self.store.write_status(self._state.value, self._step, message)
+            state = self._state if action == "stop" else next_state(self._state, action)
+        self.store.write_status(state.value, self._step, message)  # on disk before anyone can read the end
+        with self._lock:
+            self._state, self._message = state, message
         self._writer.release()  # the last write: from here another writer may take the folder
         self._notify_end()
 

@@ -25,9 +25,12 @@ class CoachConfig:
     d_pinned_share: float = 0.9  # ... for this share of the window: D too strong
     g_climb: float = 1.3  # G loss in the window's last quarter over its first quarter
     frozen_change: float = 2.0  # mean absolute pixel change between grids (0..255) below which samples "stopped"
-    oscillation: float = 0.6  # std of step-to-step G-loss changes over the mean G loss
+    # Calibrated on runs known healthy and known sick (bench/coach_calibration.py, the table in bench/RESULTS.md):
+    oscillation: float = 0.6  # std of the step-to-step changes of G loss's `trend_steps` average, over its scale
+    trend_steps: int = 20  # G loss averaged over this many steps first: one batch's noise is not a swing
     fid_rise: float = 1.25  # latest FID over the best one
-    coverage_drop: int = 3  # classes lost since the best coverage
+    coverage_drop: int = 3  # classes lost since the best coverage, in each of the last two measurements
+    coverage_evals: int = 3  # measurements in a row under half the classes, not rising: a run that covers few
 
 
 @dataclass(frozen=True)
@@ -116,14 +119,15 @@ def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig, train: T
         return None
     loss = train.loss if train is not None else None
     scale = _swing_scale(g, loss)
-    swing = float(np.std(np.diff(g)) / scale)
-    if swing < cfg.oscillation:
+    trend = np.convolve(g, np.ones(cfg.trend_steps) / cfg.trend_steps, mode="valid")  # a batch's noise averaged out
+    swing = float(np.std(np.diff(trend)) * cfg.trend_steps / scale)
+    if not np.isfinite(swing) or swing < cfg.oscillation:
         return None
     against = "its mean" if scale == abs(float(g.mean())) else f"its natural scale ({scale:.2f})"
     return Diagnosis(
         "oscillating", "The losses are swinging wildly",
-        f"G loss jumps by {swing:.0%} of {against} from one step to the next over the last {len(g)} steps "
-        f"(range {g.min():.2f} to {g.max():.2f}).",
+        f"G loss's {cfg.trend_steps}-step average moves by {swing:.0%} of {against} over {cfg.trend_steps} steps, "
+        f"again and again over the last {len(g)} steps (range {g.min():.2f} to {g.max():.2f}).",
         _advice(
             ("lower both learning rates (halve them)", True),
             ("raise the batch size", train is None or train.batch_size < 256),
@@ -134,17 +138,23 @@ def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig, train: T
 
 def _mode_collapse(evals: Sequence[LiveEval], cfg: CoachConfig, train: TrainConfig | None) -> Diagnosis | None:
     counted = [e for e in evals if e.covered is not None and e.num_classes]
-    if not counted:
+    if len(counted) < 2:  # one measurement (a fresh run, a resume's first) says nothing of a trend
         return None
     latest, best = counted[-1], max(counted, key=lambda e: e.covered or 0)
     half = (latest.num_classes + 1) // 2  # type: ignore[operator]
     lost = (best.covered or 0) - (latest.covered or 0)
-    if latest.covered >= half and lost < cfg.coverage_drop:  # type: ignore[operator]
+    dropped = best.step < counted[-2].step and all((best.covered or 0) - (e.covered or 0) >= cfg.coverage_drop
+                                                   for e in counted[-2:])  # fmt: skip
+    recent = counted[-cfg.coverage_evals:]
+    few = (len(recent) == cfg.coverage_evals and all((e.covered or 0) < half for e in recent)
+           and (latest.covered or 0) <= (recent[0].covered or 0))  # fmt: skip
+    if not (dropped or few):
         return None
     return Diagnosis(
         "mode_collapse", "Mode collapse: the generator is dropping classes",
         f"Its samples cover {latest.covered} of {latest.num_classes} classes at step {latest.step:,}"
-        + (f", down from {best.covered} at step {best.step:,}." if lost > 0 else "."),
+        + (f", down from {best.covered} at step {best.step:,}." if lost > 0 else
+           f", under half in each of its last {len(recent)} measurements."),
         _advice(
             ("try DiffAugment", train is None or not train.diffaugment),
             ("a lower learning rate", True),

@@ -27,8 +27,8 @@ def test_the_plane_moves_while_the_toy_gan_trains_and_pauses_into_the_chart(page
     page.get_by_role("button", name="Train", exact=True).click()
     # While it trains the plane is a picture, redrawn in place five times a second (no blank chart between).
     first = page.wait_for_function(f"({PLANE_PICTURE})()", timeout=60_000).json_value()
-    later = page.wait_for_function(f"(() => {{ const src = ({PLANE_PICTURE})(); return src && src !== {first!r} "
-                                   "? src : null; }})", timeout=60_000).json_value()  # fmt: skip
+    later = page.wait_for_function(f"(first) => {{ const src = ({PLANE_PICTURE})(); return src && src !== first "
+                                   "? src : null; }", arg=first, timeout=60_000).json_value()  # fmt: skip
     assert first != later, "the plane did not change"
     # The run's thread loaded TensorFlow after the sidebar was drawn: the sidebar says so without a reload.
     page.locator("[data-testid=stSidebar]").get_by_text("TensorFlow: loaded").wait_for(timeout=10_000)
