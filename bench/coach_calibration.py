@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,11 +48,12 @@ EPOCH_STEPS = {"mnist": 281, "fashion_mnist": 281, "emoji": 36}  # bundled train
 
 
 def train(steps: int) -> None:
-    for name, dataset, seed, extra in HEALTHY + SICK:
+    for name, dataset, seed, extra in SICK + HEALTHY:
         out = ROOT / name
-        if (out / "metrics.jsonl").is_file():
+        if (out / "status.json").is_file() and RunStore(out).read_status().get("state") in ("finished", "failed"):
             print(f"{name}: trained already", flush=True)
             continue
+        shutil.rmtree(out, ignore_errors=True)  # a run cut short is trained again from the start
         cmd = [sys.executable, "-m", "gan_core", "train", "--dataset", dataset, "--source", "bundled", "--out",
                str(out), "--epochs", str(-(-steps // EPOCH_STEPS[dataset])), "--seed", str(seed), "--log-every", "100000", *extra]  # fmt: skip
         print(" ".join(cmd[2:]), flush=True)

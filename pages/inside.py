@@ -38,14 +38,16 @@ projector = st.container() if present and run is not None else None  # on a proj
 with st.expander("New toy run", expanded=run is None):
     a, b, c, d = st.columns(4)
     data = a.selectbox("Data", list(DATA_CHOICES), format_func=DATA_CHOICES.get, key="toy_data")
-    loss = b.selectbox("Loss", LOSSES, index=LOSSES.index(DEFAULT_LOSS), key="toy_loss",
+    for key, default in (("toy_loss", DEFAULT_LOSS), ("toy_lr", DEFAULT_LR), ("toy_average", True)):
+        st.session_state.setdefault(key, default)  # defaults in one place: "Set up mode collapse" sets them too
+    loss = b.selectbox("Loss", LOSSES, key="toy_loss",
                        help="hinge covers the ring fastest here; bce can collapse onto a few modes")  # fmt: skip
     noise_dim = c.radio("G's noise", (2, 1), format_func=lambda k: f"{k}-d ({'plane' if k == 2 else 'curve'})",
                         horizontal=True, key="toy_noise")  # fmt: skip
     seed = d.number_input("Seed", 0, 10_000, 0, key="toy_seed")
     e, f, g = st.columns([2, 1, 1])
-    lr = e.select_slider("Learning rate (G and D)", LEARNING_RATES, value=DEFAULT_LR, key="toy_lr")
-    average = f.toggle("Average G's weights", value=True, key="toy_average",
+    lr = e.select_slider("Learning rate (G and D)", LEARNING_RATES, key="toy_lr")
+    average = f.toggle("Average G's weights", key="toy_average",
                        help="Count modes on an average of G's recent weights: a steadier count")  # fmt: skip
     g.button("Set up mode collapse", key="toy_collapse", on_click=st.session_state.update,
              kwargs={"toy_loss": COLLAPSE.loss, "toy_lr": COLLAPSE.lr, "toy_noise": COLLAPSE.noise_dim,

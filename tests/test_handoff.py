@@ -43,8 +43,9 @@ def test_fork_refuses_what_would_not_fit(parent: Path) -> None:
         fork_run(parent, 3, parent.parent / "x")
     with pytest.raises(ValueError, match="cannot change seed"):
         fork_run(parent, 4, parent.parent / "y", seed=5)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError) as taken:
         fork_run(parent, 4, parent)
+    assert str(taken.value) == f"a run called '{parent.name}' exists already; choose another name for the fork"
 
 
 def test_report_zip_has_everything_a_report_needs(parent: Path) -> None:

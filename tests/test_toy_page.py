@@ -197,13 +197,18 @@ def test_stop_shows_at_once_and_train_on_waits_for_the_checkpoint(toy_page: AppT
         assert run.store.checkpoint_steps()
 
 
-def test_mode_collapse_is_one_click_from_its_recipe(toy_page: AppTest) -> None:
-    """Issue 26.11: the page named a recipe that did not collapse; its measured one now sets itself up."""
+def test_mode_collapse_is_one_click_from_its_recipe(toy_page: AppTest, caplog) -> None:
+    """Issue 26.11: the page named a recipe that did not collapse; its measured one now sets itself up. Issue
+    36.10: without Streamlit's warning about a widget with a default and a Session State value both."""
+    import logging
+
     from gan_core.toy.presets import COLLAPSE
 
     at = toy_page
-    at.button(key="toy_collapse").click().run()
+    with caplog.at_level(logging.WARNING, logger="streamlit"):
+        at.button(key="toy_collapse").click().run()
     assert not at.exception
+    assert not [r for r in caplog.records if "Session State" in r.getMessage()], caplog.text
     assert at.selectbox(key="toy_loss").value == COLLAPSE.loss == "bce"
     assert at.select_slider(key="toy_lr").value == COLLAPSE.lr and at.radio(key="toy_noise").value == 1
     assert at.toggle(key="toy_average").value is False

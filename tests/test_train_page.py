@@ -211,11 +211,21 @@ def test_a_fork_says_its_epochs_are_a_total_and_opens_saying_it_is_not_trained_y
     at.run()
     epochs = at.number_input(key="fork-epochs")
     assert epochs.label == "Total epochs" and "not added" in epochs.help and "at epoch 1.0" in epochs.help
+    at.text_input(key="fork-name").set_value("../escape").run()  # issue 36.10: Fork was disabled with no reason
+    assert next(b for b in at.button if b.label == "Fork").disabled
+    assert any("use letters, digits" in c.value and "choose another name" in c.value for c in at.caption)
     at.text_input(key="fork-name").set_value("forked").run()
     next(b for b in at.button if b.label == "Fork").click().run()
     assert not at.exception
     assert any(m.value.startswith("**idle** · forked from forkme") and "not trained yet" in m.value
                for m in at.markdown)  # fmt: skip
+    at.query_params["run"] = "forkme"  # back to the source: a second fork under the name taken is said, in words
+    at.session_state["train_run"] = "forkme"
+    at.run()
+    at.text_input(key="fork-name").set_value("forked").run()
+    assert next(b for b in at.button if b.label == "Fork").disabled
+    said = " ".join(c.value for c in at.caption)
+    assert "a run called 'forked' exists already" in said and "/" not in said.split("forked")[0][-40:]
 
 
 def test_twenty_imported_images_get_a_batch_that_fits(train_page: AppTest) -> None:

@@ -29,7 +29,7 @@ def fork_run(source: Path, step: int, target: Path, **changes: Any) -> RunConfig
     if step not in store.checkpoint_steps():
         raise ValueError(f"{source.name} has no checkpoint at step {step}; saved: {store.checkpoint_steps()}")
     if target.exists():
-        raise FileExistsError(f"{target} exists already; choose another name for the fork")
+        raise FileExistsError(f"a run called '{target.name}' exists already; choose another name for the fork")
     unknown = set(changes) - FORKABLE
     if unknown:
         raise ValueError(f"a fork keeps the model, data and seed; cannot change {', '.join(sorted(unknown))}")

@@ -143,8 +143,14 @@ def fork_panel(run: TrainingRun) -> None:
         epochs = a.number_input("Total epochs", 1, 1000, fork_default_epochs(cfg.epochs, at_epoch), key="fork-epochs",
                                 help=f"Counted from the start of the run, not added: the checkpoint is at epoch "
                                 f"{at_epoch:.1f}.")  # fmt: skip
-        fork_name = b.text_input("Fork name", value=f"{run.name[:50]}-fork{step}", key="fork-name")
-        if st.button("Fork", disabled=bool(run_name_problem(fork_name))):
+        runs_dir, stem = settings().runs_dir, f"{run.name[:50]}-fork{step}"
+        free = next(n for n in (stem, *(f"{stem}-{i}" for i in range(2, 1000))) if not (runs_dir / n).exists())
+        fork_name = b.text_input("Fork name", value=free, key="fork-name")  # a name no run has yet
+        problem = run_name_problem(fork_name) or (f"a run called '{fork_name}' exists already"
+                                                  if (runs_dir / fork_name).exists() else "")  # fmt: skip
+        if problem:
+            b.caption(f":red[{problem}; choose another name]")
+        if st.button("Fork", disabled=bool(problem)):
             try:
                 fork_run(run.store.dir, step, settings().runs_dir / fork_name, lr_g=lr_g, lr_d=lr_d, loss=loss,
                          epochs=int(epochs))  # fmt: skip
