@@ -67,15 +67,22 @@ data_name = st.selectbox(
 chosen = [options[first]] + ([options[second]] if second != "—" else [])
 scored = scored_uploads(uploads, DATASETS[data_name].image_shape) if UPLOAD in chosen else None
 limits = {"the test split": len(dataset(data_name, "bundled").split("test"))} if FLOOR in chosen else {}
-if scored is not None and uploads:
-    for line in scored.report.lines()[:20]:
+blocked = ""  # why Evaluate cannot run on these choices
+if scored is not None:
+    for line in scored.report.lines()[:20] if uploads else []:
         st.caption(line)
-    if not scored.problem:
+    blocked = scored.problem if uploads else "upload generated images to score them"
+    if blocked:
+        st.warning(blocked[0].upper() + blocked[1:] + ".")
+    else:
         limits["your upload"] = len(scored.images)
 limit = min(limits.values()) if limits else None
 counts = sample_counts(limit)
 a, b = st.columns(2)
-if len(counts) > 1:
+if blocked:  # no N to offer until the upload holds images to score
+    a.metric("Samples (N)", "—")
+    n = counts[0]
+elif len(counts) > 1:
     n = a.select_slider("Samples (N)", counts, value=DEFAULT_N if DEFAULT_N in counts else counts[-1],
                         help="FID is biased upward at small N: compare only at equal N.")  # fmt: skip
 else:
@@ -86,11 +93,11 @@ if limit is not None and limit < SAMPLE_COUNTS[-1]:
     held = min(limits, key=lambda k: limits[k])
     st.caption(f"N stops at {limit:,}: {held} holds {limit:,} images, and every generator here is scored at the "
                "same N.")
-if n < DEFAULT_N:
+if n < DEFAULT_N and not blocked:
     st.warning(f"At N={n:,} FID's upward bias is large: compare only with results at N={n:,}.")
 
 asked = (tuple(chosen), data_name, int(n), int(seed), features, tuple((f.name, f.size) for f in uploads))
-if st.button("Evaluate", type="primary"):
+if st.button("Evaluate", type="primary", disabled=bool(blocked)):
     st.session_state.pop("eval_results", None)  # a failure below leaves no earlier table under these choices
     results = []
     for label in [first] + ([second] if second != "—" else []):

@@ -150,5 +150,6 @@ def test_the_upload_choice_asks_for_files(sandbox) -> None:
     at = open_page(sandbox)
     at.selectbox[0].select("Your generated images (upload files or a zip)").run()
     assert not at.exception
-    next(b for b in at.button if b.label == "Evaluate").click().run()
-    assert any("scoring needs at least 2" in e.value for e in at.error)  # nothing uploaded: one sentence
+    assert any(w.value == "Upload generated images to score them." for w in at.warning)  # one sentence, in view
+    assert next(b for b in at.button if b.label == "Evaluate").disabled
+    assert not at.select_slider and any(m.value == "—" for m in at.metric)  # issue 36.10: no N=2000 for nothing

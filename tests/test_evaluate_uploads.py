@@ -51,6 +51,16 @@ def test_an_uploaded_zip_becomes_images_of_the_datasets_shape_with_a_report() ->
     assert colour.images.shape == (2, 32, 32, 3)  # grey files join a colour dataset as grey RGB
     too_few = images_for_scoring([("only.png", png(np.zeros((40, 40), np.uint8)))], (28, 28, 1))
     assert "scoring needs at least 2" in too_few.problem
+    junk = images_for_scoring([("a.txt", b"not an image"), ("b.png", b"\x89PNG broken")], (28, 28, 1))
+    assert len(junk.images) == 0 and "scoring needs at least 2" in junk.problem
+
+
+def test_the_same_zip_uploaded_twice_counts_once() -> None:
+    """Issue 36.10: the same zip uploaded twice doubled N silently."""
+    archive = digits_zip(40)
+    twice = images_for_scoring([("generated.zip", archive), ("generated (1).zip", archive)], (28, 28, 1))
+    assert twice.images.shape[0] == 40
+    assert sum("the same file as generated.zip/samples/" in line for line in twice.report.lines()) == 41  # + broken
 
 
 def test_uploaded_images_score_on_inception_from_the_cache_and_export_as_csv(sandbox) -> None:

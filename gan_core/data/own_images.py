@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -126,6 +127,7 @@ def import_images(
     refused: list[str] = []
     kept: list[np.ndarray] = []
     names: list[str] = []
+    seen: dict[bytes, str] = {}  # each file's SHA-256 -> the first name it came under
     total_bytes = 0
 
     def entries() -> Iterator[tuple[str, bytes | None, str]]:
@@ -154,6 +156,11 @@ def import_images(
         if data is None:
             items.append(ReportItem(name, False, problem))
             continue
+        digest = hashlib.sha256(data).digest()
+        if digest in seen:  # the same file twice (a zip uploaded again): counted once
+            items.append(ReportItem(name, False, f"the same file as {seen[digest]}, counted once"))
+            continue
+        seen[digest] = name
         total_bytes += len(data)
         if total_bytes > limits.max_total_bytes:
             refused.append(f"more than {limits.max_total_bytes / 2**20:.0f} MB of files; the rest were not read")
