@@ -83,6 +83,8 @@ def replay(run: dict[str, np.ndarray], loss: str, config: CoachConfig | None = N
     train = TrainConfig(loss=loss)
     steps = run["step"]
     fired: dict[str, int] = {"moments": 0}
+    if not len(steps):
+        return fired
     for at in range(EVERY, int(steps[-1]) + 1, EVERY):
         upto = int(np.searchsorted(steps, at, side="right"))
         history = {key: run[key][:upto].tolist() for key in KEYS}

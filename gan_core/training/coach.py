@@ -26,11 +26,12 @@ class CoachConfig:
     g_climb: float = 1.3  # G loss in the window's last quarter over its first quarter
     frozen_change: float = 2.0  # mean absolute pixel change between grids (0..255) below which samples "stopped"
     # Calibrated on runs known healthy and known sick (bench/coach_calibration.py, the table in bench/RESULTS.md):
-    oscillation: float = 0.6  # std of the step-to-step changes of G loss's `trend_steps` average, over its scale
-    trend_steps: int = 20  # G loss averaged over this many steps first: one batch's noise is not a swing
+    oscillation: float = 0.3  # slow_swing of G loss (healthy runs: at most 0.15 after warm-up; lr 1e-2: up to 0.78)
+    swing_block: int = 20  # G loss averaged over blocks of this many steps first: one batch's noise is not a swing
+    warmup_steps: int = 300  # the losses' first fall: a window that starts earlier is not judged for swings
     fid_rise: float = 1.25  # latest FID over the best one
     coverage_drop: int = 3  # classes lost since the best coverage, in each of the last two measurements
-    coverage_evals: int = 3  # measurements in a row under half the classes, not rising: a run that covers few
+    coverage_evals: int = 3  # measurements in a row under half the classes: a run that covers few
 
 
 @dataclass(frozen=True)
@@ -112,22 +113,32 @@ def _g_stalled(history: dict[str, Sequence[float]], frame_changes: Sequence[floa
     )  # fmt: skip
 
 
+def slow_swing(g: np.ndarray, block: int, scale: float) -> float:
+    """How far G loss's `block`-step averages wander from their straight-line trend (their standard deviation),
+    over the loss's scale: one batch's noise averages out, a steady fall (early training) is the trend, and what is
+    left is the swinging."""
+    blocks = g[: len(g) // block * block].reshape(-1, block).mean(axis=1)
+    x = np.arange(len(blocks))
+    residual = blocks - np.polyval(np.polyfit(x, blocks, 1), x)
+    return float(residual.std() / scale)
+
+
 def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig, train: TrainConfig | None
                  ) -> Diagnosis | None:  # fmt: skip
     g = _recent(history.get("g_loss", ()), cfg.window)
-    if len(g) < cfg.window:
-        return None
+    steps = history.get("step", ())
+    if len(g) < cfg.window or len(steps) < cfg.window or steps[-cfg.window] < cfg.warmup_steps:
+        return None  # the first steps' fall is not a swing
     loss = train.loss if train is not None else None
     scale = _swing_scale(g, loss)
-    trend = np.convolve(g, np.ones(cfg.trend_steps) / cfg.trend_steps, mode="valid")  # a batch's noise averaged out
-    swing = float(np.std(np.diff(trend)) * cfg.trend_steps / scale)
+    swing = slow_swing(g, cfg.swing_block, scale)
     if not np.isfinite(swing) or swing < cfg.oscillation:
         return None
     against = "its mean" if scale == abs(float(g.mean())) else f"its natural scale ({scale:.2f})"
     return Diagnosis(
         "oscillating", "The losses are swinging wildly",
-        f"G loss's {cfg.trend_steps}-step average moves by {swing:.0%} of {against} over {cfg.trend_steps} steps, "
-        f"again and again over the last {len(g)} steps (range {g.min():.2f} to {g.max():.2f}).",
+        f"G loss's {cfg.swing_block}-step averages swing by {swing:.0%} of {against} around their trend over the "
+        f"last {len(g)} steps (range {g.min():.2f} to {g.max():.2f}).",
         _advice(
             ("lower both learning rates (halve them)", True),
             ("raise the batch size", train is None or train.batch_size < 256),
@@ -142,24 +153,23 @@ def _mode_collapse(evals: Sequence[LiveEval], cfg: CoachConfig, train: TrainConf
         return None
     latest, best = counted[-1], max(counted, key=lambda e: e.covered or 0)
     half = (latest.num_classes + 1) // 2  # type: ignore[operator]
-    lost = (best.covered or 0) - (latest.covered or 0)
     dropped = best.step < counted[-2].step and all((best.covered or 0) - (e.covered or 0) >= cfg.coverage_drop
                                                    for e in counted[-2:])  # fmt: skip
     recent = counted[-cfg.coverage_evals:]
-    few = (len(recent) == cfg.coverage_evals and all((e.covered or 0) < half for e in recent)
-           and (latest.covered or 0) <= (recent[0].covered or 0))  # fmt: skip
+    few = len(recent) == cfg.coverage_evals and all((e.covered or 0) < half for e in recent)
     if not (dropped or few):
         return None
     return Diagnosis(
-        "mode_collapse", "Mode collapse: the generator is dropping classes",
+        "mode_collapse", "Mode collapse: the generator is " + ("dropping classes" if dropped else
+                                                              "drawing only a few classes"),
         f"Its samples cover {latest.covered} of {latest.num_classes} classes at step {latest.step:,}"
-        + (f", down from {best.covered} at step {best.step:,}." if lost > 0 else
+        + (f", down from {best.covered} at step {best.step:,}." if dropped else
            f", under half in each of its last {len(recent)} measurements."),
         _advice(
             ("try DiffAugment", train is None or not train.diffaugment),
             ("a lower learning rate", True),
             ("a class-conditional model", train is None or not train.conditional),
-        )[:-1] + "; resume from the checkpoint before the drop.",
+        )[:-1] + ("; resume from the checkpoint before the drop." if dropped else "."),
     )  # fmt: skip
 
 
