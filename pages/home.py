@@ -17,6 +17,18 @@ st.markdown(
     "generator learned. Everything runs on a laptop's CPU, and works offline with the data shipped here."
 )
 
+# Before the pictures: a teacher reads this on the first screen, in time to fetch before a class.
+missing = not_on_this_machine(settings())
+if missing:
+    total = sum(item.size_mb for item in missing)
+    st.info(
+        "**Before a class without internet**, run this once on this machine while it is online (about "
+        f"{total:,} MB): `python -m gan_core fetch {' '.join(item.name for item in missing)}`. It brings "
+        + ", ".join(item.title for item in missing) + " into the caches the app reads; everything else here "
+        "already works offline.",
+        icon=":material/wifi_off:",
+    )
+
 grids = st.cache_data(showcase_grids, show_spinner=False)()  # shipped files: pictures without TensorFlow
 if grids:
     for column, grid in zip(st.columns(len(grids)), grids, strict=True):
@@ -30,17 +42,6 @@ rows = [
 st.markdown(markdown_table(rows))
 if settings().offline:
     st.caption("Downloads are off on this server (GAN_PLAYGROUND_OFFLINE), so only the bundled data is used.")
-missing = not_on_this_machine(settings())
-if missing:
-    total = sum(item.size_mb for item in missing)
-    st.info(
-        "**Before a class without internet**, run this once on this machine while it is online (about "
-        f"{total:,} MB): `python -m gan_core fetch {' '.join(item.name for item in missing)}`. It brings "
-        + ", ".join(item.title for item in missing) + " into the caches the app reads; everything else here "
-        "already works offline.",
-        icon=":material/wifi_off:",
-    )
-
 demos = bundled_runs()
 if demos:
     st.markdown(

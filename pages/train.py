@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages.ui.navigation import ensure_app_navigation
+from pages.ui.presenter import presenter_mode
 from pages.ui.resources import settings
 from pages.ui.run_lists import demo_runs, saved_runs
 from pages.ui.run_view import controls, fork_panel, live_charts, live_status, timeline_and_downloads
@@ -13,9 +14,11 @@ from pages.ui.uploads import upload_panel
 
 ensure_app_navigation()
 
-st.title("Train a GAN")
 registry = run_registry()
 run = current_run()
+present = presenter_mode()
+if run is None or not present:  # on a projector an open run's name is the heading: its picture moves up
+    st.title("Train a GAN")
 
 if settings().hosted:
     lim = settings().limits
@@ -44,11 +47,14 @@ st.caption(
     f"lr G {cfg.train.lr_g:g} / D {cfg.train.lr_d:g} · {cfg.train.precision}"
     + (" · conditional" if cfg.model.conditional else "")
 )
-controls(run, registry)
+if not present:
+    controls(run, registry)
 # What a watcher costs the run is the server's work for these two (bench/watching.py): counters every second,
 # charts every two.
 st.fragment(live_status, run_every=1.0 if drawn_in.active else None)(run, registry, drawn_in)
 st.fragment(live_charts, run_every=2.0 if drawn_in.active else None)(run)
+if present:  # on a projector the numbers and the picture come first, the buttons under them
+    controls(run, registry)
 
 with st.expander("The model: layers, output shapes, parameters"):
     show_networks(run.store.read_networks())

@@ -12,6 +12,8 @@ html { font-size: 20px; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 4.5rem 2.5rem 2rem 2.5rem; }  /* below the header */
 h1 { font-size: 2.4rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
+[data-testid="stMetricValue"] p { font-size: 2.2rem !important; }  /* the numbers, not their labels, stand out */
+[data-testid="stMetricLabel"] p { font-size: 0.9rem !important; }
 </style>
 """
 

@@ -26,7 +26,7 @@ def render_sidebar() -> None:
             precision = chosen.describe()
             toy = training_precision(chosen, toy=True)
             if toy.name != chosen.name:  # Inside a GAN's runs: said here too, so no page says otherwise
-                precision += f" · toy runs: {toy.name} ({toy.reason.removeprefix('auto: ')})"
+                precision += f" · toy runs: {toy.name}"
         except PrecisionError as exc:
             precision = f":red[{exc}]"
         st.caption(f"Data: {bundled} bundled datasets · {mode}")
