@@ -47,10 +47,15 @@ EVERY = 100  # replay the coach every this many steps
 EPOCH_STEPS = {"mnist": 281, "fashion_mnist": 281, "emoji": 36}  # bundled training images / the default batch
 
 
+def _ended(folder: Path) -> bool:
+    """Trained to its end (or failed on the way: a sick run may diverge); not cut short."""
+    return (folder / "status.json").is_file() and RunStore(folder).read_status().get("state") in ("finished", "failed")
+
+
 def train(steps: int) -> None:
     for name, dataset, seed, extra in SICK + HEALTHY:
         out = ROOT / name
-        if (out / "status.json").is_file() and RunStore(out).read_status().get("state") in ("finished", "failed"):
+        if _ended(out):
             print(f"{name}: trained already", flush=True)
             continue
         shutil.rmtree(out, ignore_errors=True)  # a run cut short is trained again from the start
@@ -120,7 +125,7 @@ def main() -> None:
     runs = {}
     for name, *_ in HEALTHY + SICK:
         folder = ROOT / name
-        if (folder / "metrics.jsonl").is_file():
+        if _ended(folder):
             runs[name] = (RunConfig.read(folder).train.loss, signals(folder))
     save_fixture(runs)
     lines = ["# Coach calibration (issue 36.3)", "", machine_line(), "",

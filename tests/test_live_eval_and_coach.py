@@ -163,3 +163,24 @@ def test_the_shipped_hinge_model_is_not_called_wild_and_advice_skips_what_the_ru
     assert kinds(found) == {"oscillating"}
     assert "beta1" not in found[0].fix and "halve" in found[0].fix
     assert "beta1 to 0.5" in diagnose(wild, train=train.with_changes(beta1=0.9))[0].fix
+
+
+def test_the_coach_is_silent_on_healthy_runs_and_speaks_on_sick_ones() -> None:
+    """Issue 36.3: "the losses are swinging wildly" on every default MNIST run, "mode collapse" at a run's first
+    measurement. The calibration's runs (bench/coach_calibration.py: the defaults on MNIST, Fashion-MNIST and Emoji,
+    3 seeds each; both learning rates at 1e-2 on MNIST and Fashion-MNIST), replayed as the page saw them every 100
+    steps: no diagnosis ever on a healthy run, at least one on every sick run."""
+    from bench.coach_calibration import HEALTHY, SICK, load_fixture, replay
+
+    runs = load_fixture()
+    healthy = [name for name, *_ in HEALTHY if name in runs]
+    sick = [name for name, *_ in SICK if name in runs]
+    assert len(healthy) >= 5 and len(sick) >= 2, sorted(runs)
+    for name in healthy:
+        loss, signals = runs[name]
+        fired = replay(signals, loss)
+        assert fired["moments"] >= 10 and set(fired) == {"moments"}, (name, fired)
+    for name in sick:
+        loss, signals = runs[name]
+        fired = replay(signals, loss)
+        assert set(fired) - {"moments"}, (name, fired)
