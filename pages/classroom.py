@@ -26,7 +26,7 @@ from pages.ui.training import run_registry
 
 ensure_app_navigation()
 
-PAGES = {"train": "pages/train.py", "explore": "pages/explore.py"}
+PAGES = {"train": "pages/train.py", "explore": "pages/explore.py", "inside": "pages/inside.py"}
 present = presenter_mode()
 registry = run_registry()
 board = pin_board()
@@ -60,7 +60,7 @@ def show_card(card: GalleryCard, big: bool = False, key: str = "") -> None:
     st.caption(card.headline)
     if card.frame is not None:
         frame = card.frame[..., 0] if card.frame.shape[-1] == 1 else card.frame
-        st.image(frame, caption=f"fixed noise, step {card.frame_step:,}", width="stretch")
+        st.image(frame, caption=card.picture_caption, width="stretch")
     if card.history.get("step"):
         st.plotly_chart(loss_figure(card.history, height=360 if big else 220), key=f"losses-{key}{card.name}")
 
@@ -76,7 +76,7 @@ def pinned_view() -> None:
     with left:
         if card.frame is not None:
             frame = card.frame[..., 0] if card.frame.shape[-1] == 1 else card.frame
-            st.image(frame, caption=f"fixed noise, step {card.frame_step:,}", width="stretch")
+            st.image(frame, caption=card.picture_caption, width="stretch")
     with right:
         st.markdown(f"**{card.dataset}** · {card.headline}")
         if card.history.get("step"):
@@ -97,12 +97,13 @@ def gallery_view() -> None:
         for column, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
             with column.container(border=True):
                 show_card(card, key="g-")
-                a, b = st.columns(2)
-                if a.button("Pin", key=f"pin-{card.name}", icon=":material/push_pin:",
-                            help="Show this run large, for everyone on the Classroom page (the projector)"):
+                row = st.container(horizontal=True, vertical_alignment="center")  # Pin and Open on one line
+                if row.button("Pin", key=f"pin-{card.name}", icon=":material/push_pin:",
+                              help="Show this run large, for everyone on the Classroom page (the projector)"):
                     board.pin(card.name)
                     st.rerun(scope="app")  # the pinned view above is another fragment
-                b.page_link(PAGES["train"], label="Open", query_params={"run": card.name})
+                where, param = ("inside", "toy") if card.toy else ("train", "run")
+                row.page_link(PAGES[where], label="Open", query_params={param: card.name}, width="content")
 
 
 def demo_moment_buttons() -> None:

@@ -206,3 +206,21 @@ def test_each_moment_opens_on_what_its_caption_promises(sandbox, monkeypatch) ->
             model = next(i for i, e in enumerate(main) if getattr(e, "label", "") == "Model")
             assert strip < model, [type(e).__name__ for e in main]
             assert any(m.value.startswith("**Interpolation from") for m in at.markdown)
+
+
+def test_the_gallery_shows_toy_runs_too_opening_on_their_page(workspace_with_runs) -> None:
+    """Issue 36.10: the gallery left out the toy runs of Inside a GAN."""
+    from gan_core.toy.presets import toy_run_config
+
+    toy = TrainingRun(workspace_with_runs / "carol-ring", toy_run_config("ring", steps=100, eval_every=50))
+    toy.start()
+    assert toy.join(120) and toy.state.value == "finished", toy.snapshot().message
+    st.cache_data.clear()
+    at = classroom()
+    names = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert any(n.startswith("**carol-ring**") for n in names), names
+    captions = [c for image in at.get("image") for c in image.captions]
+    assert any(c.startswith("the plane, step") for c in captions) and any(c.startswith("fixed noise") for c in captions)
+    assert any("modes covered" in c.value for c in at.caption)
+    pages = [link.proto.page for link in at.get("page_link") if link.proto.label == "Open"]
+    assert sorted(pages) == ["inside", "train", "train"], pages  # each card opens on its own page

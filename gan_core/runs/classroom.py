@@ -31,6 +31,11 @@ class GalleryCard:
     fid: float | None = None  # the latest live FID (at its N), if the run measures it
     best_fid: float | None = None
     classes_covered: str = ""  # e.g. "9 / 10"
+    toy: bool = False  # a 2-D toy run (Inside a GAN): its picture is the plane, and it opens on that page
+
+    @property
+    def picture_caption(self) -> str:
+        return f"{'the plane' if self.toy else 'fixed noise'}, step {self.frame_step:,}"
 
     @property
     def headline(self) -> str:
@@ -38,13 +43,15 @@ class GalleryCard:
         if self.fid is not None:
             parts.append(f"FID {self.fid:.1f}" + (f" (best {self.best_fid:.1f})" if self.best_fid is not None else ""))
         if self.classes_covered:
-            parts.append(f"classes {self.classes_covered}")
+            parts.append(self.classes_covered if self.toy else f"classes {self.classes_covered}")
         return " · ".join(parts)
 
 
 def _metrics(evals: list[dict[str, Any]] | tuple[dict[str, Any], ...], best: dict[str, Any] | None) -> dict[str, Any]:
     last = evals[-1] if evals else {}
     covered = f"{last['covered']} / {last['num_classes']}" if last.get("covered") is not None else ""
+    if "modes_covered" in last:  # a toy run counts the modes (or parts of a shape) it covers
+        covered = f"{last['modes_covered']} / {last['modes']} {last.get('unit', 'modes')} covered"
     return {
         "fid": float(last["fid"]) if "fid" in last else None,
         "best_fid": float(best["fid"]) if best and "fid" in best else None,
@@ -59,7 +66,7 @@ def gallery_card(run_dir: Path, live: RunSnapshot | None = None) -> GalleryCard:
     if live is not None:
         return GalleryCard(
             summary.name, summary.dataset, live.state.value, live.step, live.frame, live.frame_step,
-            dict(live.history), **_metrics(live.evals, live.best),
+            dict(live.history), **_metrics(live.evals, live.best), toy=summary.toy,
         )  # fmt: skip
     latest = store.latest_frame()
     frame_step = latest[0] if latest else None
@@ -69,15 +76,15 @@ def gallery_card(run_dir: Path, live: RunSnapshot | None = None) -> GalleryCard:
     return GalleryCard(
         summary.name, summary.dataset, state, summary.step,
         store.frame_image(frame_step) if frame_step is not None else None, frame_step, history,
-        **_metrics(store.read_evals(), store.read_best()),
+        **_metrics(store.read_evals(), store.read_best()), toy=summary.toy,
     )  # fmt: skip
 
 
 def gallery(runs_dir: Path, card: Callable[[Path], GalleryCard] = gallery_card, limit: int = 48
             ) -> list[GalleryCard]:  # fmt: skip
-    """Every run on the server, newest first (at most `limit`); `card` makes each (the app's looks up live
-    snapshots and caches cards read from disk)."""
-    return [card(s.path) for s in list_runs(runs_dir)[:limit]]
+    """Every run on the server, image and toy runs alike, newest first (at most `limit`); `card` makes each (the
+    app's looks up live snapshots and caches cards read from disk)."""
+    return [card(s.path) for s in list_runs(runs_dir, toy=None)[:limit]]
 
 
 def folder_stamp(run_dir: Path) -> tuple[float, ...]:

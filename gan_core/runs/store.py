@@ -217,11 +217,11 @@ class RunStore:
         )  # fmt: skip
 
 
-def list_runs(runs_dir: Path, toy: bool = False) -> list[RunSummary]:
-    """Every image-GAN run folder under runs_dir (newest first; `toy`: the 2-D toy runs instead), as found on
-    disk: this survives a server restart."""
+def list_runs(runs_dir: Path, toy: bool | None = False) -> list[RunSummary]:
+    """Every image-GAN run folder under runs_dir (newest first; `toy`: the 2-D toy runs instead; None: both), as
+    found on disk: this survives a server restart."""
     if not runs_dir.is_dir():
         return []
     folders = [p for p in runs_dir.iterdir() if (p / "config.json").is_file()]
     found = [RunStore(p).summary() for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]
-    return [summary for summary in found if summary.toy == toy]
+    return [summary for summary in found if toy is None or summary.toy == toy]
