@@ -97,7 +97,7 @@ def live_view() -> None:
     snap = run.snapshot(with_history=False)
     st.markdown(status_line(snap, registry.queue_position(run.name), registry.max_concurrent))
     columns = st.columns(2) if twin is not None else [st.container()]
-    height = 350 if present else (420 if twin is not None else 480)  # a projector: the whole plane within 720 px
+    height = 350 if present else 420  # the whole plane on the first screen (1280x800; a projector's 720 px)
     for column, shown in zip(columns, [run, twin], strict=False):
         view = snap if shown is run else shown.snapshot(with_history=False)
         plane(column, shown, view, layers, height, key=f"toy-plane-{shown is run}")
@@ -110,7 +110,8 @@ def live_charts() -> None:
     snap = run.snapshot()
     left, right = st.columns(2) if twin is not None else (st.container(), st.container())  # one column: stacked
     if snap.evals:
-        left.plotly_chart(coverage_figure(snap.evals), key="toy-coverage")
+        others = {twin.name: twin.snapshot(with_history=False).evals} if twin is not None else None
+        left.plotly_chart(coverage_figure(snap.evals, others=others), key="toy-coverage")
     if twin is not None:  # side by side: both runs' G loss on one chart, as TensorBoard draws two runs
         histories = {run.name: snap.history, twin.name: twin.snapshot().history}
         losses = {run.name: run.config.train.loss, twin.name: twin.config.train.loss}

@@ -110,3 +110,24 @@ def test_lasso_selections_paint_canvas_cells_and_add_up() -> None:
     fig = paint_figure(grid, sorted(painted))
     np.testing.assert_allclose(np.c_[fig.data[1].x, fig.data[1].y], grid[[3, 4, 5, 40]])
     assert fig.layout.dragmode == "lasso"
+
+
+def test_g_push_arrows_stay_inside_the_view_and_side_by_side_shows_both_runs_modes() -> None:
+    """Issue 36.10: in side by side G's arrows left the plot, and the modes chart showed one run only."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from gan_core.toy.picture import push_arrows
+    from gan_core.toy.views import coverage_figure
+
+    rng = np.random.default_rng(0)
+    fake = rng.uniform(-2.4, 2.4, (512, 2)).astype(np.float32)
+    push = rng.standard_normal((512, 2)).astype(np.float32) * np.where(rng.random(512) < 0.1, 50, 1)[:, None]
+    starts, ends = push_arrows(SimpleNamespace(fake=fake, push=push, extent=2.5))
+    assert np.abs(ends).max() <= 2.5  # every end inside the view
+    assert np.linalg.norm(ends - starts, axis=1).max() <= 0.12 * 2.5 + 1e-6  # none longer than an eighth
+    row = {"step": 100, "modes_covered": 5, "modes": 8, "high_quality": 0.9}
+    figure = coverage_figure([row], others={"other-run": [row | {"modes_covered": 3}]})
+    other = [t for t in figure.data if t.name.startswith("other-run:")]
+    assert len(other) == 1 and list(other[0].y) == [3]

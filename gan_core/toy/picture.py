@@ -30,12 +30,16 @@ FILM_LEGEND = (("real", REAL_COLOUR), ("G's points", FAKE_COLOUR),
 
 
 def push_arrows(observation: ToyObservation) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends of G's push on some fake points: the longest arrows an eighth of the view's half-width."""
+    """Starts and ends of G's push on some fake points: the longest arrows an eighth of the view's half-width, and
+    every end inside the view."""
     fake = observation.fake
     picks = np.linspace(0, len(fake) - 1, min(ARROWS, len(fake))).astype(int)
     starts, push = fake[picks], observation.push[picks]
-    longest = float(np.percentile(np.linalg.norm(push, axis=1), 95)) or 1.0
-    return starts, starts + push / longest * (0.12 * observation.extent)
+    norms = np.linalg.norm(push, axis=1)
+    longest = float(np.percentile(norms, 95)) or 1.0
+    step = push / np.maximum(norms, longest)[:, None] * (0.12 * observation.extent)  # none longer than the 95th
+    e = observation.extent
+    return starts, np.clip(starts + step, -e, e)  # no arrow leaves the view
 
 
 def field_shares(observation: ToyObservation) -> np.ndarray:

@@ -59,22 +59,28 @@ def plane_figure(observation: ToyObservation, layers: PlaneLayers = ALL_BUT_GRID
                                    line=dict(color="rgba(60, 20, 90, 0.8)", width=1.5)))  # fmt: skip
         fig.add_trace(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
                                    marker=dict(color="rgba(60, 20, 90, 0.8)", size=3)))  # fmt: skip
-    fig.update_layout(
-        title=title or f"step {observation.step:,}", height=height, margin=dict(l=10, r=10, t=40, b=40),
-        legend=dict(orientation="h", yanchor="top", y=-0.07), plot_bgcolor="white", uirevision="plane",
+    fig.update_layout(  # the legend below the x ticks, not over them
+        title=title or f"step {observation.step:,}", height=height, margin=dict(l=10, r=10, t=40, b=70),
+        legend=dict(orientation="h", yanchor="top", y=-0.1), plot_bgcolor="white", uirevision="plane",
     )  # fmt: skip
     fig.update_xaxes(range=[-e, e], showgrid=False, zeroline=False, constrain="domain")
     fig.update_yaxes(range=[-e, e], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
     return fig
 
 
-def coverage_figure(evals: Sequence[dict[str, Any]], height: int = 260) -> go.Figure:
-    """Modes (or parts of a shape) covered, left axis, and the high-quality share, right axis, over the steps."""
+def coverage_figure(evals: Sequence[dict[str, Any]], height: int = 260,
+                    others: dict[str, Sequence[dict[str, Any]]] | None = None) -> go.Figure:  # fmt: skip
+    """Modes (or parts of a shape) covered, left axis, and the high-quality share, right axis, over the steps;
+    `others`: runs shown beside it (side by side), their modes covered as dashed lines named by run."""
     steps = [e["step"] for e in evals]
     counted, quality = measure_words(evals[-1] if evals else {})
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=steps, y=[e["modes_covered"] for e in evals], name=f"{counted} covered",
                              mode="lines+markers", line=dict(color=_rgb(REAL_COLOUR))))  # fmt: skip
+    for colour, (name, other) in zip(("#1f77b4", "#ff7f0e", "#8c564b"), (others or {}).items(), strict=False):
+        fig.add_trace(go.Scatter(x=[e["step"] for e in other], y=[e["modes_covered"] for e in other],
+                                 name=f"{name}: {counted} covered", mode="lines+markers",
+                                 line=dict(color=colour, dash="dash")))  # fmt: skip
     fig.add_trace(go.Scatter(x=steps, y=[100 * e["high_quality"] for e in evals], name=f"{quality} (%)",
                              yaxis="y2", mode="lines", line=dict(color=_rgb(FAKE_COLOUR), dash="dot")))  # fmt: skip
     modes = evals[-1]["modes"] if evals else 8

@@ -95,7 +95,8 @@ def plane(where, shown: TrainingRun, snap: RunSnapshot, layers: PlaneLayers, hei
         where.image(png_data_uri(draw_observation(snap.observation, height, layers)), width=height,
                     caption=f"{title} · {PICTURE_KEY}")  # fmt: skip
     elif snap.observation is not None:
-        where.plotly_chart(plane_figure(snap.observation, layers, title=title, height=height), key=key)
+        where.plotly_chart(plane_figure(snap.observation, layers, title=title, height=height), key=key,
+                           config={"displayModeBar": False})  # its toolbar covered the title
     elif snap.frame is not None:
         where.image(snap.frame, caption=f"{shown.name} at step {snap.frame_step:,} (Train on to see it live)")
     elif snap.state is RunState.QUEUED:
