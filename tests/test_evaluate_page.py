@@ -153,3 +153,16 @@ def test_the_upload_choice_asks_for_files(sandbox) -> None:
     assert any(w.value == "Upload generated images to score them." for w in at.warning)  # one sentence, in view
     assert next(b for b in at.button if b.label == "Evaluate").disabled
     assert not at.select_slider and any(m.value == "—" for m in at.metric)  # issue 36.10: no N=2000 for nothing
+
+
+def test_memorisation_pairs_are_large_and_paired() -> None:
+    """Issue 36.10: the memorisation gallery's pairs were tiny and unpaired to the eye (a flat grid of 8 columns)."""
+    import numpy as np
+
+    from pages.ui.evaluation import pairs_picture
+
+    rng = np.random.default_rng(0)
+    samples = rng.integers(0, 256, (8, 28, 28, 1), dtype=np.uint8)
+    picture = pairs_picture(samples, samples[::-1], columns=4)
+    assert picture.shape[1] >= 4 * 2 * 84  # four pairs a row, each image at 84 px or more
+    assert picture.shape[0] >= 2 * 84  # two rows of pairs, each with its caption strip

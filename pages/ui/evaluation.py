@@ -13,8 +13,8 @@ from gan_core.evaluation.evaluate_run import EvaluationRequest, checkpoint_sweep
 from gan_core.evaluation.results_table import results_csv, results_table
 from gan_core.evaluation.uploaded import UploadedImages, images_for_scoring
 from gan_core.pictures.charts import class_histogram_figure, metric_figure, quality_figure
+from gan_core.pictures.render import labelled_grid, scale_for
 from gan_core.runs.store import RunStore
-from pages.ui.images import show_grid
 from pages.ui.resources import dataset, import_limits
 from pages.ui.tables import markdown_table
 
@@ -61,9 +61,18 @@ def show_results(results: list, data_name: str) -> None:
                 figure = class_histogram_figure(result.report.coverage.histogram, real.info.class_names, real_share)
                 st.plotly_chart(figure, key=f"hist-{label}")
             if len(result.neighbours):
-                st.caption("Memorisation check: each sample (left) beside its nearest training image (right)")
-                pairs = np.stack([result.samples, result.neighbours], axis=1).reshape(-1, *result.samples.shape[1:])
-                show_grid(pairs, ncols=8, target_px=480)
+                st.caption("Memorisation check: each sample (left of a pair) beside its nearest training image "
+                           "(right), with their mean pixel difference (0-255; near 0 would be a copy)")  # fmt: skip
+                st.image(pairs_picture(result.samples[:16], result.neighbours[:16], columns=4 if len(columns) == 1
+                                       else 2), width="stretch")  # fmt: skip
+
+
+def pairs_picture(samples: np.ndarray, neighbours: np.ndarray, columns: int) -> np.ndarray:
+    """Each sample and its nearest training image side by side as one captioned tile, large enough to compare."""
+    gap = np.full((samples.shape[1], max(2, samples.shape[2] // 14), samples.shape[3]), 255, np.uint8)
+    pairs = np.stack([np.concatenate([a, gap, b], axis=1) for a, b in zip(samples, neighbours, strict=True)])
+    labels = [f"diff {np.abs(a.astype(int) - b).mean():.0f}" for a, b in zip(samples, neighbours, strict=True)]
+    return labelled_grid(pairs, labels, ncols=columns, scale=scale_for(samples.shape[1], 84))
 
 
 def quality_over_steps(chosen: str, data_name: str, seed: int) -> None:
