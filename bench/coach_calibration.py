@@ -102,6 +102,22 @@ def replay(run: dict[str, np.ndarray], loss: str, config: CoachConfig | None = N
     return fired
 
 
+def worst_swings(run: dict[str, np.ndarray], loss: str) -> tuple[float, float]:
+    """The oscillation rule's two statistics at their largest over the windows it judges (after warm-up)."""
+    from gan_core.training.coach import _swing_scale, slow_swing
+
+    cfg, g, steps = CoachConfig(), run["g_loss"].astype(np.float64), run["step"]
+    worst = [0.0, 0.0]
+    for end in range(cfg.window, len(g) + 1, EVERY):
+        if steps[end - cfg.window] < cfg.warmup_steps:
+            continue
+        window = g[end - cfg.window : end]
+        scale = _swing_scale(window, loss)
+        worst[0] = max(worst[0], slow_swing(window, cfg.swing_block, scale))
+        worst[1] = max(worst[1], float(np.percentile(np.abs(window - np.median(window)), 99) / scale))
+    return worst[0], worst[1]
+
+
 def load_fixture(path: Path = FIXTURE) -> dict[str, tuple[str, dict[str, np.ndarray]]]:
     """name -> (loss, signals), as written by save_fixture."""
     with np.load(path, allow_pickle=False) as data:
@@ -132,14 +148,18 @@ def main() -> None:
              f"Each run about {args.steps:,} steps through `python -m gan_core train`; the coach replayed every "
              f"{EVERY} steps as the Train page would have shown it. Cells: the share of those moments at which the "
              "diagnosis fired. Healthy runs must read 0 everywhere; sick runs must read above 0 somewhere.", "",
-             "| run | kind | loss | steps | mode collapse | D too strong | G stalled | FID rising | oscillating |",
-             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "The last two columns are the oscillation rule's statistics at their worst after the first 300 steps "
+             f"(gan_core.training.coach: it fires at a swing of {CoachConfig().oscillation:g} or spikes of "
+             f"{CoachConfig().spike:g}).", "",
+             "| run | kind | loss | steps | mode collapse | D too strong | G stalled | FID rising | oscillating "
+             "| swing | spikes |", "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     kinds = ("mode_collapse", "d_too_strong", "g_stalled", "fid_rising", "oscillating")
     for name, (loss, run) in runs.items():
         fired = replay(run, loss)
         kind = "healthy" if name in {h[0] for h in HEALTHY} else "sick"
         cells = " | ".join(f"{fired.get(k, 0) / fired['moments']:.0%}" for k in kinds)
-        lines.append(f"| {name} | {kind} | {loss} | {int(run['step'][-1]):,} | {cells} |")
+        swing, spikes = worst_swings(run, loss)
+        lines.append(f"| {name} | {kind} | {loss} | {int(run['step'][-1]):,} | {cells} | {swing:.2f} | {spikes:.1f} |")
     update_section(lines)
     print("\n".join(lines))
 

@@ -175,7 +175,7 @@ def test_the_coach_is_silent_on_healthy_runs_and_speaks_on_sick_ones() -> None:
     runs = load_fixture()
     healthy = [name for name, *_ in HEALTHY if name in runs]
     sick = [name for name, *_ in SICK if name in runs]
-    assert len(healthy) >= 5 and len(sick) >= 2, sorted(runs)
+    assert len(healthy) == len(HEALTHY) == 9 and len(sick) == len(SICK) == 6, sorted(runs)
     for name in healthy:
         loss, signals = runs[name]
         fired = replay(signals, loss)

@@ -26,8 +26,10 @@ class CoachConfig:
     g_climb: float = 1.3  # G loss in the window's last quarter over its first quarter
     frozen_change: float = 2.0  # mean absolute pixel change between grids (0..255) below which samples "stopped"
     # Calibrated on runs known healthy and known sick (bench/coach_calibration.py, the table in bench/RESULTS.md):
-    oscillation: float = 0.3  # slow_swing of G loss (healthy runs: at most 0.15 after warm-up; lr 1e-2: up to 0.78)
+    oscillation: float = 0.3  # slow_swing of G loss (healthy runs: at most 0.15 after warm-up; lr 1e-2: up to 2.8)
     swing_block: int = 20  # G loss averaged over blocks of this many steps first: one batch's noise is not a swing
+    spike: float = 4.0  # or G loss's 99th-percentile distance from its median, over its scale (healthy: at most
+    # 1.8 after warm-up; lr 1e-2: 7.9 to 38)
     warmup_steps: int = 300  # the losses' first fall: a window that starts earlier is not judged for swings
     fid_rise: float = 1.25  # latest FID over the best one
     coverage_drop: int = 3  # classes lost since the best coverage, in each of the last two measurements
@@ -132,13 +134,16 @@ def _oscillating(history: dict[str, Sequence[float]], cfg: CoachConfig, train: T
     loss = train.loss if train is not None else None
     scale = _swing_scale(g, loss)
     swing = slow_swing(g, cfg.swing_block, scale)
-    if not np.isfinite(swing) or swing < cfg.oscillation:
+    spikes = float(np.percentile(np.abs(g - np.median(g)), 99) / scale)
+    if not (np.isfinite(swing) and np.isfinite(spikes)) or (swing < cfg.oscillation and spikes < cfg.spike):
         return None
     against = "its mean" if scale == abs(float(g.mean())) else f"its natural scale ({scale:.2f})"
+    how = (f"strays up to {spikes:.0f} times {against} from its median" if spikes >= cfg.spike else
+           f"'s {cfg.swing_block}-step averages swing by {swing:.0%} of {against} around their trend")
     return Diagnosis(
         "oscillating", "The losses are swinging wildly",
-        f"G loss's {cfg.swing_block}-step averages swing by {swing:.0%} of {against} around their trend over the "
-        f"last {len(g)} steps (range {g.min():.2f} to {g.max():.2f}).",
+        f"G loss{'' if how.startswith(chr(39)) else ' '}{how} over the last {len(g)} steps (range {g.min():.2f} to "
+        f"{g.max():.2f}).",
         _advice(
             ("lower both learning rates (halve them)", True),
             ("raise the batch size", train is None or train.batch_size < 256),
