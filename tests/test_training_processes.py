@@ -38,7 +38,7 @@ def quick_config(epochs: int = 50):
 
 @pytest.fixture
 def registry(tmp_path: Path):
-    processes = TrainingProcesses(keep_warm=False)
+    processes = TrainingProcesses(keep_warm=False, compile_ahead=False)  # these tests do not time a first step
     registry = RunRegistry(tmp_path / "runs", max_concurrent=2, processes=processes)
     yield registry
     for name in ("a", "b"):
@@ -121,7 +121,7 @@ sys.path.insert(0, {tests!r})
 from test_training_processes import quick_config
 from gan_core.runs.child import TrainingProcesses
 from gan_core.runs.registry import RunRegistry
-registry = RunRegistry(Path({runs!r}), processes=TrainingProcesses(keep_warm=False))
+registry = RunRegistry(Path({runs!r}), processes=TrainingProcesses(keep_warm=False, compile_ahead=False))
 run = registry.open("a", quick_config())
 registry.start("a")
 while run.snapshot().step < 5:
@@ -189,7 +189,7 @@ def test_a_warm_process_whose_server_has_gone_ends_quietly() -> None:
 
     ours, theirs = socket.socketpair()
     ours.close()  # the server has gone before the process says it is ready
-    code = ("import sys, gan_core.runs.worker as w; w.prepare = lambda niceness: None; "
+    code = ("import sys, gan_core.runs.worker as w; w.prepare = lambda niceness, compile_ahead: None; "
             "w.main(int(sys.argv[1]), 0)")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code, str(theirs.fileno())], cwd=REPO, pass_fds=(theirs.fileno(),),
                           capture_output=True, text=True, timeout=120)  # fmt: skip

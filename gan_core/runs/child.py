@@ -30,12 +30,13 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding gan_cor
 class TrainingProcess:
     """One worker process and the server's end of its socket."""
 
-    def __init__(self, niceness: int = NICENESS) -> None:
+    def __init__(self, niceness: int = NICENESS, compile_ahead: bool = True) -> None:
         ours, theirs = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
                                                                         os.environ.get("PYTHONPATH")]))}  # fmt: skip
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gan_core.runs.worker", str(theirs.fileno()), str(niceness)],
+            [sys.executable, "-m", "gan_core.runs.worker", str(theirs.fileno()), str(niceness),
+             "compile" if compile_ahead else "cold"],
             pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
         )  # fmt: skip
         theirs.close()
@@ -81,9 +82,12 @@ class TrainingProcess:
 class TrainingProcesses:
     """Starts the server's training processes, with one kept warm (TensorFlow imported) for the next Start."""
 
-    def __init__(self, niceness: int = NICENESS, keep_warm: bool = True) -> None:
+    def __init__(self, niceness: int = NICENESS, keep_warm: bool = True, compile_ahead: bool = True) -> None:
+        """`compile_ahead` False: processes import TensorFlow but do not compile the likely train steps before a
+        job (tests that do not time a run's first step: their processes start sooner)."""
         self.niceness = niceness
         self.keep_warm = keep_warm
+        self.compile_ahead = compile_ahead
         self._lock = threading.Lock()
         self._warm: TrainingProcess | None = None
 
@@ -91,7 +95,7 @@ class TrainingProcesses:
         """Start the warm process now (the server calls this at its start), if it has none."""
         with self._lock:
             if self._warm is None or self._warm.process.poll() is not None:
-                self._warm = TrainingProcess(self.niceness)
+                self._warm = TrainingProcess(self.niceness, self.compile_ahead)
 
     def wait_warm(self, timeout: float = READY_TIMEOUT_S) -> None:
         """Block until the warm process has imported TensorFlow (a bench's or a test's fair start)."""
@@ -104,8 +108,8 @@ class TrainingProcesses:
         """A process for a run: the warm one (a new one if it died meanwhile), and another is warmed behind it."""
         with self._lock:
             alive = self._warm is not None and self._warm.process.poll() is None
-            process = self._warm if alive else TrainingProcess(self.niceness)
-            self._warm = TrainingProcess(self.niceness) if self.keep_warm else None
+            process = self._warm if alive else TrainingProcess(self.niceness, self.compile_ahead)
+            self._warm = TrainingProcess(self.niceness, self.compile_ahead) if self.keep_warm else None
             return process
 
     def close(self) -> None:

@@ -27,8 +27,8 @@ RELAY_EVERY_S = 0.1  # how often the page's view of the run is sent to the serve
 # any death, the kernel closes its end, and this process reads EOF within 0.1 s, saves a checkpoint and ends.
 
 
-def prepare(niceness: int) -> None:
-    """Before any job: lower priority, import TensorFlow, compile the likely steps."""
+def prepare(niceness: int, compile_ahead: bool = True) -> None:
+    """Before any job: lower priority, import TensorFlow, compile the likely steps (unless not `compile_ahead`)."""
     if niceness:
         with contextlib.suppress(OSError):
             os.nice(niceness)
@@ -39,7 +39,8 @@ def prepare(niceness: int) -> None:
             tf.config.experimental.set_memory_growth(gpu, True)
     import gan_core.runs.run  # noqa: F401 (the run machinery and the models, loaded before a job arrives)
 
-    warm_up_runtime()
+    if compile_ahead:
+        warm_up_runtime()
 
 
 def warm_up_runtime() -> None:
@@ -117,9 +118,9 @@ def train(conn: Connection, job: dict[str, Any], terminate: threading.Event) -> 
         conn.send(("view", "final", view))
 
 
-def main(fd: int, niceness: int) -> None:
+def main(fd: int, niceness: int, compile_ahead: bool = True) -> None:
     conn = Connection(socket.socket(fileno=fd).detach())
-    prepare(niceness)
+    prepare(niceness, compile_ahead)
     terminate = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: terminate.set())  # from here a stop saves a checkpoint first
     try:
@@ -135,4 +136,4 @@ def main(fd: int, niceness: int) -> None:
 
 if __name__ == "__main__":
     threading.current_thread().name = "training-process"
-    main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+    main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10, sys.argv[3:4] != ["cold"])
