@@ -12,6 +12,19 @@ ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 CHECKPOINTS_DIR = Path(__file__).resolve().parents[1] / "checkpoints"  # the models this project trained and ships
 
 
+def _niceness(text: str) -> int:
+    """GAN_PLAYGROUND_TRAINING_NICENESS: a whole number from 0 to 19; empty: 10."""
+    if not text.strip():
+        return 10
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 19:
+        raise ValueError(f"GAN_PLAYGROUND_TRAINING_NICENESS must be a whole number from 0 to 19, not {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide settings, read once from environment variables by `Settings.from_env()`."""
@@ -24,6 +37,9 @@ class Settings:
     dataset_mirror: str | None = None  # GAN_PLAYGROUND_DATASET_MIRROR: a web folder with Keras' dataset files
     run_log: Path | None = None  # GAN_PLAYGROUND_RUN_LOG: a file that gets one line per script run (bench/load.py)
     training_processes: bool = True  # GAN_PLAYGROUND_TRAINING_PROCESSES=0: train image runs in server threads
+    # GAN_PLAYGROUND_TRAINING_NICENESS (0-19): how much lower than the server a training process runs. 10: visitors
+    # first; 0: as the server (a laptop with one user, or a machine whose other work would starve a niced run).
+    training_niceness: int = 10
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -41,6 +57,7 @@ class Settings:
             dataset_mirror=env.get("GAN_PLAYGROUND_DATASET_MIRROR", "").strip() or None,
             run_log=Path(env["GAN_PLAYGROUND_RUN_LOG"]) if env.get("GAN_PLAYGROUND_RUN_LOG", "").strip() else None,
             training_processes=env.get("GAN_PLAYGROUND_TRAINING_PROCESSES", "1").strip() != "0",
+            training_niceness=_niceness(env.get("GAN_PLAYGROUND_TRAINING_NICENESS", "")),
         )
 
     @property

@@ -284,3 +284,12 @@ print(held - base, rss() - base)
     held, after = map(float, out.stdout.split())
     assert held > 150  # freed, but still resident: glibc keeps it
     assert after < 0.25 * held
+
+
+def test_the_training_niceness_is_a_setting_with_a_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.from_env().training_niceness == 10  # visitors first
+    monkeypatch.setenv("GAN_PLAYGROUND_TRAINING_NICENESS", "0")
+    assert Settings.from_env().training_niceness == 0
+    monkeypatch.setenv("GAN_PLAYGROUND_TRAINING_NICENESS", "25")
+    with pytest.raises(ValueError, match="GAN_PLAYGROUND_TRAINING_NICENESS must be a whole number from 0 to 19"):
+        Settings.from_env()

@@ -38,7 +38,9 @@ def quick_config(epochs: int = 50):
 
 @pytest.fixture
 def registry(tmp_path: Path):
-    processes = TrainingProcesses(keep_warm=False, compile_ahead=False)  # these tests do not time a first step
+    # At the server's priority and without compiling ahead: these tests check the relay and the lifecycle (the
+    # niceness has its own test), and a niced process starves on a host whose other work keeps both cores busy.
+    processes = TrainingProcesses(0, keep_warm=False, compile_ahead=False)
     registry = RunRegistry(tmp_path / "runs", max_concurrent=2, processes=processes)
     yield registry
     for name in ("a", "b"):
@@ -65,8 +67,6 @@ def test_a_run_trains_in_its_own_process_and_pauses_resumes_and_stops_through_it
     wait(lambda: run.snapshot().step > 30, what="steps from the process")
     pid = run.child_pid
     assert pid and pid != os.getpid() and alive(pid)
-    own = os.getpriority(os.PRIO_PROCESS, 0)
-    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + NICENESS)  # visitors first, by the OS
     snap = run.snapshot()
     assert snap.history["g_loss"] and snap.frame is not None and snap.images_per_sec > 0  # what the page shows
     assert json.loads((run.store.dir / ".writer.json").read_text())["pid"] == pid  # the process holds the lock
@@ -121,7 +121,7 @@ sys.path.insert(0, {tests!r})
 from test_training_processes import quick_config
 from gan_core.runs.child import TrainingProcesses
 from gan_core.runs.registry import RunRegistry
-registry = RunRegistry(Path({runs!r}), processes=TrainingProcesses(keep_warm=False, compile_ahead=False))
+registry = RunRegistry(Path({runs!r}), processes=TrainingProcesses(0, keep_warm=False, compile_ahead=False))
 run = registry.open("a", quick_config())
 registry.start("a")
 while run.snapshot().step < 5:
@@ -148,7 +148,7 @@ def test_a_server_that_dies_takes_its_training_processes_with_it(tmp_path: Path)
 def test_a_warm_process_started_by_an_ended_run_trains_the_next_one(tmp_path: Path) -> None:
     """The warm process for the next Start is started by the previous run's supervising thread; it must not die
     with that thread (prctl's parent-death signal follows the starting thread, so the socket is the tie instead)."""
-    processes = TrainingProcesses(keep_warm=True)
+    processes = TrainingProcesses(0, keep_warm=True)
     registry = RunRegistry(tmp_path / "runs", processes=processes)
     try:
         first = registry.open("a", quick_config())
@@ -171,15 +171,29 @@ def test_the_start_bench_times_a_warm_process_to_the_runs_first_step(tmp_path: P
     stopped; a figure, not a timing goal (those live in the bench)."""
     from bench.train_start import first_step_seconds
 
-    processes = TrainingProcesses(keep_warm=False)
+    processes = TrainingProcesses(0, keep_warm=False)
     try:
         seconds = first_step_seconds(tmp_path, "warm", processes, warm=True, recipe="tutorial")
     finally:
         processes.close()
-    assert 0 < seconds < 120
+    assert seconds > 0  # how fast: the bench's business
     status = json.loads((tmp_path / "warm" / "status.json").read_text())
     assert status["state"] == "stopped" and status["step"] >= 1
     assert not is_being_trained(tmp_path / "warm")  # the process let go of the folder
+
+
+def test_a_training_process_runs_at_a_lower_priority_than_its_server() -> None:
+    """Visitors first, by the OS: the process lowers its own priority as its first act, before TensorFlow loads."""
+    from gan_core.runs.child import TrainingProcess
+
+    process = TrainingProcess(NICENESS, compile_ahead=False)
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        wait(lambda: os.getpriority(os.PRIO_PROCESS, process.pid) == min(19, own + NICENESS), timeout=120,
+             what="the process to lower its priority")  # fmt: skip
+    finally:
+        process.kill()
+        process.process.wait(30)
 
 
 def test_a_warm_process_whose_server_has_gone_ends_quietly() -> None:

@@ -26,7 +26,7 @@ def run_registry() -> RunRegistry:
     """One registry per server: runs outlive page switches and reloads, and the training cap holds for all."""
     s = settings()
     limits = s.limits
-    processes = TrainingProcesses() if s.training_processes else None  # each image run in its own process
+    processes = TrainingProcesses(s.training_niceness) if s.training_processes else None  # each image run alone
     registry = RunRegistry(
         s.runs_dir, max_concurrent=limits.max_concurrent_runs, time_limit_s=limits.max_run_minutes * 60,
         max_epochs=limits.max_epochs, orphan_grace_s=limits.orphan_grace_s, is_owner_alive=_session_alive,

@@ -29,6 +29,9 @@ def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "GAN_PLAYGROUND_HOME": str(home / "workspace"),
         "KERAS_HOME": str(home / "keras"),
         "GAN_PLAYGROUND_TRAINING_PROCESSES": "1",  # as the app trains: image runs in child processes
+        # at the server's priority: a busy CI host would starve a niced run (tests/test_training_processes.py
+        # checks the niceness itself)
+        "GAN_PLAYGROUND_TRAINING_NICENESS": "0",
     }
     with streamlit_server(env, log=home / "streamlit.log") as url:
         yield url
