@@ -88,13 +88,13 @@ def interpolate_section(sampler: Sampler, key: str, selected: list[int], truncat
         except (PlaygroundError, ValueError) as exc:
             st.warning(str(exc))
         else:
-            state["explore_frames"] = (key, frames)
+            names = sampler.info.class_names
+            ends = f" from {names[class_a]} to {names[class_b]}" if class_a is not None else ""
+            said = f"**Interpolation{ends}**, {plural(int(steps), 'step')} at seed {seed}"  # of these frames
+            state["explore_frames"] = (key, frames, said)
     saved = state.get("explore_frames")
     if saved and saved[0] == key:
         with into or st.container():
             if into is not None:
-                names = sampler.info.class_names
-                ends = f" from {names[class_a]} to {names[class_b]}" if class_a is not None else ""
-                st.markdown(f"**Interpolation{ends}**, {plural(int(steps), 'step')} at seed {seed} "
-                            "(its controls are below the grid)")  # fmt: skip
+                st.markdown(f"{saved[2]} (its controls are below the grid)")
             show_frames(saved[1], key.replace(":", "-"), frame_px)
