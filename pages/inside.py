@@ -92,12 +92,10 @@ twin = open_toy_run(pick, shown=False) if pick in others else None
 def live_view() -> None:
     """The controls and the plane, five times a second."""
     controls(run, registry)
-    if run.state.active and not present:
-        live_settings(run)
     snap = run.snapshot(with_history=False)
     st.markdown(status_line(snap, registry.queue_position(run.name), registry.max_concurrent))
     columns = st.columns(2) if twin is not None else [st.container()]
-    height = 350 if present else 420  # the whole plane on the first screen (1280x800; a projector's 720 px)
+    height = 350 if present else 400  # the whole plane on the first screen (1280x800; a projector's 720 px)
     for column, shown in zip(columns, [run, twin], strict=False):
         view = snap if shown is run else shown.snapshot(with_history=False)
         plane(column, shown, view, layers, height, key=f"toy-plane-{shown is run}")
@@ -107,6 +105,8 @@ def live_view() -> None:
 def live_charts() -> None:
     """Modes covered and the losses: a Plotly chart is rebuilt (blank while it draws) on each update, so these
     update every two seconds, not five times a second."""
+    if run.state.active and not present:  # beside the plane, not above it: the plane stays on the first screen
+        live_settings(run)
     snap = run.snapshot()
     left, right = st.columns(2) if twin is not None else (st.container(), st.container())  # one column: stacked
     if snap.evals:

@@ -98,7 +98,8 @@ def plane(where, shown: TrainingRun, snap: RunSnapshot, layers: PlaneLayers, hei
         where.plotly_chart(plane_figure(snap.observation, layers, title=title, height=height), key=key,
                            config={"displayModeBar": False})  # its toolbar covered the title
     elif snap.frame is not None:
-        where.image(snap.frame, caption=f"{shown.name} at step {snap.frame_step:,} (Train on to see it live)")
+        then = "the live plane follows with its first steps" if snap.state.active else "Train on to see it live"
+        where.image(snap.frame, caption=f"{shown.name} at step {snap.frame_step:,} ({then})")
     elif snap.state is RunState.QUEUED:
         where.caption("Waiting for a free training slot: the plane appears when the run starts.")
     elif snap.state.active:
