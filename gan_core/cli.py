@@ -448,35 +448,21 @@ _TRAIN_FLAGS = ("epochs", "minutes", "batch_size", "loss", "lr_g", "lr_d", "beta
                 "seed", "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
 
 
-def _at_least(low: int) -> Callable[[str], int]:
-    """An argparse type: a whole number >= low (argparse names the flag in its message)."""
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, or of at least low (argparse names the flag)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low:
+        if high is None and value < low:
             raise argparse.ArgumentTypeError(f"must be at least {low}, not {value}")
-        return value
-
-    parse.__name__ = f"a whole number of at least {low}"
-    return parse
-
-
-def _whole(low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from low to high (argparse names the flag in its message)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
+        if high is not None and not low <= value <= high:
             raise argparse.ArgumentTypeError(f"must be a whole number from {low:,} to {high:,}, not {value:,}")
         return value
 
-    parse.__name__ = f"a whole number from {low} to {high}"
+    parse.__name__ = f"a whole number from {low} to {high}" if high is not None else f"a whole number of at least {low}"
     return parse
 
 
@@ -488,7 +474,7 @@ def _between(low: float, high: float, include_low: bool = True) -> Callable[[str
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not ((low <= value) if include_low else (low < value)) or not value <= high or value != value:
+        if not ((low <= value) if include_low else (low < value)) or not value <= high:  # NaN fails both
             span = f"from {low:g} to {high:g}" if include_low else f"more than {low:g} and at most {high:g}"
             raise argparse.ArgumentTypeError(f"must be a number {span}, not {text}")
         return value
@@ -562,19 +548,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", default="mnist", help="mnist, fashion_mnist, cifar10 or an imported folder")
     p.add_argument("--source", default="auto", choices=("auto", "bundled", "full"))
     p.add_argument("--out", required=True, help="run folder, e.g. runs/mnist-1")
-    p.add_argument("--epochs", type=_at_least(1))
+    p.add_argument("--epochs", type=_whole(1))
     p.add_argument("--minutes", type=_minutes, help="a time budget: train this many minutes in all (pauses "
                    "excluded), then finish with a checkpoint; instead of --epochs")  # fmt: skip
-    p.add_argument("--batch-size", type=_at_least(2))
+    p.add_argument("--batch-size", type=_whole(2))
     p.add_argument("--loss", choices=LOSSES)
     p.add_argument("--lr-g", type=float)
     p.add_argument("--lr-d", type=float)
     p.add_argument("--beta1", type=float)
     p.add_argument("--label-smoothing", type=float)
-    p.add_argument("--d-steps", type=_at_least(1))
+    p.add_argument("--d-steps", type=_whole(1))
     p.add_argument("--seed", type=_whole(0, MAX_SEED))
-    p.add_argument("--sample-every", type=_at_least(1))
-    p.add_argument("--checkpoint-every", type=_at_least(1))
+    p.add_argument("--sample-every", type=_whole(1))
+    p.add_argument("--checkpoint-every", type=_whole(1))
     p.add_argument("--xla", action="store_true", default=None)
     p.add_argument("--eval-every", type=int, help="steps between live FID points (MNIST, Fashion-MNIST); 0: off")
     p.add_argument("--recipe", choices=list(RECIPES), help="the networks and their loss: "
@@ -583,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--conditional", action="store_true", default=None,
                    help="the TF tutorial networks, class-conditional (labelled data); same as --recipe "
                         "tutorial-conditional")  # fmt: skip
-    p.add_argument("--log-every", type=_at_least(1), default=10, help="print a progress line every N steps")
+    p.add_argument("--log-every", type=_whole(1), default=10, help="print a progress line every N steps")
     p.add_argument("--worker-timeout", type=float, default=120.0,
                    help="with TF_CONFIG: seconds a silent worker is waited for, then the run stops")  # fmt: skip
     p.set_defaults(func=_cmd_train)
@@ -595,7 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=LOSSES, help="default hinge")
     p.add_argument("--seed", type=_whole(0, MAX_SEED), help="default 0")
     p.add_argument("--noise-dim", type=int, choices=(1, 2), help="2 (default): G warps a plane; 1: a curve")
-    p.add_argument("--steps", type=_at_least(1), default=20_000, help="the run's length in steps (default 20,000)")
+    p.add_argument("--steps", type=_whole(1), default=20_000, help="the run's length in steps (default 20,000)")
     p.add_argument("--lr", type=_between(0, 0.1, include_low=False),
                    help="learning rate of G and D, more than 0 and at most 0.1 (default 5e-4)")  # fmt: skip
     p.add_argument("--no-average", action="store_true", help="count modes on G itself, not its weight average")

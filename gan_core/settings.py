@@ -12,10 +12,13 @@ ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 CHECKPOINTS_DIR = Path(__file__).resolve().parents[1] / "checkpoints"  # the models this project trained and ships
 
 
+TRAINING_NICENESS = 10  # how much lower than the server a training process runs by default: visitors first
+
+
 def _niceness(text: str) -> int:
-    """GAN_PLAYGROUND_TRAINING_NICENESS: a whole number from 0 to 19; empty: 10."""
+    """GAN_PLAYGROUND_TRAINING_NICENESS: a whole number from 0 to 19; empty: TRAINING_NICENESS."""
     if not text.strip():
-        return 10
+        return TRAINING_NICENESS
     try:
         value = int(text)
     except ValueError:
@@ -39,7 +42,7 @@ class Settings:
     training_processes: bool = True  # GAN_PLAYGROUND_TRAINING_PROCESSES=0: train image runs in server threads
     # GAN_PLAYGROUND_TRAINING_NICENESS (0-19): how much lower than the server a training process runs. 10: visitors
     # first; 0: as the server (a laptop with one user, or a machine whose other work would starve a niced run).
-    training_niceness: int = 10
+    training_niceness: int = TRAINING_NICENESS
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -6,7 +6,8 @@ Classroom card shows before the click. Run again after a shipped model or a mome
 
 from __future__ import annotations
 
-from gan_core.explore.moments import moment_frames, strip_picture
+from gan_core.explore.moments import moment_frames
+from gan_core.explore.pipeline import strip_picture
 from gan_core.pictures.render import png_bytes
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.classroom import MOMENTS_FOLDER, demo_moments

@@ -180,7 +180,8 @@ def test_each_moment_opens_on_what_its_caption_promises(sandbox, monkeypatch) ->
     import numpy as np
     from PIL import Image
 
-    from gan_core.explore.moments import moment_frames, strip_picture
+    from gan_core.explore.moments import moment_frames
+    from gan_core.explore.pipeline import strip_picture
     from gan_core.runs.bundled import bundled_runs
     from gan_core.runs.classroom import demo_moments, moment_picture
 

@@ -159,10 +159,10 @@ def test_memorisation_pairs_are_large_and_paired() -> None:
     """Issue 36.10: the memorisation gallery's pairs were tiny and unpaired to the eye (a flat grid of 8 columns)."""
     import numpy as np
 
-    from pages.ui.evaluation import pairs_picture
+    from gan_core.pictures.render import paired_tiles
 
     rng = np.random.default_rng(0)
     samples = rng.integers(0, 256, (8, 28, 28, 1), dtype=np.uint8)
-    picture = pairs_picture(samples, samples[::-1], columns=4)
+    picture = paired_tiles(samples, samples[::-1], columns=4)
     assert picture.shape[1] >= 4 * 2 * 84  # four pairs a row, each image at 84 px or more
     assert picture.shape[0] >= 2 * 84  # two rows of pairs, each with its caption strip

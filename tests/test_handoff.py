@@ -82,3 +82,12 @@ def test_a_fork_between_relative_paths_resumes(parent: Path, monkeypatch: pytest
     child.start()
     assert child.join(120) and child.state is RunState.FINISHED, child.snapshot().message
     assert child.snapshot().history["step"][:5] == (1, 2, 3, 4, 5)
+
+
+def test_a_fork_is_offered_a_name_no_run_has(tmp_path: Path) -> None:
+    from gan_core.runs.names import free_run_name
+
+    assert free_run_name(tmp_path / "none-yet", "a-fork4") == "a-fork4"
+    for taken in ("a-fork4", "a-fork4-2"):
+        (tmp_path / taken).mkdir()
+    assert free_run_name(tmp_path, "a-fork4") == "a-fork4-3"

@@ -8,10 +8,7 @@ import numpy as np
 from gan_core.explore.choices import model_choices, open_choice
 from gan_core.explore.link import ExploreLink
 from gan_core.explore.pipeline import interpolation, interpolation_ends
-from gan_core.pictures.render import image_grid
 from gan_core.runs.classroom import DemoMoment
-
-STRIP_COLUMNS = 8  # frames per row, as the Explorer wraps a strip (pages/ui/explorer.py WRAP)
 
 
 def moment_frames(moment: DemoMoment, max_steps: int = 32) -> np.ndarray:
@@ -27,7 +24,3 @@ def moment_frames(moment: DemoMoment, max_steps: int = 32) -> np.ndarray:
     truncation = sampler.info.default_truncation if link.truncation is None else link.truncation
     return interpolation(sampler, a, b, link.steps, truncation, link.seed, "both", False, max_steps)
 
-
-def strip_picture(frames: np.ndarray) -> np.ndarray:
-    """The frames as the Explorer lays them out: rows of STRIP_COLUMNS, left to right."""
-    return image_grid(frames, ncols=min(STRIP_COLUMNS, len(frames)))

@@ -10,6 +10,7 @@ import numpy as np
 
 from gan_core.explore.samplers import MAX_SAMPLES, Sampler, check_request
 from gan_core.models.latent import interpolate, one_hot, truncated_noise
+from gan_core.pictures.render import image_grid
 
 MAX_STEPS = 32
 INTERPOLATION_MODES = ("both", "noise", "class")  # what moves from A to B
@@ -50,6 +51,14 @@ def variations(sampler: Sampler, noise: np.ndarray, class_id: int | None, trunca
         raise ValueError(f"{sampler.info.title} is class-conditional: say which class to vary")
     classes = np.full(count, class_id, np.int64) if sampler.info.conditional else None
     return sampler.sample(batch, classes, truncation)
+
+
+STRIP_COLUMNS = 8  # frames per row of an interpolation strip, wherever one is drawn
+
+
+def strip_picture(frames: np.ndarray) -> np.ndarray:
+    """An interpolation's frames in rows of STRIP_COLUMNS, left to right (the Explorer's strip, a moment's card)."""
+    return image_grid(frames, ncols=min(STRIP_COLUMNS, len(frames)))
 
 
 def interpolation_ends(chosen: list[int], class_count: int) -> tuple[int, int]:

@@ -148,6 +148,15 @@ def labelled_grid(images: np.ndarray, labels: list[str], ncols: int, scale: int 
     return image_grid(np.stack(captioned), ncols=ncols, pad_value=255)
 
 
+def paired_tiles(samples: np.ndarray, neighbours: np.ndarray, columns: int) -> np.ndarray:
+    """Each of `samples` beside its partner in `neighbours` (its nearest training image) as one tile captioned with
+    their mean pixel difference, each image at 84 px or more: pairs a reader can compare."""
+    gap = np.full((samples.shape[1], max(2, samples.shape[2] // 14), samples.shape[3]), 255, np.uint8)
+    pairs = np.stack([np.concatenate([a, gap, b], axis=1) for a, b in zip(samples, neighbours, strict=True)])
+    labels = [f"diff {np.abs(a.astype(int) - b).mean():.0f}" for a, b in zip(samples, neighbours, strict=True)]
+    return labelled_grid(pairs, labels, ncols=columns, scale=scale_for(samples.shape[1], 84))
+
+
 Legend = tuple[tuple[str, tuple[int, int, int]], ...]
 
 

@@ -20,9 +20,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from gan_core.settings import TRAINING_NICENESS
+
 log = logging.getLogger(__name__)
 
-NICENESS = 10  # how much lower than the server a training process runs: visitors first, by the OS
+NICENESS = TRAINING_NICENESS  # how much lower than the server a training process runs: visitors first, by the OS
 READY_TIMEOUT_S = 120.0  # a process that has not imported TensorFlow by then is not coming
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding gan_core, for the child's import path
 

@@ -13,7 +13,7 @@ from gan_core.evaluation.evaluate_run import EvaluationRequest, checkpoint_sweep
 from gan_core.evaluation.results_table import results_csv, results_table
 from gan_core.evaluation.uploaded import UploadedImages, images_for_scoring
 from gan_core.pictures.charts import class_histogram_figure, metric_figure, quality_figure
-from gan_core.pictures.render import labelled_grid, scale_for
+from gan_core.pictures.render import paired_tiles
 from gan_core.runs.store import RunStore
 from pages.ui.resources import dataset, import_limits
 from pages.ui.tables import markdown_table
@@ -63,16 +63,8 @@ def show_results(results: list, data_name: str) -> None:
             if len(result.neighbours):
                 st.caption("Memorisation check: each sample (left of a pair) beside its nearest training image "
                            "(right), with their mean pixel difference (0-255; near 0 would be a copy)")  # fmt: skip
-                st.image(pairs_picture(result.samples[:16], result.neighbours[:16], columns=4 if len(columns) == 1
+                st.image(paired_tiles(result.samples[:16], result.neighbours[:16], columns=4 if len(columns) == 1
                                        else 2), width="stretch")  # fmt: skip
-
-
-def pairs_picture(samples: np.ndarray, neighbours: np.ndarray, columns: int) -> np.ndarray:
-    """Each sample and its nearest training image side by side as one captioned tile, large enough to compare."""
-    gap = np.full((samples.shape[1], max(2, samples.shape[2] // 14), samples.shape[3]), 255, np.uint8)
-    pairs = np.stack([np.concatenate([a, gap, b], axis=1) for a, b in zip(samples, neighbours, strict=True)])
-    labels = [f"diff {np.abs(a.astype(int) - b).mean():.0f}" for a, b in zip(samples, neighbours, strict=True)]
-    return labelled_grid(pairs, labels, ncols=columns, scale=scale_for(samples.shape[1], 84))
 
 
 def quality_over_steps(chosen: str, data_name: str, seed: int) -> None:

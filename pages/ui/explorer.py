@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core.explore.link import ExploreLink
-from gan_core.explore.pipeline import grid_noise, interpolation, variations
+from gan_core.explore.pipeline import STRIP_COLUMNS, grid_noise, interpolation, strip_picture, variations
 from gan_core.explore.samplers import Sampler
 from gan_core.pictures.render import gif_bytes, image_grid, mp4_bytes, png_data_uri, scale_for, upscale
 from gan_core.words import plural
@@ -14,7 +14,6 @@ from gan_core.words import plural
 # The page's widget keys whose values outlive a failed model load or a visit to another page.
 KEPT = ("explore_model", "explore_seed", "explore_truncation", "explore_n", "explore_classes", "explore_from",
         "explore_to", "explore_steps", "explore_show_strip")  # fmt: skip
-WRAP = 8  # frames per row of an interpolation strip
 
 
 def _pick(index: int, link: ExploreLink) -> None:
@@ -31,7 +30,7 @@ def tile_sources(images: np.ndarray) -> list[str]:
 
 def sample_tiles(images: np.ndarray, names: list[str], caption: str, cell_px: int, link: ExploreLink) -> None:
     """Every sample large enough to see, each with a button that opens it."""
-    per_row = min(WRAP, int(np.ceil(np.sqrt(len(images)))))
+    per_row = min(STRIP_COLUMNS, int(np.ceil(np.sqrt(len(images)))))
     width = images.shape[2] * scale_for(images.shape[1], cell_px)  # the browser enlarges them smoothly
     sources = tile_sources(images)
     tiles = st.container(key="explore_tiles")
@@ -46,8 +45,8 @@ def sample_tiles(images: np.ndarray, names: list[str], caption: str, cell_px: in
 
 
 def show_frames(frames: np.ndarray, stem: str, cell_px: int, key: str = "frames") -> None:
-    """An interpolation, wrapped into rows of WRAP frames, with GIF and MP4 downloads."""
-    strip = image_grid(frames, ncols=min(WRAP, len(frames)))
+    """An interpolation, wrapped into rows of STRIP_COLUMNS frames, with GIF and MP4 downloads."""
+    strip = strip_picture(frames)
     st.image(upscale(strip, scale_for(frames.shape[1], cell_px)), caption=f"{plural(len(frames), 'step')}, "
              "left to right, row by row")  # fmt: skip
     big = [upscale(f, scale_for(f.shape[0], 256)) for f in frames]
@@ -94,7 +93,7 @@ def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], 
         if result and result[:2] == (link, index):
             cell = 128 if present else 96
             if result[2] == "vary":
-                st.image(upscale(image_grid(result[3], ncols=WRAP), scale_for(images.shape[1], cell)),
+                st.image(upscale(image_grid(result[3], ncols=STRIP_COLUMNS), scale_for(images.shape[1], cell)),
                          caption="nearby noise: this sample first, then seven neighbours")  # fmt: skip
             else:
                 show_frames(result[3], f"sample{index + 1}", cell, key="pick-frames")

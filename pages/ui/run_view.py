@@ -8,7 +8,7 @@ from gan_core.errors import PlaygroundError
 from gan_core.pictures.charts import accuracy_figure, d_output_figure, loss_figure, quality_figure
 from gan_core.runs.form import epoch_at, fork_default_epochs
 from gan_core.runs.handoff import fork_run, report_zip
-from gan_core.runs.names import run_name_problem
+from gan_core.runs.names import free_run_name, run_name_problem
 from gan_core.runs.registry import RunRegistry
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
@@ -143,9 +143,9 @@ def fork_panel(run: TrainingRun) -> None:
         epochs = a.number_input("Total epochs", 1, 1000, fork_default_epochs(cfg.epochs, at_epoch), key="fork-epochs",
                                 help=f"Counted from the start of the run, not added: the checkpoint is at epoch "
                                 f"{at_epoch:.1f}.")  # fmt: skip
-        runs_dir, stem = settings().runs_dir, f"{run.name[:50]}-fork{step}"
-        free = next(n for n in (stem, *(f"{stem}-{i}" for i in range(2, 1000))) if not (runs_dir / n).exists())
-        fork_name = b.text_input("Fork name", value=free, key="fork-name")  # a name no run has yet
+        runs_dir = settings().runs_dir
+        fork_name = b.text_input("Fork name", value=free_run_name(runs_dir, f"{run.name[:50]}-fork{step}"),
+                                 key="fork-name")  # fmt: skip
         problem = run_name_problem(fork_name) or (f"a run called '{fork_name}' exists already"
                                                   if (runs_dir / fork_name).exists() else "")  # fmt: skip
         if problem:
