@@ -329,7 +329,7 @@ def _class_ids(sampler, names: list[str] | None) -> list[int]:
 
 
 def _truncation(sampler, asked: float | None) -> float:
-    """--truncation, or the model's own default (1.0 for the networks this project trains, 0.5 for BigGAN)."""
+    """--truncation, or the model's own default (SamplerInfo.default_truncation)."""
     return sampler.info.default_truncation if asked is None else asked
 
 
@@ -392,6 +392,30 @@ def _cmd_interpolate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_directions(args: argparse.Namespace) -> int:
+    from gan_core.explore.direction_names import read_saved_names
+    from gan_core.explore.directions import SPAN, direction_strips
+    from gan_core.models.latent import truncated_noise
+    from gan_core.pictures.render import captioned_rows, image_file_bytes
+
+    image_file_bytes(np.zeros((1, 1, 3), np.uint8), Path(args.out).suffix)  # a bad --out fails before the work
+    sampler = _open_model(args)
+    classes = _class_ids(sampler, [args.class_name] if args.class_name else None)
+    truncation = _truncation(sampler, args.truncation)
+    noise = truncated_noise(1, sampler.info.noise_dim, truncation, args.seed)[0]  # the grid's first sample
+    found = sampler.directions()
+    strips = direction_strips(sampler, noise, classes[0] if classes else None, found, truncation, args.steps)
+    names = read_saved_names(Path(args.model)) if (Path(args.model) / "config.json").is_file() else ()
+    captions = [f"{i + 1}{' · ' + names[i] if names and names[i] else ''} · {found.gain(i):.1f}x a typical "
+                f"direction · {-SPAN:g} to +{SPAN:g}" for i in range(len(found))]  # fmt: skip
+    sheet = captioned_rows(strips, captions, scale=max(1, 64 // strips.shape[2]))
+    Path(args.out).write_bytes(image_file_bytes(sheet, Path(args.out).suffix))
+    what = f", class {sampler.info.class_names[classes[0]]}" if classes else ""
+    print(f"wrote {args.out}: the top {len(found)} directions (SeFa) of {sampler.info.title}, {args.steps} steps "
+          f"each from {-SPAN:g} to +{SPAN:g} (seed {args.seed}{what}, truncation {truncation:g})")  # fmt: skip
+    return 0
+
+
 def _print_progress(fraction: float, text: str) -> None:
     print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
 
@@ -441,8 +465,8 @@ def _cmd_fid(args: argparse.Namespace) -> int:
     return 0
 
 
-_TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "evaluate", "fid", "fetch"})
-_NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "evaluate", "fid")  # these take --precision
+_TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "directions", "evaluate", "fid", "fetch"})
+_NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "directions", "evaluate", "fid")  # these take --precision
 _LENGTH_FLAGS = ("epochs", "minutes")  # how long a run trains: these may change when it resumes
 _TRAIN_FLAGS = ("epochs", "minutes", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps",
                 "seed", "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
@@ -508,8 +532,8 @@ def _existing_file(text: str) -> str:
     return text
 
 
-TRUNCATION_HELP = ("the noise's scale, 0.02 (typical) to 1.0 (varied); default: the model's own, 1.0 for the "
-                   "networks this project trains (the noise they saw), 0.5 for BigGAN")
+TRUNCATION_HELP = ("the noise's scale, 0.02 (typical) to 1.0 (varied); default: the model's own: 0.5 for the "
+                   "shipped class-conditional models and BigGAN, 1.0 for a run (the noise it saw)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -614,6 +638,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--same-noise", action="store_true", help="keep noise A throughout")
     p.add_argument("--out", required=True, type=_output_file, help=".gif, .mp4 or .png (a strip)")
     p.set_defaults(func=_cmd_interpolate)
+
+    p = sub.add_parser("directions", help="strips of one sample moved along the directions its generator found "
+                       "by itself (SeFa: no labels, no training)")  # fmt: skip
+    p.add_argument("--model", required=True, help="a shipped model, a run folder, or a TF Hub handle")
+    p.add_argument("--seed", type=_whole(0, MAX_SEED), default=0, help="the sample: the first of this seed's grid")
+    p.add_argument("--class", dest="class_name", help="class name or id (default: the first class)")
+    p.add_argument("--steps", type=_whole(2, 15), default=7, help="pictures per direction, 2 to 15 (default 7)")
+    p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
+    p.add_argument("--out", required=True, type=_output_file, help="image file to write: .png, .jpg or .webp")
+    p.set_defaults(func=_cmd_directions)
 
     p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
     p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")

@@ -1,5 +1,7 @@
 """Explore: sample a generator by class, truncation and seed; open one sample; interpolate; export."""
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -11,6 +13,7 @@ from gan_core.explore.render_cache import cached_grid
 from gan_core.explore.samplers import TooManySamplesError
 from gan_core.pictures.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
 from gan_core.words import plural
+from pages.ui.directions import direction_names
 from pages.ui.explore_sections import class_picker, interpolate_section
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles
 from pages.ui.explorer_warmup import warming_up
@@ -62,6 +65,7 @@ except PlaygroundError as exc:
 state["explore_loaded"] = key
 
 info = sampler.info
+run_folder = Path(choice.location) if choice.kind == "run" else None  # where a run's direction names are kept
 st.caption(f"{info.title} · {info.resolution}x{info.resolution} px · noise {info.noise_dim}-d · {info.source}")
 if state.get("explore_truncation_for") != key:  # a model opened or switched: its own truncation, unless a link's
     if "explore_truncation" not in state or "explore_truncation_for" in state:
@@ -84,8 +88,11 @@ def grid_section() -> None:
     reroll.button("Re-roll", help="A new noise seed", on_click=lambda: state.update(
         explore_seed=int(np.random.default_rng().integers(0, 2**31 - 1))))  # fmt: skip
     steps = int(state.get("explore_steps", 8))
-    link = ExploreLink(key, tuple(selected), int(seed), float(truncation), int(n), steps)
+    link = ExploreLink(key, tuple(selected), int(seed), float(truncation), int(n), steps,
+                       direction_names=direction_names(key, run_folder))  # fmt: skip
     st.query_params.update(link.to_params())
+    if not link.direction_names:
+        st.query_params.pop("directions", None)
 
     with picture or st.container():
         try:
@@ -112,7 +119,7 @@ def grid_section() -> None:
             d2.download_button("Each sample (zip)", lambda: zip_of_pngs(images, names or ["sample"] * len(images)),
                                f"{stem}.zip", "application/zip", on_click="ignore",
                                help="Every sample as its own PNG at the model's size, for other tools.")  # fmt: skip
-            picked_sample_panel(sampler, images, shown, link, present)
+            picked_sample_panel(sampler, images, shown, link, present, run_folder)
 
     # On demand: seven more generator calls on every rerun would slow every re-roll on a shared server.
     if st.toggle("Show what truncation does", key="explore_show_strip"):

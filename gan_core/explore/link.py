@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gan_core.explore.direction_names import names_from_param, names_to_param
 from gan_core.models.latent import TRUNCATION_RANGE
 
 MAX_SEED = 2**31 - 1
@@ -53,6 +54,9 @@ class ExploreLink:
     n: int = 16
     steps: int = 8  # interpolation steps
     interpolate: bool = False  # a demo moment's link: run the interpolation on arrival
+    # Names given to the model's found directions, strongest first: part of what a link says, not of which grid
+    # it shows (renaming a direction keeps the opened sample open).
+    direction_names: tuple[str, ...] = field(default=(), compare=False)
     ignored: tuple[str, ...] = field(default=(), compare=False)  # what the URL said that could not be used
 
     @classmethod
@@ -76,6 +80,7 @@ class ExploreLink:
             n=_int("n", params.get("n"), min(cls.n, max_samples), 1, max_samples, notes),
             steps=_int("steps", params.get("steps"), min(cls.steps, max_steps), 2, max_steps, notes),
             interpolate=params.get("interpolate") == "1",
+            direction_names=names_from_param(params.get("directions"), notes),
             ignored=tuple(notes),
         )
 
@@ -85,11 +90,13 @@ class ExploreLink:
         state = dict(explore_model=self.model or default_model, explore_seed=self.seed, explore_n=self.n,
                      explore_steps=self.steps, explore_classes=list(self.classes),
                      explore_autointerpolate=self.interpolate, explore_linked_model=self.model is not None,
-                     explore_focus="interpolate" if self.interpolate else "")  # fmt: skip
+                     explore_focus="interpolate" if self.interpolate else "",
+                     explore_direction_names=(self.model or default_model, self.direction_names))  # fmt: skip
         return state if self.truncation is None else {**state, "explore_truncation": self.truncation}
 
     def to_params(self) -> dict[str, str]:
         return {
             "model": self.model or "", "seed": str(self.seed), "n": str(self.n),
             "classes": ",".join(map(str, self.classes)), "steps": str(self.steps),
-        } | ({} if self.truncation is None else {"truncation": f"{self.truncation:g}"})  # fmt: skip
+        } | ({} if self.truncation is None else {"truncation": f"{self.truncation:g}"}) | (
+            {"directions": names_to_param(self.direction_names)} if any(self.direction_names) else {})  # fmt: skip

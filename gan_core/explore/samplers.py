@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from gan_core.explore.classes import ClassCatalog
+from gan_core.explore.directions import TOP_DIRECTIONS, Directions, noise_rows, sefa
 from gan_core.models.latent import TRUNCATION_RANGE, one_hot
 from gan_core.models.precision import in_chosen_precision
 
@@ -68,6 +69,24 @@ class Sampler(Protocol):
 
     def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray: ...
 
+    def directions(self) -> Directions: ...
+
+
+class FindsDirections:
+    """The top SeFa directions of a sampler's generator, computed once (on first use) and kept with it."""
+
+    info: SamplerInfo
+    _directions: Directions | None = None
+
+    def first_layer_kernel(self) -> np.ndarray:
+        """The kernel [inputs, outputs] of the layer that takes the noise (its first info.noise_dim inputs)."""
+        raise NotImplementedError
+
+    def directions(self) -> Directions:
+        if self._directions is None:
+            self._directions = sefa(noise_rows(self.first_layer_kernel(), self.info.noise_dim), TOP_DIRECTIONS)
+        return self._directions
+
 
 def check_request(n: int, cap: int = MAX_SAMPLES) -> None:
     if n < 1:
@@ -91,7 +110,7 @@ def to_rgb_uint8(images: np.ndarray) -> np.ndarray:
     return np.repeat(out, 3, axis=-1) if out.shape[-1] == 1 else out
 
 
-class RunModelSampler:
+class RunModelSampler(FindsDirections):
     """A run folder's generator (a shipped model in checkpoints/ or a run from the Trainer)."""
 
     def __init__(self, run_dir: Path, title: str | None = None, source: str = "") -> None:
@@ -125,6 +144,16 @@ class RunModelSampler:
         images = self._run.generate(noise, labels)
         return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
 
+    def first_layer_kernel(self) -> np.ndarray:
+        """The first Dense layer that is not the class embedding: it takes the noise (joined to the embedding in a
+        class-conditional model, the noise first)."""
+        import keras
+
+        for layer in self._run.generator.layers:
+            if isinstance(layer, keras.layers.Dense) and layer.name not in ("class_embedding", "shared_embedding"):
+                return np.asarray(layer.kernel.numpy(), np.float32)
+        raise ValueError(f"{self.info.title} has no dense layer on its noise")
+
 
 BIGGAN_TRUNCATION = 0.5  # the TF Hub colab's default for BigGAN-deep
 
@@ -135,7 +164,7 @@ BIGGAN_HANDLES = {  # TF Hub handles (TF1 Hub format); about how many MB the dow
 }
 
 
-class HubBigGANSampler:
+class HubBigGANSampler(FindsDirections):
     """BigGAN(-deep) from TF Hub: signature 'default' with inputs z, y, truncation and output 'default' in
     [-1, 1]. Loaded with tensorflow_hub.load(handle).signatures['default'] in TF2 (hub.Module and
     hub.KerasLayer belong to TF1 / Keras 2). Noise size, class count and dtypes are read from the signature,
@@ -178,3 +207,10 @@ class HubBigGANSampler:
                 truncation=tf.constant(truncation, self._specs["truncation"].dtype),
             )
         return to_rgb_uint8(next(iter(out.values())).numpy())
+
+    def first_layer_kernel(self) -> np.ndarray:
+        from gan_core.models.hub import first_layer_kernel
+
+        # hub.load gives a TF1 Hub module `.variables`; a TF2 SavedModel's restored object has none, its function has
+        variables = getattr(self._module, "variables", None) or self._fn.variables
+        return first_layer_kernel(variables, self.info.noise_dim)

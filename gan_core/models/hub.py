@@ -82,3 +82,16 @@ def load_hub_model(handle: str, offline: bool, what: str, fetch_as: str | None =
             ) from exc
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelUnavailableError(f"{what} could not be loaded from {handle} ({first[:200]})") from exc
+
+
+def first_layer_kernel(variables, noise_dim: int):
+    """The kernel [inputs, outputs] of a hub generator's first linear layer, from the module's own variables: the
+    matrix variable that takes at least the noise's length as input and has the most outputs (BigGAN-deep's
+    `GenZ/G_linear/w`, [256, 4x4x2048], its first 128 rows the noise; ProGAN's `4x4/Dense/weight`, [512, 8192]).
+    Class embeddings and the conditional batch norms' small matrices have fewer outputs."""
+    import numpy as np
+
+    candidates = [v for v in variables if len(v.shape) == 2 and int(v.shape[0]) >= noise_dim]
+    if not candidates:
+        raise ValueError(f"no matrix in this module takes the {noise_dim}-d noise as input")
+    return np.asarray(max(candidates, key=lambda v: int(v.shape[1])).numpy(), np.float32)

@@ -189,3 +189,10 @@ def with_caption(image: np.ndarray, text: str, legend: Legend = ()) -> np.ndarra
         pen.text((x + 2 * r + 4, y), name, fill=(60, 60, 60), font=font)
         x += width + size
     return np.asarray(canvas)
+
+
+def captioned_rows(rows: np.ndarray, captions: list[str], scale: int = 1) -> np.ndarray:
+    """Strips [k, steps, H, W, C] as k rows, one under another, each above a line of its own words."""
+    pictures = [with_caption(upscale(image_grid(row, ncols=len(row), pad_value=255), scale), text)
+                for row, text in zip(rows, captions, strict=True)]  # fmt: skip
+    return np.concatenate(pictures, axis=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -10,6 +12,7 @@ from gan_core.explore.pipeline import STRIP_COLUMNS, grid_noise, interpolation, 
 from gan_core.explore.samplers import Sampler
 from gan_core.pictures.render import gif_bytes, image_grid, mp4_bytes, png_data_uri, scale_for, upscale
 from gan_core.words import plural
+from pages.ui.directions import directions_panel
 
 # The page's widget keys whose values outlive a failed model load or a visit to another page.
 KEPT = ("explore_model", "explore_seed", "explore_truncation", "explore_n", "explore_classes", "explore_from",
@@ -58,8 +61,9 @@ def show_frames(frames: np.ndarray, stem: str, cell_px: int, key: str = "frames"
 
 
 def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], link: ExploreLink,
-                        present: bool) -> None:  # fmt: skip
-    """The opened sample, large: vary it (nearby noise) or interpolate from it to another class or noise."""
+                        present: bool, run_folder: Path | None = None) -> None:  # fmt: skip
+    """The opened sample, large: vary it (nearby noise), interpolate from it to another class or noise, or move it
+    along the directions the generator found (a run's direction names are kept in `run_folder`)."""
     state = st.session_state
     index = state.get("explore_picked")
     if index is None or state.get("explore_picked_for") != link or index >= len(images):
@@ -78,7 +82,7 @@ def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], 
                 target = st.selectbox("Interpolate to class", range(len(info.class_names)),
                                       index=shown[(shown.index(class_id) + 1) % len(shown)],
                                       format_func=lambda i: info.class_names[i], key="explore_pick_to")  # fmt: skip
-            b1, b2, b3 = st.columns(3)
+            b1, b2, b3, b4 = st.columns(4)
             if b1.button("Vary it", key="explore_vary", help="Eight samples of nearby noise, this one first"):
                 state["explore_pick_result"] = (link, index, "vary",
                                                 variations(sampler, noise, class_id, link.truncation, 8))  # fmt: skip
@@ -88,7 +92,13 @@ def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], 
                 frames = interpolation(sampler, class_id, target, link.steps, link.truncation, link.seed,
                                        start_noise=noise, max_steps=max(link.steps, 2))  # fmt: skip
                 state["explore_pick_result"] = (link, index, "interpolate", frames)
-            b3.button("Close", key="explore_close", on_click=state.pop, args=("explore_picked", None))
+            b3.button("Directions", key="explore_directions", on_click=state.update,
+                      kwargs={"explore_show_directions": True}, type="primary" if state.get(
+                          "explore_show_directions") else "secondary",
+                      help="What the GAN learned to control: this sample moved along the directions its weights "
+                      "stretch most")  # fmt: skip
+            b4.button("Close", key="explore_close", on_click=state.update,
+                      kwargs={"explore_picked": None, "explore_show_directions": False})
         result = state.get("explore_pick_result")
         if result and result[:2] == (link, index):
             cell = 128 if present else 96
@@ -97,3 +107,5 @@ def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], 
                          caption="nearby noise: this sample first, then seven neighbours")  # fmt: skip
             else:
                 show_frames(result[3], f"sample{index + 1}", cell, key="pick-frames")
+        if state.get("explore_show_directions"):
+            directions_panel(sampler, link.model or "", noise, class_id, link.truncation, run_folder, present)
