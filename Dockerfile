@@ -18,10 +18,11 @@ RUN pip install --no-cache-dir --user -r requirements.txt
 COPY --chown=user . .
 # Bake in what the app would otherwise download on a visitor's first use (a Space has internet while it builds):
 # the same `fetch` a teacher runs at home (tests/test_fetch.py), so no visitor waits for a download. It adds
-# about 530 MB to the image: BigGAN-deep 128 (~230 MB), Inception for FID (~90 MB), MNIST (11 MB), Fashion-MNIST
-# (30 MB), CIFAR-10 (~180 MB extracted; its 163 MB archive is deleted, the app reads the extracted files).
+# about 620 MB to the image: BigGAN-deep 128 (~230 MB), ProGAN-128's faces (~90 MB), Inception for FID (~90 MB),
+# MNIST (11 MB), Fashion-MNIST (30 MB), CIFAR-10 (~180 MB extracted; its 163 MB archive is deleted, the app reads
+# the extracted files).
 # A failed fetch fails the build, rather than a Space that downloads at its first visitor's expense.
-RUN python -m gan_core fetch biggan-deep-128 inception mnist fashion_mnist cifar10 \
+RUN python -m gan_core fetch biggan-deep-128 progan-128 inception mnist fashion_mnist cifar10 \
  && rm -f /home/user/.keras/datasets/*_archive
 
 EXPOSE 8501

@@ -416,6 +416,20 @@ def _cmd_directions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_invert(args: argparse.Namespace) -> int:
+    from gan_core.explore.inversion_folder import invert_folder
+
+    images, out = Path(args.images), Path(args.out)
+    if not images.is_dir():
+        raise ValueError(f"--images {args.images} is not a folder: give a folder of pictures")
+    if out.resolve() == images.resolve():
+        raise ValueError("--out is the --images folder: give another folder, so no picture is overwritten")
+    sampler = _open_model(args)
+    done = invert_folder(sampler, images, out, args.truncation)
+    print(f"wrote {done.written} reconstructions to {out}: {done.summary}")
+    return 0 if done.written else 1
+
+
 def _print_progress(fraction: float, text: str) -> None:
     print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
 
@@ -465,8 +479,10 @@ def _cmd_fid(args: argparse.Namespace) -> int:
     return 0
 
 
-_TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "directions", "evaluate", "fid", "fetch"})
-_NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "directions", "evaluate", "fid")  # these take --precision
+_TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "directions", "invert", "evaluate", "fid",
+                                  "fetch"})  # fmt: skip
+_NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "directions", "invert", "evaluate",
+                     "fid")  # these take --precision
 _LENGTH_FLAGS = ("epochs", "minutes")  # how long a run trains: these may change when it resumes
 _TRAIN_FLAGS = ("epochs", "minutes", "batch_size", "loss", "lr_g", "lr_d", "beta1", "label_smoothing", "d_steps",
                 "seed", "sample_every", "checkpoint_every", "xla", "eval_every")  # fmt: skip
@@ -648,6 +664,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
     p.add_argument("--out", required=True, type=_output_file, help="image file to write: .png, .jpg or .webp")
     p.set_defaults(func=_cmd_directions)
+
+    p = sub.add_parser("invert", help="find pictures in a GAN: the noise (and class) whose picture is closest to each")
+    p.add_argument("--model", required=True, help="a shipped model, a run folder, or a TF Hub handle")
+    p.add_argument("--images", required=True, help="a folder of pictures (PNG, JPEG, WebP; any size)")
+    p.add_argument("--out", required=True, help="folder for the reconstructions, each under its picture's name")
+    p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
+    p.set_defaults(func=_cmd_invert)
 
     p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
     p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")

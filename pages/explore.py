@@ -17,6 +17,7 @@ from pages.ui.directions import direction_names
 from pages.ui.explore_sections import class_picker, interpolate_section
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles
 from pages.ui.explorer_warmup import warming_up
+from pages.ui.find_in_gan import find_section
 from pages.ui.kept_state import keep_widget_state
 from pages.ui.model_download import download_offer
 from pages.ui.navigation import ensure_app_navigation
@@ -137,3 +138,5 @@ else:
 truncation, seed = float(state["explore_truncation"]), int(state["explore_seed"])
 
 interpolate_section(sampler, key, selected, truncation, seed, image_cell_px(present) * 3 // 4, into=focus)
+find_section(sampler, key, shown, ExploreLink(key, tuple(selected), seed, truncation, int(state["explore_n"]),
+                                              int(state.get("explore_steps", 8))), present, run_folder)

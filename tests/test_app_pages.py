@@ -42,7 +42,7 @@ def test_home_lists_datasets_with_their_sources(app: AppTest) -> None:
 
 def test_home_says_what_to_fetch_before_an_offline_class(app: AppTest) -> None:
     kit = next(i.value for i in app.info if "Before a class without internet" in i.value)
-    assert "python -m gan_core fetch biggan-deep-128 inception mnist fashion_mnist cifar10" in kit
+    assert "python -m gan_core fetch biggan-deep-128 progan-128 inception mnist fashion_mnist cifar10" in kit
 
 
 def test_sidebar_says_what_the_app_runs_on(app: AppTest) -> None:

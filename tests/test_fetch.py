@@ -100,7 +100,7 @@ def test_a_download_that_is_not_a_module_is_not_called_fetched(sandbox, served, 
 
 def test_fetch_names_all_and_did_you_mean() -> None:
     names = [item.name for item in resolve_items(["all"])]
-    assert names == ["biggan-deep-128", "biggan-deep-256", "biggan-deep-512", "inception", "mnist",
+    assert names == ["biggan-deep-128", "biggan-deep-256", "biggan-deep-512", "progan-128", "inception", "mnist",
                      "fashion_mnist", "cifar10"]  # fmt: skip
     assert [i.name for i in resolve_items(["Fashion-MNIST", "fashion_mnist", "BigGAN_deep_128"])] == [
         "fashion_mnist", "biggan-deep-128"]  # fmt: skip

@@ -13,7 +13,7 @@ from gan_core.explore.link import ExploreLink
 
 GARBAGE = ("-1", "99999999999999999999999", "abc", "nan", "inf", "../../etc/passwd", "%00<script>", "1e308", "∞")
 PAGE_PARAMS = {
-    "pages/explore.py": ("model", "classes", "seed", "truncation", "n", "steps", "interpolate"),
+    "pages/explore.py": ("model", "classes", "seed", "truncation", "n", "steps", "interpolate", "directions"),
     "pages/train.py": ("run",),
     "pages/inside.py": ("toy",),
     "pages/datasets.py": ("dataset",),
@@ -65,6 +65,8 @@ def _cli_cases() -> list[list[str]]:
                   "--worker-timeout"],
         "sample": ["--n", "--seed", "--truncation", "--model", "--class"],
         "interpolate": ["--steps", "--seed", "--truncation", "--from", "--model"],
+        "directions": ["--steps", "--seed", "--truncation", "--class", "--model"],
+        "invert": ["--model", "--images", "--truncation"],
         "evaluate": ["--n", "--seed", "--run", "--dataset"],
         "toy": ["--data", "--points", "--loss", "--seed", "--noise-dim", "--steps", "--seconds", "--lr", "--out"],
         "fetch": [],
@@ -82,9 +84,13 @@ def test_garbage_in_every_cli_flag_gets_one_sentence(sandbox, tmp_path, argv, ca
     argv = list(argv)
     needs_out = {"train": ["--out", str(tmp_path / "r")], "sample": ["--out", str(tmp_path / "x.png")],
                  "toy": ["--out", str(tmp_path / "t")] if "--out" not in argv else [],
-                 "interpolate": ["--out", str(tmp_path / "x.gif")]}  # fmt: skip
+                 "interpolate": ["--out", str(tmp_path / "x.gif")], "directions": ["--out", str(tmp_path / "d.png")],
+                 "invert": ["--out", str(tmp_path / "found")]}  # fmt: skip
     argv += needs_out.get(argv[0], [])
-    if argv[0] in ("sample", "interpolate") and "--model" not in argv:
+    if argv[0] == "invert" and "--images" not in argv:
+        (tmp_path / "mine").mkdir()
+        argv += ["--images", str(tmp_path / "mine")]  # an empty folder: garbage in the other flag answers first
+    if argv[0] in ("sample", "interpolate", "directions", "invert") and "--model" not in argv:
         argv += ["--model", "mnist"]
     if argv[0] == "evaluate" and "--run" not in argv:
         argv += ["--run", "test-split"]

@@ -58,7 +58,7 @@ def test_a_hosted_box_computing_in_bfloat16_draws_16_per_request(monkeypatch: py
 def test_hosted_explorer_caps_samples_steps_and_heavy_models() -> None:
     light = [c.key for c in model_choices(None, heavy_hub_models=False) if c.kind == "hub"]
     heavy = [c.key for c in model_choices(None) if c.kind == "hub"]
-    assert light == ["biggan-deep-128"] and {"biggan-deep-256", "biggan-deep-512"} <= set(heavy)
+    assert light == ["biggan-deep-128", "progan-128"] and {"biggan-deep-256", "biggan-deep-512"} <= set(heavy)
     sampler = _shipped_sampler()
     assert len(sample_grid(sampler, [1], HOSTED.max_samples, 0.5, 0, HOSTED.max_samples)) == HOSTED.max_samples
     with pytest.raises(TooManySamplesError, match=f"at most {HOSTED.max_samples} per request"):
@@ -206,7 +206,7 @@ def test_the_space_bakes_in_its_downloads_with_the_tested_fetch_command() -> Non
     args = build_parser().parse_args(step.group(1).split())  # the CLI's own parser accepts it
     kinds = {item.kind for item in resolve_items(args.items)}
     names = {item.name for item in resolve_items(args.items)}
-    assert kinds == {"biggan", "inception", "dataset"} and {"biggan-deep-128", "inception", "cifar10"} <= names
+    assert kinds == {"generator", "inception", "dataset"} and {"biggan-deep-128", "inception", "cifar10"} <= names
     assert "TFHUB_CACHE_DIR=/home/user/.cache/tfhub" in docker  # where the app will look for them
 
 

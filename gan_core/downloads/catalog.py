@@ -10,7 +10,7 @@ from typing import Literal
 from gan_core.errors import PlaygroundError
 from gan_core.models.hub import is_remote
 
-Kind = Literal["biggan", "inception", "dataset"]
+Kind = Literal["generator", "inception", "dataset"]  # generator: a TF Hub image generator (BigGAN, ProGAN)
 INCEPTION_MB = 90  # tfgan/eval/inception/1, about
 
 
@@ -34,10 +34,10 @@ class FetchItem:
 def fetch_catalog() -> dict[str, FetchItem]:
     from gan_core.data.downloads import DOWNLOAD_FILES
     from gan_core.data.registry import DATASETS
-    from gan_core.explore.samplers import BIGGAN_HANDLES
+    from gan_core.explore.hub_generators import hub_handles
     from gan_core.measures.features import INCEPTION_HANDLE
 
-    items = [FetchItem(key, title, "biggan", handle, size) for key, (handle, title, size) in BIGGAN_HANDLES.items()]
+    items = [FetchItem(key, title, "generator", handle, size) for key, (handle, title, size) in hub_handles().items()]
     items.append(FetchItem("inception", "Inception (FID features)", "inception", INCEPTION_HANDLE, INCEPTION_MB))
     items += [FetchItem(name, DATASETS[name].title, "dataset", name, DATASETS[name].download_mb)
               for name in DOWNLOAD_FILES]  # fmt: skip
@@ -56,7 +56,7 @@ def resolve_items(names: list[str]) -> list[FetchItem]:
     found: list[FetchItem] = []
     for name in names:
         if is_remote(name.strip()):
-            found.append(FetchItem(name.strip(), name.strip(), "biggan", name.strip(), 0))
+            found.append(FetchItem(name.strip(), name.strip(), "generator", name.strip(), 0))
         elif _norm(name) == "all":
             found += catalog.values()
         elif _norm(name) in by_name:
@@ -69,7 +69,8 @@ def resolve_items(names: list[str]) -> list[FetchItem]:
     return list(dict.fromkeys(found))
 
 
-CLASS_KIT = ("biggan-deep-128", "inception", "mnist", "fashion_mnist", "cifar10")  # what a class may reach for
+# What a class may reach for.
+CLASS_KIT = ("biggan-deep-128", "progan-128", "inception", "mnist", "fashion_mnist", "cifar10")
 
 
 def not_on_this_machine(settings) -> list[FetchItem]:

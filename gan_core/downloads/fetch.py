@@ -71,11 +71,12 @@ def _check_hub_item(item: FetchItem) -> None:
 
         InceptionExtractor(item.location, offline=True).features(np.zeros((1, 32, 32, 3), np.uint8))
         return
-    from gan_core.explore.samplers import HubBigGANSampler
+    from gan_core.explore.hub_generators import open_hub_generator
     from gan_core.models.latent import truncated_noise
 
-    sampler = HubBigGANSampler(item.location, item.title, offline=True)
-    sampler.sample(truncated_noise(1, sampler.info.noise_dim, 0.5, seed=0), np.array([0]), 0.5)
+    sampler = open_hub_generator(item.location, item.title, offline=True)
+    sampler.sample(truncated_noise(1, sampler.info.noise_dim, 0.5, seed=0),
+                   np.array([0]) if sampler.info.conditional else None, 0.5)  # fmt: skip
 
 
 def _fetch_hub(item: FetchItem, settings: Settings, progress: Progress | None) -> FetchResult:

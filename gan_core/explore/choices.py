@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gan_core.errors import ModelUnavailableError
-from gan_core.explore.samplers import BIGGAN_HANDLES, HubBigGANSampler, RunModelSampler, Sampler
+from gan_core.explore.hub_generators import hub_handles, open_hub_generator
+from gan_core.explore.samplers import RunModelSampler, Sampler
 from gan_core.models.hub import cached_path, is_remote
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.store import list_runs
@@ -34,17 +35,18 @@ def _title(card: str, fallback: str) -> str:
     return card.splitlines()[0].lstrip("# ").strip() if card else fallback
 
 
-LIGHT_HUB_MODELS = ("biggan-deep-128",)  # what a hosted server offers: the larger ones need 1-2 GB and seconds
+LIGHT_HUB_MODELS = ("biggan-deep-128", "progan-128")  # what a hosted server offers: the larger need 1-2 GB and seconds
 
 
 def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -> list[ModelChoice]:
-    """Shipped models first (class-conditional ones before the rest), then BigGAN-deep, then this server's runs."""
+    """Shipped models first (class-conditional ones before the rest), then TF Hub's (BigGAN-deep, ProGAN), then this
+    server's runs."""
     shipped = sorted(bundled_runs(), key=lambda b: (not b.name.startswith("cgan-"), b.name))
     found = [ModelChoice(b.name.removeprefix("cgan-"), _title(b.card, b.name), "bundled", str(b.path), "shipped")
              for b in shipped]  # fmt: skip
     found += [ModelChoice(key, title, "hub", handle, "TF Hub, in this machine's cache" if cached_path(handle)
                           else f"TF Hub, about {size} MB on first use")
-              for key, (handle, title, size) in BIGGAN_HANDLES.items()
+              for key, (handle, title, size) in hub_handles().items()
               if heavy_hub_models or key in LIGHT_HUB_MODELS]  # fmt: skip
     if runs_dir is not None:
         trained = [r for r in list_runs(runs_dir) if r.checkpoint_steps or (r.path / "generator.weights.h5").is_file()]
@@ -93,7 +95,7 @@ def default_choice(choices: list[ModelChoice], offline: bool) -> DefaultChoice:
 
 def open_choice(choice: ModelChoice, offline: bool) -> Sampler:
     if choice.kind == "hub":
-        return HubBigGANSampler(choice.location, choice.title, offline=offline)
+        return open_hub_generator(choice.location, choice.title, offline=offline)
     if choice.kind != "bundled":
         return RunModelSampler(Path(choice.location), title=choice.title)
     sampler = RunModelSampler(Path(choice.location), title=choice.title, source="shipped with the app")
@@ -112,6 +114,6 @@ def resolve_model(spec: str, runs_dir: Path | None, offline: bool) -> Sampler:
     if (path / "config.json").is_file():
         return RunModelSampler(path)
     if (path.is_dir() and any(path.glob("saved_model.pb*"))) or is_remote(spec):
-        return HubBigGANSampler(spec, offline=offline)
+        return open_hub_generator(spec, offline=offline)
     known = ", ".join(c.key for c in model_choices(None))
     raise ModelUnavailableError(f"no model '{spec}': use one of {known}, a run folder, or a TF Hub handle")

@@ -47,6 +47,7 @@ def variations(sampler: Sampler, noise: np.ndarray, class_id: int | None, trunca
     nudges = rng.standard_normal((count, noise.shape[1])).astype(np.float32) * spread * truncation
     nudges[0] = 0.0
     batch = np.clip(noise + nudges, -2 * truncation, 2 * truncation).astype(np.float32)
+    batch[0] = noise[0]  # the sample itself, as it is (a sample found in the GAN may lie outside that range)
     if sampler.info.conditional and class_id is None:
         raise ValueError(f"{sampler.info.title} is class-conditional: say which class to vary")
     classes = np.full(count, class_id, np.int64) if sampler.info.conditional else None

@@ -46,6 +46,8 @@ class SamplerInfo:
     # BigGAN was trained to be truncated (orthogonal regularisation) and DeepMind's colab opens it at 0.5.
     default_truncation: float = 1.0
     truncation_reason: str = ""  # why it opens there, when neither of the two reasons below is it
+    channels: int = 3  # the generator's own: 1 for a grey model (its pictures are still drawn in RGB)
+    dataset: str = ""  # what a run was trained on, when known (an upload is made to look like it)
 
     @property
     def truncation_note(self) -> str:
@@ -70,6 +72,8 @@ class Sampler(Protocol):
     def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray: ...
 
     def directions(self) -> Directions: ...
+
+    def pictures_tensor(self, noise, class_probs, truncation: float): ...
 
 
 class FindsDirections:
@@ -128,7 +132,8 @@ class RunModelSampler(FindsDirections):
         step = f", step {self._run.step:,}" if self._run.step is not None else ""
         self.info = SamplerInfo(
             run_dir.name, title or run_dir.name, names, model.noise_dim, model.image_shape[0],
-            source or f"run folder {run_dir}{step}", step=self._run.step,
+            source or f"run folder {run_dir}{step}", step=self._run.step, channels=model.image_shape[-1],
+            dataset=train.dataset,
         )  # fmt: skip
 
     def sample(self, noise: np.ndarray, classes: np.ndarray | None, truncation: float) -> np.ndarray:
@@ -143,6 +148,14 @@ class RunModelSampler(FindsDirections):
             labels = as_class_matrix(classes, len(self.info.class_names), len(noise))
         images = self._run.generate(noise, labels)
         return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
+
+    def pictures_tensor(self, noise, class_probs, truncation: float):
+        """Differentiable: tf noise [N, Z] (and a class mix [N, C]) -> pictures in [-1, 1], the model's channels
+        (the noise is used as given: truncation is already in it)."""
+        import tensorflow as tf
+
+        inputs = noise if class_probs is None else [noise, class_probs]
+        return tf.cast(self._run.generator(inputs, training=False), tf.float32)
 
     def first_layer_kernel(self) -> np.ndarray:
         """The first Dense layer that is not the class embedding: it takes the noise (joined to the embedding in a
@@ -207,6 +220,15 @@ class HubBigGANSampler(FindsDirections):
                 truncation=tf.constant(truncation, self._specs["truncation"].dtype),
             )
         return to_rgb_uint8(next(iter(out.values())).numpy())
+
+    def pictures_tensor(self, noise, class_probs, truncation: float):
+        """Differentiable: tf noise [N, Z] and a class mix [N, C] -> pictures in [-1, 1] (the module's own)."""
+        tf = self._tf
+        if class_probs is None:
+            raise ValueError("BigGAN is class-conditional: it needs classes")
+        out = self._fn(z=tf.cast(noise, self._specs["z"].dtype), y=tf.cast(class_probs, self._specs["y"].dtype),
+                       truncation=tf.constant(truncation, self._specs["truncation"].dtype))  # fmt: skip
+        return tf.cast(next(iter(out.values())), tf.float32)
 
     def first_layer_kernel(self) -> np.ndarray:
         from gan_core.models.hub import first_layer_kernel

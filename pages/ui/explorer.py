@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -60,38 +61,63 @@ def show_frames(frames: np.ndarray, stem: str, cell_px: int, key: str = "frames"
                        on_click="ignore", key=f"{key}-mp4")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A sample shown large: one of the grid's, or one found in the GAN."""
+
+    ident: tuple  # what its results (variations, a strip) are kept under
+    noise: np.ndarray = field(compare=False)
+    class_id: int | None
+    image: np.ndarray = field(compare=False)
+    title: str  # "Sample 3", "Found"
+    detail: str  # where it comes from, e.g. "seed 2 · truncation 0.5"
+
+
 def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], link: ExploreLink,
                         present: bool, run_folder: Path | None = None) -> None:  # fmt: skip
-    """The opened sample, large: vary it (nearby noise), interpolate from it to another class or noise, or move it
-    along the directions the generator found (a run's direction names are kept in `run_folder`)."""
+    """The grid's opened sample, if one is open and the grid has not changed since."""
     state = st.session_state
     index = state.get("explore_picked")
-    if index is None or state.get("explore_picked_for") != link or index >= len(images):
-        return  # nothing opened, or the grid changed since
-    info = sampler.info
+    if not isinstance(index, int) or state.get("explore_picked_for") != link or index >= len(images):
+        return  # nothing opened, a found sample opened, or the grid changed since
     class_id = int(np.resize(shown, link.n)[index]) if shown else None
     noise = grid_noise(sampler, link.n, link.truncation, link.seed)[index]
+    opened = Opened((link, index), noise, class_id, images[index], f"Sample {index + 1}",
+                    f"seed {link.seed} · truncation {link.truncation:g}")  # fmt: skip
+    opened_panel(sampler, opened, shown, link, present, run_folder)
+
+
+def opened_panel(sampler: Sampler, opened: Opened, shown: list[int], link: ExploreLink, present: bool,
+                 run_folder: Path | None) -> None:  # fmt: skip
+    """An opened sample, large: vary it (nearby noise), interpolate from it to another class or noise, or move it
+    along the directions the generator found (a run's direction names are kept in `run_folder`)."""
+    state = st.session_state
+    info = sampler.info
+    noise, class_id = opened.noise, opened.class_id
     what = f" · {info.class_names[class_id]}" if class_id is not None else ""
     with st.container(border=True):
         left, right = st.columns([2, 3])
-        left.image(upscale(images[index], scale_for(images.shape[1], 320)), caption=f"sample {index + 1}{what}")
+        left.image(upscale(opened.image, scale_for(opened.image.shape[0], 320)),
+                   caption=f"{opened.title.lower()}{what}")  # fmt: skip
         with right:
-            st.markdown(f"**Sample {index + 1}**{what} · seed {link.seed} · truncation {link.truncation:g}")
+            st.markdown(f"**{opened.title}**{what} · {opened.detail}")
             target = None
             if class_id is not None:
+                others = shown or list(range(len(info.class_names)))
+                start = others.index(class_id) if class_id in others else -1
                 target = st.selectbox("Interpolate to class", range(len(info.class_names)),
-                                      index=shown[(shown.index(class_id) + 1) % len(shown)],
+                                      index=others[(start + 1) % len(others)],
                                       format_func=lambda i: info.class_names[i], key="explore_pick_to")  # fmt: skip
             b1, b2, b3, b4 = st.columns(4)
             if b1.button("Vary it", key="explore_vary", help="Eight samples of nearby noise, this one first"):
-                state["explore_pick_result"] = (link, index, "vary",
+                state["explore_pick_result"] = (opened.ident, "vary",
                                                 variations(sampler, noise, class_id, link.truncation, 8))  # fmt: skip
             if b2.button("Interpolate from it", key="explore_pick_interpolate",
                          help=f"{link.steps} steps from this sample to new noise" + (" and the chosen class"
                                                                                      if target is not None else "")):
                 frames = interpolation(sampler, class_id, target, link.steps, link.truncation, link.seed,
                                        start_noise=noise, max_steps=max(link.steps, 2))  # fmt: skip
-                state["explore_pick_result"] = (link, index, "interpolate", frames)
+                state["explore_pick_result"] = (opened.ident, "interpolate", frames)
             b3.button("Directions", key="explore_directions", on_click=state.update,
                       kwargs={"explore_show_directions": True}, type="primary" if state.get(
                           "explore_show_directions") else "secondary",
@@ -100,12 +126,12 @@ def picked_sample_panel(sampler: Sampler, images: np.ndarray, shown: list[int], 
             b4.button("Close", key="explore_close", on_click=state.update,
                       kwargs={"explore_picked": None, "explore_show_directions": False})
         result = state.get("explore_pick_result")
-        if result and result[:2] == (link, index):
+        if result and result[0] == opened.ident:
             cell = 128 if present else 96
-            if result[2] == "vary":
-                st.image(upscale(image_grid(result[3], ncols=STRIP_COLUMNS), scale_for(images.shape[1], cell)),
+            if result[1] == "vary":
+                st.image(upscale(image_grid(result[2], ncols=STRIP_COLUMNS), scale_for(opened.image.shape[0], cell)),
                          caption="nearby noise: this sample first, then seven neighbours")  # fmt: skip
             else:
-                show_frames(result[3], f"sample{index + 1}", cell, key="pick-frames")
+                show_frames(result[2], opened.title.lower().replace(" ", ""), cell, key="pick-frames")
         if state.get("explore_show_directions"):
             directions_panel(sampler, link.model or "", noise, class_id, link.truncation, run_folder, present)

@@ -66,6 +66,14 @@ def render_cache():
 
 
 @st.cache_resource(show_spinner=False)
+def inversion_slots():
+    """Searches for a picture in a GAN (Find it in the GAN) run one at a time on this server."""
+    from gan_core.explore.inversion_job import InversionSlots
+
+    return InversionSlots(1)
+
+
+@st.cache_resource(show_spinner=False)
 def model_warmup():
     """The server's one warm-up of its default model (started at start-up by scripts/serve.py)."""
     from gan_core.explore.warmup import ModelWarmup
