@@ -57,8 +57,8 @@ def progan_row(precision: str) -> list[str]:
     sys.path.insert(0, str(ROOT / "scripts"))
     from build_progan_twin import build
 
+    from gan_core.explore.hub_generators import HubProGANSampler
     from gan_core.explore.inversion import Inversion, InversionConfig
-    from gan_core.explore.samplers import HubProGANSampler
 
     sampler = HubProGANSampler(str(build()), "ProGAN twin")
     target = sampler.sample(np.random.default_rng(1).standard_normal((1, sampler.info.noise_dim)).astype(
@@ -107,12 +107,17 @@ def main() -> None:
             print(" | ".join(rows[-1]), flush=True)
     loaded, sefa = sefa_seconds()
     print(f"SeFa on BigGAN-deep 128's twin: {sefa:.3f} s (loading the twin: {loaded:.1f} s)")
+    from gan_core.explore.inversion import FAR_PSNR_DB, InversionConfig
+
+    c = InversionConfig()
     lines = ["# Find it in the GAN (`python -m bench.inversion`)", "",
-             f"{machine_line()}; {date.today()}. Held-out test pictures (10 a class), the class unknown: 50 steps "
-             "guessing a mix of classes, 30 trying each likely class, 150 refining the best (Adam, lr 0.05, pixel "
-             "squared error). PSNR over pixels in [-1, 1]; 'far': under 18 dB, said to be no match. Each row is "
-             "timed after one small warm-up search (a warm server's state). Targets: MNIST median >= 25 dB, class "
-             ">= 90%, <= 10 s for 100; ProGAN twin <= 30 s for 300 steps.", "",
+             f"{machine_line()}; {date.today()}. Held-out test pictures (10 a class), the class unknown: "
+             f"{c.guess_steps} steps guessing a mix of classes, {c.search_steps} trying each of the "
+             f"{c.classes_tried} likeliest as itself, {c.refine_steps} refining the best (Adam, lr "
+             f"{c.learning_rate:g}, pixel squared error); ProGAN's twin: 300 refining steps (no classes). PSNR over "
+             f"pixels in [-1, 1]; 'far': under {FAR_PSNR_DB:g} dB, said to be no match. Each row is timed after one "
+             "small warm-up search (a warm server's state). Targets: MNIST median >= 25 dB, class >= 90%, <= 10 s "
+             "for 100; ProGAN twin <= 30 s for 300 steps.", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]  # fmt: skip
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines += ["", f"SeFa's five directions on BigGAN-deep 128's twin (50 M parameters, random weights): "
