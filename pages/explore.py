@@ -13,7 +13,7 @@ from gan_core.explore.render_cache import cached_grid
 from gan_core.explore.samplers import TooManySamplesError
 from gan_core.pictures.render import image_grid, labelled_grid, png_bytes, scale_for, upscale, zip_of_pngs
 from gan_core.words import plural
-from pages.ui.directions import direction_names
+from pages.ui.directions import direction_names, first_sample_directions
 from pages.ui.explore_sections import class_picker, interpolate_section
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles
 from pages.ui.explorer_warmup import warming_up
@@ -42,7 +42,8 @@ if "explore_model" not in state:  # first visit: a shared link's settings win
         st.caption("From the link, changed or not used: " + "; ".join(link.ignored) + ".")
 
 # A demo moment's interpolation comes first (in view on arrival, its controls below); else, on a projector, the grid.
-focus = st.container() if state.get("explore_focus") == "interpolate" else None
+arrival = state.get("explore_focus", "")  # a demo moment's link: what it opens at the top of the page
+focus = st.container() if arrival in ("interpolate", "directions", "find") else None
 picture = st.container() if present and focus is None else None
 key = st.selectbox("Model", list(choices), key="explore_model", format_func=lambda k: choices[k].label,
                    on_change=state.update, kwargs={"explore_focus": "", "explore_linked_model": False})  # fmt: skip
@@ -137,6 +138,11 @@ else:
     st.fragment(timed_fragment("explore", grid_section))()
 truncation, seed = float(state["explore_truncation"]), int(state["explore_seed"])
 
-interpolate_section(sampler, key, selected, truncation, seed, image_cell_px(present) * 3 // 4, into=focus)
-find_section(sampler, key, shown, ExploreLink(key, tuple(selected), seed, truncation, int(state["explore_n"]),
-                                              int(state.get("explore_steps", 8))), present, run_folder)
+interpolate_section(sampler, key, selected, truncation, seed, image_cell_px(present) * 3 // 4,
+                    into=focus if arrival == "interpolate" else None)  # fmt: skip
+page_link = ExploreLink(key, tuple(selected), seed, truncation, int(state["explore_n"]),
+                        int(state.get("explore_steps", 8)))  # fmt: skip
+if arrival == "directions" and focus is not None:
+    with focus:
+        first_sample_directions(sampler, page_link, shown, run_folder, present)
+find_section(sampler, key, shown, page_link, present, run_folder, into=focus if arrival == "find" else None)

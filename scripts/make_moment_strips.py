@@ -1,13 +1,13 @@
-"""Draw each interpolation demo moment's strip into its shipped run's folder (moments/<title>.png), the picture its
-Classroom card shows before the click. Run again after a shipped model or a moment changes:
+"""Draw what each interpolation, directions or search demo moment opens on into its shipped run's folder
+(moments/<title>.png), the picture its Classroom card shows before the click. Run again after a shipped model or
+a moment changes:
 
     GAN_PLAYGROUND_PRECISION=float32 .venv/bin/python -m scripts.make_moment_strips   # the same pixels on every CPU
 """
 
 from __future__ import annotations
 
-from gan_core.explore.moments import moment_frames
-from gan_core.explore.pipeline import strip_picture
+from gan_core.explore.moments import moment_picture_pixels
 from gan_core.pictures.render import png_bytes
 from gan_core.runs.bundled import bundled_runs
 from gan_core.runs.classroom import MOMENTS_FOLDER, demo_moments
@@ -19,5 +19,5 @@ if __name__ == "__main__":
             continue
         path = CHECKPOINTS_DIR / moment.shows / MOMENTS_FOLDER / moment.strip_name
         path.parent.mkdir(exist_ok=True)
-        path.write_bytes(png_bytes(strip_picture(moment_frames(moment))))
+        path.write_bytes(png_bytes(moment_picture_pixels(moment)))
         print(f"{moment.title}: {path}")

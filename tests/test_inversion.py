@@ -55,7 +55,8 @@ def test_a_digit_drawn_dark_on_light_is_made_like_mnist_and_found_with_its_class
     assert int(result.classes[0]) == 7 and float(result.psnr[0]) >= 20 and not result.far[0]
     redrawn = sampler.sample(result.noise, result.classes, 1.0)  # the result is a sample like any other
     np.testing.assert_allclose(redrawn.astype(int), result.pictures.astype(int), atol=3)
-    assert list(result.losses) == sorted(result.losses, reverse=True)  # the best so far only gets better
+    errors = [error for _, error in result.curve]
+    assert errors == sorted(errors, reverse=True) and result.curve[-1][0] == result.step  # only gets better
 
 
 def test_stop_mid_way_keeps_the_best_so_far() -> None:

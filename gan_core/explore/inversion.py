@@ -65,7 +65,7 @@ class InversionResult:
     step: int  # steps taken
     total: int
     stage: str  # "guess", "search", "refine" or "done"
-    losses: tuple[float, ...]  # the mean error at each report so far, for a falling curve
+    curve: tuple[tuple[int, float], ...]  # (step, the best mean error so far) at each report: a falling curve
     seconds: float
     stopped: bool = False
 
@@ -172,7 +172,7 @@ class Inversion:
         self._best_classes = np.zeros(count, np.int64) if conditional else None
         self._best_errors = np.full(count, np.inf)
         self._best_pictures = np.zeros((count, info.resolution, info.resolution, 3), np.uint8)
-        self._losses: list[float] = []
+        self._curve: list[tuple[int, float]] = []
 
     def _draw(self, noise: np.ndarray, classes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Pictures of (noise, single classes) and their errors against the targets."""
@@ -193,12 +193,11 @@ class Inversion:
         self._best_pictures[better] = pictures[better]
         if classes is not None:
             self._best_classes[better] = classes[better]
-        self._losses.append(float(np.mean(self._best_errors)))
 
     def result(self, step: int, stage: str, started: float, stopped: bool) -> InversionResult:
         return InversionResult(self._best_noise.copy(), None if self._best_classes is None else
                                self._best_classes.copy(), self._best_pictures.copy(), self._best_errors.copy(),
-                               step, self.plan.total_steps, stage, tuple(self._losses), time.perf_counter() - started,
+                               step, self.plan.total_steps, stage, tuple(self._curve), time.perf_counter() - started,
                                stopped)  # fmt: skip
 
     def run(self, should_stop: Callable[[], bool] = lambda: False,
@@ -213,6 +212,7 @@ class Inversion:
                 nonlocal taken
                 taken += n
                 self._keep_better(*candidate())
+                self._curve.append((taken, float(np.mean(self._best_errors))))
                 if on_report is not None:
                     on_report(self.result(taken, stage, started, False))
             return each

@@ -19,6 +19,18 @@ def _clip(name: str, text: str | None, value: float, low: float, high: float, no
     return min(high, max(low, value))
 
 
+SHOWS = ("directions", "find")  # what a link may open at the top of the page
+
+
+def _show(value: str | None, notes: list[str]) -> str:
+    if value in (None, ""):
+        return ""
+    if value not in SHOWS:
+        notes.append(f"show {str(value)[:40]!r} is not one of {', '.join(SHOWS)}")
+        return ""
+    return str(value)
+
+
 def _int(name: str, text: str | None, default: int, low: int, high: int, notes: list[str]) -> int:
     if text is None or not str(text).strip():
         return default
@@ -54,6 +66,9 @@ class ExploreLink:
     n: int = 16
     steps: int = 8  # interpolation steps
     interpolate: bool = False  # a demo moment's link: run the interpolation on arrival
+    # A demo moment's link: "directions" opens the grid's first sample moved along its directions, "find" the
+    # search for a picture, each at the top of the page on arrival.
+    show: str = field(default="", compare=False)
     # Names given to the model's found directions, strongest first: part of what a link says, not of which grid
     # it shows (renaming a direction keeps the opened sample open).
     direction_names: tuple[str, ...] = field(default=(), compare=False)
@@ -80,6 +95,7 @@ class ExploreLink:
             n=_int("n", params.get("n"), min(cls.n, max_samples), 1, max_samples, notes),
             steps=_int("steps", params.get("steps"), min(cls.steps, max_steps), 2, max_steps, notes),
             interpolate=params.get("interpolate") == "1",
+            show=_show(params.get("show"), notes),
             direction_names=names_from_param(params.get("directions"), notes),
             ignored=tuple(notes),
         )
@@ -90,7 +106,7 @@ class ExploreLink:
         state = dict(explore_model=self.model or default_model, explore_seed=self.seed, explore_n=self.n,
                      explore_steps=self.steps, explore_classes=list(self.classes),
                      explore_autointerpolate=self.interpolate, explore_linked_model=self.model is not None,
-                     explore_focus="interpolate" if self.interpolate else "",
+                     explore_focus="interpolate" if self.interpolate else self.show,
                      explore_direction_names=(self.model or default_model, self.direction_names))  # fmt: skip
         return state if self.truncation is None else {**state, "explore_truncation": self.truncation}
 

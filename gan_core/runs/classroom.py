@@ -128,9 +128,10 @@ class DemoMoment:
 
     @property
     def strip_name(self) -> str:
-        """An interpolation moment's picture: its strip, drawn ahead (scripts/make_moment_strips.py) into the
-        shipped run's folder as moments/<this>.png; "" for a moment that opens on a grid."""
-        if self.params.get("interpolate") != "1":
+        """An interpolation, directions or search moment's picture: what it opens on, drawn ahead
+        (scripts/make_moment_strips.py) into the shipped run's folder as moments/<this>.png; "" for a moment that
+        opens on a grid."""
+        if self.params.get("interpolate") != "1" and not self.params.get("show"):
             return ""
         return "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-") + ".png"
 
@@ -144,6 +145,18 @@ def demo_moments(shipped: list[str], hub_models: list[str]) -> list[DemoMoment]:
             "A GAN that learned digits", "train", {"run": "demo-mnist-dcgan"},
             "the shipped MNIST DCGAN: its loss curves, how its samples sharpened, and its progress GIF",
             bundle="demo-mnist-dcgan", shows="demo-mnist-dcgan",
+        ))  # fmt: skip
+    if "cgan-mnist" in shipped:
+        moments.append(DemoMoment(
+            "What did the GAN learn to control?", "explore",
+            {"model": "mnist", "classes": "3", "n": "4", "seed": "3", "show": "directions"},
+            "directions the MNIST model found in its own weights, no labels (SeFa): one digit moved along each; "
+            "students name them", shows="cgan-mnist",
+        ))  # fmt: skip
+        moments.append(DemoMoment(
+            "Find yourself in the GAN", "explore", {"model": "mnist", "n": "4", "seed": "0", "show": "find"},
+            "a digit drawn on paper, photographed or uploaded: the GAN searches for the closest one it can draw",
+            shows="cgan-mnist",
         ))  # fmt: skip
     if "cgan-fashion-mnist" in shipped:
         every = ",".join(str(c) for c in range(10))

@@ -11,6 +11,8 @@ import streamlit as st
 from gan_core.errors import PlaygroundError
 from gan_core.explore.direction_names import clean_name, padded, read_saved_names, save_names
 from gan_core.explore.directions import SPAN, STRIP_STEPS, direction_strips, moved, strip_offsets
+from gan_core.explore.link import ExploreLink
+from gan_core.explore.pipeline import grid_noise
 from gan_core.explore.render_cache import sampler_key
 from gan_core.explore.samplers import Sampler
 from gan_core.pictures.render import image_grid, scale_for, upscale
@@ -72,6 +74,17 @@ def directions_panel(sampler: Sampler, key: str, noise: np.ndarray, class_id: in
         save_names(run_folder, names)
         st.toast(f"Saved in {run_folder.name}/directions.json")
     _sliders(sampler, noise, class_id, truncation, names, present)
+
+
+def first_sample_directions(sampler: Sampler, link: ExploreLink, shown: list[int], run_folder: Path | None,
+                            present: bool) -> None:  # fmt: skip
+    """A demo moment's arrival: the grid's first sample moved along its generator's directions, at the top."""
+    info = sampler.info
+    noise = grid_noise(sampler, link.n, link.truncation, link.seed)[0]
+    class_id = shown[0] if shown else None
+    what = f" · class {info.class_names[class_id]}" if class_id is not None else ""
+    st.markdown(f"**Sample 1** of the grid below{what} · seed {link.seed} · truncation {link.truncation:g}")
+    directions_panel(sampler, link.model or "", noise, class_id, link.truncation, run_folder, present)
 
 
 def _sliders(sampler: Sampler, noise: np.ndarray, class_id: int | None, truncation: float, names: tuple[str, ...],

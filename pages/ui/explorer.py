@@ -21,7 +21,7 @@ KEPT = ("explore_model", "explore_seed", "explore_truncation", "explore_n", "exp
 
 
 def _pick(index: int, link: ExploreLink) -> None:
-    st.session_state.update(explore_picked=index, explore_picked_for=link)
+    st.session_state.update(explore_picked=index, explore_picked_for=link, explore_focus="")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -133,5 +133,5 @@ def opened_panel(sampler: Sampler, opened: Opened, shown: list[int], link: Explo
                          caption="nearby noise: this sample first, then seven neighbours")  # fmt: skip
             else:
                 show_frames(result[2], opened.title.lower().replace(" ", ""), cell, key="pick-frames")
-        if state.get("explore_show_directions"):
+        if state.get("explore_show_directions") and state.get("explore_focus") != "directions":  # not twice
             directions_panel(sampler, link.model or "", noise, class_id, link.truncation, run_folder, present)

@@ -28,7 +28,14 @@ def _picture(upload, shot):
 
 
 def find_section(sampler: Sampler, key: str, shown: list[int], link: ExploreLink, present: bool,
-                 run_folder: Path | None) -> None:  # fmt: skip
+                 run_folder: Path | None, into=None) -> None:  # fmt: skip
+    """The section, at the page's foot or `into` a container (a demo moment's arrival puts it at the top)."""
+    with into or st.container():
+        _find(sampler, key, shown, link, present, run_folder)
+
+
+def _find(sampler: Sampler, key: str, shown: list[int], link: ExploreLink, present: bool,
+          run_folder: Path | None) -> None:  # fmt: skip
     state = st.session_state
     info = sampler.info
     st.subheader("Find a picture in the GAN")
@@ -60,14 +67,13 @@ def find_section(sampler: Sampler, key: str, shown: list[int], link: ExploreLink
         state.pop(JOB)
         job = None
     show_target, go_column = st.columns([1, 3])
-    show_target.image(upscale(target.pixels if target.pixels.shape[-1] == 3 else np.repeat(target.pixels, 3, -1),
-                              scale_for(info.resolution, 160)), caption="yours, as the GAN sees it")  # fmt: skip
+    if job is None:  # once a search starts, the target stands beside what the GAN found instead
+        show_target.image(upscale(_grey_to_rgb(target.pixels), scale_for(info.resolution, 160)), width=160,
+                          caption="yours, as the GAN sees it")  # fmt: skip
     go_column.caption(target.note)
-    if go_column.button("Find it in the GAN", key="explore_find_start", type="primary", disabled=job is not None
-                        and job[1].view().state in ("waiting", "running")):  # fmt: skip
-        inversion = Inversion(sampler, target.pixels[None], link.truncation)
-        state[JOB] = job = (ident, InversionJob(inversion, inversion_slots()))
-        state["explore_picked"] = None
+    go_column.button("Find it in the GAN", key="explore_find_start", type="primary", on_click=_start,
+                     args=(ident, sampler, target.pixels, link.truncation), disabled=job is not None and job[1].view(
+                         ).state in ("waiting", "running"))  # fmt: skip
     if job is None:
         return
     view = job[1].view()
@@ -81,6 +87,13 @@ def find_section(sampler: Sampler, key: str, shown: list[int], link: ExploreLink
         _found_panel(sampler, job, shown, link, present, run_folder)
 
 
+def _start(ident: tuple, sampler: Sampler, pixels: np.ndarray, truncation: float) -> None:
+    """Start a search (before the page reruns, so the rerun draws it under way)."""
+    state = st.session_state
+    state[JOB] = (ident, InversionJob(Inversion(sampler, pixels[None], truncation), inversion_slots()))
+    state["explore_picked"] = None
+
+
 def _grey_to_rgb(pixels: np.ndarray) -> np.ndarray:
     return pixels if pixels.shape[-1] == 3 else np.repeat(pixels, 3, axis=-1)
 
@@ -89,13 +102,14 @@ def _side_by_side(sampler: Sampler, result: InversionResult, target: np.ndarray,
     """The target, the best so far and the error falling."""
     cell = 200 if present else 160
     a, b, chart = st.columns([1, 1, 2])
-    a.image(upscale(_grey_to_rgb(target), scale_for(target.shape[0], cell)), caption="yours")
+    a.image(upscale(_grey_to_rgb(target), scale_for(target.shape[0], cell)), caption="yours", width=cell)
     what = f" · {sampler.info.class_names[int(result.classes[0])]}" if result.classes is not None else ""
-    b.image(upscale(result.pictures[0], scale_for(result.pictures.shape[1], cell)),
+    b.image(upscale(result.pictures[0], scale_for(result.pictures.shape[1], cell)), width=cell,
             caption=f"the GAN's closest, step {result.step} of {result.total}{what}")  # fmt: skip
-    figure = go.Figure(go.Scatter(y=list(result.losses), mode="lines"))
-    figure.update_layout(height=200, margin=dict(l=10, r=10, t=30, b=10), title="error (mean squared)",
-                         xaxis_title=f"report (every {result.total // max(len(result.losses), 1) or 1} steps or so)")
+    steps, errors = zip(*result.curve, strict=True) if result.curve else ((), ())
+    figure = go.Figure(go.Scatter(x=list(steps), y=list(errors), mode="lines+markers"))
+    figure.update_layout(height=220, margin=dict(l=10, r=10, t=30, b=10), title="error, best so far (mean squared)",
+                         xaxis_title="step", xaxis_range=[0, result.total])  # fmt: skip
     chart.plotly_chart(figure, key="explore_find_chart")
 
 
