@@ -58,7 +58,9 @@ def test_presenter_mode_fits_a_1280x720_projector(browser, server_url: str, path
         )  # fmt: skip
         if "explore" in path:
             ARTIFACTS.mkdir(exist_ok=True)
-            page.get_by_test_id("stImage").first.wait_for(timeout=60_000)
+            # The first grid loads its model in the server: on a host whose cores other work keeps busy that took
+            # longer than a minute (issue 36's loaded runs); what is checked below is unchanged.
+            page.get_by_test_id("stImage").first.wait_for(timeout=180_000)
             page.wait_for_function(
                 "() => { const i = document.querySelector('[data-testid=stImage] img'); return i && i.complete &&"
                 " i.naturalWidth > 0; }", timeout=30_000,
