@@ -19,7 +19,7 @@ from gan_core.pictures.render import scale_for, upscale
 from pages.ui.explorer import Opened, opened_panel
 from pages.ui.resources import import_limits, inversion_slots
 
-JOB = "explore_find_job"  # (model key, target bytes' hash, InversionJob)
+JOB = "explore_find_job"  # ((model key, the picture's hash, truncation), InversionJob): this session's search
 
 
 def _picture(upload, shot):
