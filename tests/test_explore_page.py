@@ -333,6 +333,9 @@ def test_variations_start_from_the_sample_and_stay_near_it(sandbox) -> None:
     near_gap = np.abs(near[1:].astype(int) - near[0]).mean()
     far_gap = np.abs(far.astype(int) - near[0]).mean()
     assert near_gap < far_gap  # neighbours look more like the sample than fresh samples do
+    found = np.full(sampler.info.noise_dim, 2.5, np.float32)  # a sample found in the GAN, outside the grid's range
+    itself = sampler.sample(found[None], np.array([7]), 0.5)[0]
+    assert np.array_equal(variations(sampler, found, 7, 0.5, count=8)[0], itself)  # the first is it, unclipped
 
 
 def test_a_switch_of_model_under_chosen_classes_and_interpolation_ends(sandbox) -> None:

@@ -13,7 +13,8 @@ from gan_core.explore.link import ExploreLink
 
 GARBAGE = ("-1", "99999999999999999999999", "abc", "nan", "inf", "../../etc/passwd", "%00<script>", "1e308", "∞")
 PAGE_PARAMS = {
-    "pages/explore.py": ("model", "classes", "seed", "truncation", "n", "steps", "interpolate", "directions"),
+    "pages/explore.py": ("model", "classes", "seed", "truncation", "n", "steps", "interpolate", "directions",
+                         "show"),
     "pages/train.py": ("run",),
     "pages/inside.py": ("toy",),
     "pages/datasets.py": ("dataset",),
@@ -51,6 +52,8 @@ def test_the_explorer_says_which_link_values_it_did_not_use() -> None:
                 "classes '1,x,2' holds something other than class ids", "steps '-3' is outside 2 to 12")
     for phrase in expected:
         assert phrase in said
+    assert "show 'everything' is not one of directions, find" in " ".join(
+        ExploreLink.from_params({"show": "everything"}, ["emoji"], 12, 12).ignored)
     assert ExploreLink.from_params({}, ["emoji"], 12, 12).ignored == ()  # no link: nothing to say
     far = ExploreLink.from_params({"seed": "99999999999"}, ["emoji"], 12, 12)  # issue 36.9: not 2.14748e+09
     assert "seed '99999999999' is outside 0 to 2,147,483,647" in " ".join(far.ignored)

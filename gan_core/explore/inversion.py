@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from gan_core.explore.samplers import to_rgb_uint8
 from gan_core.models.precision import in_chosen_precision
 
 # A reconstruction this far off (peak signal-to-noise ratio, dB, pixels in [-1, 1]) is not a match: the GAN cannot
@@ -183,8 +184,7 @@ class Inversion:
         with in_chosen_precision():
             drawn = self.sampler.pictures_tensor(tf.constant(noise), probs, self.truncation).numpy()
         errors = np.mean(np.square(drawn - self.pixels), axis=(1, 2, 3))
-        out = np.clip(np.rint((drawn + 1.0) * 127.5), 0, 255).astype(np.uint8)
-        return (np.repeat(out, 3, axis=-1) if out.shape[-1] == 1 else out), errors
+        return to_rgb_uint8(drawn), errors
 
     def _keep_better(self, noise: np.ndarray, classes: np.ndarray | None) -> None:
         pictures, errors = self._draw(noise, classes)

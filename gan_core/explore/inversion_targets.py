@@ -92,7 +92,8 @@ def prepare_target(data: bytes, resolution: int, channels: int, dataset: str = "
             Image.fromarray(decoded.pixels).convert("L"))  # fmt: skip
         pixels, inverted = mnist_like(grey, MNIST_BOX.get(dataset, MNIST_SIZE))
         what = (("inverted (it was dark on light), " if inverted else "") +
-                f"fitted into {MNIST_BOX.get(dataset, MNIST_SIZE)} px and centred by its mass, as MNIST was made")
+                f"fitted into {MNIST_BOX.get(dataset, MNIST_SIZE)} px and centred by its mass"
+                + (", as MNIST was made" if dataset == "mnist" else ""))
         return Target(pixels[..., None], f"{decoded.note}, made MNIST-like: {what}")
     pixels = decoded.pixels
     if channels == 1 and pixels.shape[-1] == 3:

@@ -22,9 +22,10 @@ from pages.ui.resources import import_limits, inversion_slots
 JOB = "explore_find_job"  # ((model key, the picture's hash, truncation), InversionJob): this session's search
 
 
-def _picture(upload, shot):
-    """The camera shot if one was taken, else the upload (either may be None)."""
-    return shot if shot is not None else upload
+@st.cache_data(max_entries=8, show_spinner=False)
+def _target(data: bytes, resolution: int, channels: int, dataset: str):
+    """The upload made into what the model draws: decoded once per picture, not on every rerun of the page."""
+    return prepare_target(data, resolution, channels, dataset, import_limits())
 
 
 def find_section(sampler: Sampler, key: str, shown: list[int], link: ExploreLink, present: bool,
@@ -51,12 +52,12 @@ def _find(sampler: Sampler, key: str, shown: list[int], link: ExploreLink, prese
         if shot is None:
             right.caption("No picture yet. If the browser asked and the camera was refused, allow it in the "
                           "address bar, or upload a picture instead.")  # fmt: skip
-    source = _picture(upload, shot)
+    source = shot if shot is not None else upload
     if source is None:
         return
     data = source.getvalue()
     try:
-        target = prepare_target(data, info.resolution, info.channels, info.dataset, import_limits())
+        target = _target(data, info.resolution, info.channels, info.dataset)
     except ImageProblem as exc:
         st.error(f"{source.name} cannot be searched for: {exc}.")
         return
