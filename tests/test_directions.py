@@ -7,11 +7,11 @@ import sys
 
 import numpy as np
 import pytest
-import streamlit as st
 from conftest import REPO
 from gan_fixtures import tiny_run_config, two_class_dataset
 from PIL import Image
 from streamlit.testing.v1 import AppTest
+from test_explore_page import open_page  # the Explorer through AppTest, a link's parameters given
 
 from gan_core.cli import main as cli_main
 from gan_core.explore.choices import resolve_model
@@ -86,18 +86,6 @@ def test_the_same_code_reads_a_hub_module_s_first_layer_from_its_own_variables(t
     assert not np.array_equal(strips[0, 0], strips[0, -1])  # the ends of a strip differ
 
 
-def open_explorer(query: dict[str, str]) -> AppTest:
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("pages/explore.py").run()
-    assert not at.exception
-    return at
-
-
 def show_directions(at: AppTest) -> list:
     """Open the first sample and its directions; the strips' images (their captions name the offsets)."""
     at.button(key="explore_open_0").click().run()
@@ -107,7 +95,7 @@ def show_directions(at: AppTest) -> list:
 
 
 def test_the_explorer_shows_a_strip_per_direction_names_go_in_the_link_and_sliders_move_it(sandbox) -> None:
-    at = open_explorer({"model": "mnist", "seed": "3", "n": "4", "classes": "0"})
+    at = open_page({"model": "mnist", "seed": "3", "n": "4", "classes": "0"})
     strips = show_directions(at)
     assert len(strips) == 5
     assert any("What the GAN learned to control" in m.value for m in at.markdown)
@@ -120,11 +108,11 @@ def test_the_explorer_shows_a_strip_per_direction_names_go_in_the_link_and_slide
     assert at.slider(key="explore_direction_amount_0").label == "thickness"
     assert any("thickness +2" in c for e in at.get("image") for c in e.captions)
 
-    shared = open_explorer({"model": "mnist", "seed": "3", "n": "4", "classes": "0", "directions": "thickness|slant"})
+    shared = open_page({"model": "mnist", "seed": "3", "n": "4", "classes": "0", "directions": "thickness|slant"})
     show_directions(shared)
     assert shared.text_input(key="explore_direction_name_0").value == "thickness"
     assert shared.text_input(key="explore_direction_name_1").value == "slant"
-    other = open_explorer({"model": "fashion-mnist", "seed": "3", "n": "4"})  # another model: its own, unnamed
+    other = open_page({"model": "fashion-mnist", "seed": "3", "n": "4"})  # another model: its own, unnamed
     show_directions(other)
     assert other.text_input(key="explore_direction_name_0").value == ""
     assert "directions" not in other.query_params
@@ -137,13 +125,13 @@ def test_a_run_keeps_its_direction_names_in_its_folder(sandbox) -> None:
     run = TrainingRun(runs / "my-digits", RunConfig(model, base.train), data_loader=lambda c: two_class_dataset())
     run.start()
     assert run.join(120) and run.state.value == "finished", run.snapshot().message
-    at = open_explorer({"model": "run:my-digits", "seed": "1", "n": "4"})
+    at = open_page({"model": "run:my-digits", "seed": "1", "n": "4"})
     show_directions(at)
     at.text_input(key="explore_direction_name_1").input("width <script>").run()
     at.button(key="explore_direction_keep").click().run()
     assert not at.exception
     assert read_saved_names(runs / "my-digits")[:2] == ("", "width script")
-    later = open_explorer({"model": "run:my-digits", "seed": "1", "n": "4"})  # a later visit, no names in its link
+    later = open_page({"model": "run:my-digits", "seed": "1", "n": "4"})  # a later visit, no names in its link
     show_directions(later)
     assert later.text_input(key="explore_direction_name_1").value == "width script"
     assert later.query_params["directions"] == "|width script"
