@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import h5py
@@ -68,14 +69,15 @@ def weights(path: Path) -> list[np.ndarray]:
 
 def prepared(folder: Path, dataset: Path, epochs: int) -> None:
     """A run folder holding only its config: the dataset's defaults with DiffAugment left out (it draws per
-    replica, so with it two workers would not compute what one does), batch 8."""
+    replica, so with it two workers would not compute what one does), networks an eighth as wide, batch 8."""
     from gan_core.data import load_dataset
     from gan_core.training.presets import default_run_config
     from gan_core.training.run_config import RunConfig
 
     data = load_dataset(str(dataset))
     config = default_run_config(data.info, train_count=data.train_count)
-    config = RunConfig(config.model, config.train.with_changes(diffaugment=(), epochs=epochs, batch_size=8))
+    model = replace(config.model, g_width=8, d_width=8)  # an eighth of the width: the cluster is the subject
+    config = RunConfig(model, config.train.with_changes(diffaugment=(), epochs=epochs, batch_size=8))
     folder.mkdir(parents=True)
     (folder / "config.json").write_text(config.to_json())
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,12 @@ def wait(condition, timeout: float = 120.0, what: str = "the condition") -> None
 
 
 def quick_config(epochs: int = 50):
-    """The tutorial's networks on the bundled digits, checkpoints every 20 steps, no live FID."""
+    """The tutorial's networks at an eighth of their width on the bundled digits (these tests are about the
+    processes, not the pictures), checkpoints every 20 steps, no live FID."""
     info = load_dataset("mnist", source="bundled").info
-    return default_run_config(info, recipe="tutorial", source="bundled", epochs=epochs, checkpoint_every=20,
-                              eval_every=0, sample_every=20)  # fmt: skip
+    config = default_run_config(info, recipe="tutorial", source="bundled", epochs=epochs, checkpoint_every=20,
+                                eval_every=0, sample_every=20)  # fmt: skip
+    return replace(config, model=replace(config.model, g_width=8, d_width=8))
 
 
 @pytest.fixture
@@ -148,7 +151,7 @@ def test_a_server_that_dies_takes_its_training_processes_with_it(tmp_path: Path)
 def test_a_warm_process_started_by_an_ended_run_trains_the_next_one(tmp_path: Path) -> None:
     """The warm process for the next Start is started by the previous run's supervising thread; it must not die
     with that thread (prctl's parent-death signal follows the starting thread, so the socket is the tie instead)."""
-    processes = TrainingProcesses(0, keep_warm=True)
+    processes = TrainingProcesses(0, keep_warm=True, compile_ahead=False)  # warm: imported, not compiled
     registry = RunRegistry(tmp_path / "runs", processes=processes)
     try:
         first = registry.open("a", quick_config())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,7 @@ def _workspace_with_a_run(home: Path) -> str:
     info = load_dataset("blobs", settings=settings).info
     config = default_run_config(info, epochs=1000, batch_size=16, checkpoint_every=5, sample_every=5,
                                 eval_every=0)  # fmt: skip
+    config = replace(config, model=replace(config.model, g_width=8, d_width=8))  # the restart is the subject
     TrainingRun(settings.runs_dir / "survivor", config)
     return "survivor"
 
