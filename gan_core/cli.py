@@ -430,6 +430,23 @@ def _cmd_invert(args: argparse.Namespace) -> int:
     return 0 if done.written else 1
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from gan_core.explore.samplers import RunModelSampler
+
+    sampler = _open_model(args)
+    if not isinstance(sampler, RunModelSampler):
+        raise PlaygroundError(f"{sampler.info.title} comes from TF Hub, where its handle is how to use it elsewhere; "
+                              "export takes a shipped model or a run folder.")  # fmt: skip
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise PlaygroundError(f"{out} is not empty: choose a new folder with --out.")
+    keras_file, savedmodel = sampler.export(out)
+    print(f"wrote {keras_file} (keras.saving.load_model) and {savedmodel}/ (tf.saved_model.load; signature "
+          f"'pictures': noise{' and class_index' if sampler.info.conditional else ''} in, uint8 pictures out) "
+          f"from {sampler.info.title}")  # fmt: skip
+    return 0
+
+
 def _print_progress(fraction: float, text: str) -> None:
     print(f"[{'#' * int(fraction * 20):<20}] {text}", flush=True)
 
@@ -480,7 +497,7 @@ def _cmd_fid(args: argparse.Namespace) -> int:
 
 
 _TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "directions", "invert", "evaluate", "fid",
-                                  "fetch"})  # fmt: skip
+                                  "export", "fetch"})  # fmt: skip
 _NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "directions", "invert", "evaluate",
                      "fid")  # these take --precision
 _LENGTH_FLAGS = ("epochs", "minutes")  # how long a run trains: these may change when it resumes
@@ -671,6 +688,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the reconstructions, each under its picture's name")
     p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
     p.set_defaults(func=_cmd_invert)
+
+    p = sub.add_parser("export", help="a generator to use elsewhere: a .keras file and a SavedModel that need only "
+                       "Keras and TensorFlow")  # fmt: skip
+    p.add_argument("--model", required=True, help="a shipped model (e.g. mnist) or a run folder")
+    p.add_argument("--out", required=True, help="a new (or empty) folder for generator.keras and generator_savedmodel/")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
     p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")

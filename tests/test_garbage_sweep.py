@@ -70,6 +70,7 @@ def _cli_cases() -> list[list[str]]:
         "interpolate": ["--steps", "--seed", "--truncation", "--from", "--model"],
         "directions": ["--steps", "--seed", "--truncation", "--class", "--model"],
         "invert": ["--model", "--images", "--truncation"],
+        "export": ["--model"],
         "evaluate": ["--n", "--seed", "--run", "--dataset"],
         "toy": ["--data", "--points", "--loss", "--seed", "--noise-dim", "--steps", "--seconds", "--lr", "--out"],
         "fetch": [],
@@ -88,7 +89,7 @@ def test_garbage_in_every_cli_flag_gets_one_sentence(sandbox, tmp_path, argv, ca
     needs_out = {"train": ["--out", str(tmp_path / "r")], "sample": ["--out", str(tmp_path / "x.png")],
                  "toy": ["--out", str(tmp_path / "t")] if "--out" not in argv else [],
                  "interpolate": ["--out", str(tmp_path / "x.gif")], "directions": ["--out", str(tmp_path / "d.png")],
-                 "invert": ["--out", str(tmp_path / "found")]}  # fmt: skip
+                 "invert": ["--out", str(tmp_path / "found")], "export": ["--out", str(tmp_path / "e")]}  # fmt: skip
     argv += needs_out.get(argv[0], [])
     if argv[0] == "invert" and "--images" not in argv:
         (tmp_path / "mine").mkdir()

@@ -59,18 +59,25 @@ def test_report_zip_has_everything_a_report_needs(parent: Path) -> None:
     assert b"D loss on real" in archive.read("loss_curves.html")
 
 
-def test_report_zip_holds_the_generator_as_a_keras_file_that_loads_and_draws(parent: Path, tmp_path: Path) -> None:
-    """Issue 26: the tutorial's habit, the generator as a .keras file to use elsewhere."""
+def test_report_zip_holds_the_generator_as_a_keras_file_and_a_savedmodel_that_draw(parent: Path, tmp_path: Path
+                                                                                  ) -> None:  # fmt: skip
+    """Issue 26 and 38.1: the generator to use elsewhere, as a .keras file and a SavedModel (whose pictures, uint8,
+    are the .keras file's; tests/test_portable_generator.py opens both without gan_core)."""
     import keras
     import numpy as np
+    import tensorflow as tf
 
     from gan_core.runs.sampler import RunSampler
 
-    (tmp_path / "generator.keras").write_bytes(zipfile.ZipFile(io.BytesIO(report_zip(parent))).read("generator.keras"))
+    zipfile.ZipFile(io.BytesIO(report_zip(parent))).extractall(tmp_path)
     loaded = keras.saving.load_model(tmp_path / "generator.keras")
     noise = np.random.default_rng(0).standard_normal((2, tiny_run_config().model.noise_dim)).astype(np.float32)
     ours = RunSampler(parent).generator(noise, training=False).numpy()
     assert np.allclose(loaded(noise, training=False).numpy(), ours, atol=1e-5)  # the same network, same weights
+    served = tf.saved_model.load(str(tmp_path / "generator_savedmodel"))
+    pictures = served.signatures["pictures"](noise=tf.constant(noise))["pictures"].numpy()
+    assert pictures.dtype == np.uint8
+    assert np.abs(pictures.astype(int) - np.rint((ours + 1) * 127.5).clip(0, 255)).max() <= 1
 
 
 def test_a_fork_between_relative_paths_resumes(parent: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -157,6 +157,12 @@ class RunModelSampler(FindsDirections):
         inputs = noise if class_probs is None else [noise, class_probs]
         return tf.cast(self._run.generator(inputs, training=False), tf.float32)
 
+    def export(self, folder: Path) -> list[Path]:
+        """The generator to use elsewhere: `generator.keras` and `generator_savedmodel/` (gan_core.models.portable)."""
+        from gan_core.models.portable import export_generator
+
+        return export_generator(self._run.generator, self._run.config.model, folder)
+
     def first_layer_kernel(self) -> np.ndarray:
         """The first Dense layer that is not the class embedding: it takes the noise (joined to the embedding in a
         class-conditional model, the noise first)."""

@@ -54,29 +54,30 @@ def fork_run(source: Path, step: int, target: Path, **changes: Any) -> RunConfig
     return forked
 
 
-def generator_keras_bytes(run_dir: Path) -> bytes | None:
-    """The run's generator as a whole Keras model file (the TF tutorial's `generator.save(...)`), to load
-    elsewhere with `keras.saving.load_model` (a class-conditional one needs gan_core importable for its layers).
-    None when the run has no weights yet."""
+def portable_generator_files(run_dir: Path) -> dict[str, bytes]:
+    """The run's generator to use elsewhere, by path in a zip: `generator.keras` (keras.saving.load_model, stock
+    layers only) and `generator_savedmodel/...` (tf.saved_model.load), gan_core.models.portable. Empty when the
+    run has no weights yet."""
     import tempfile
 
     from gan_core.errors import PlaygroundError
+    from gan_core.models.portable import export_generator
     from gan_core.runs.sampler import RunSampler
 
     try:
-        generator = RunSampler(run_dir).generator
+        sampler = RunSampler(run_dir)
     except (PlaygroundError, OSError, ValueError):
-        return None
+        return {}
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "generator.keras"
-        generator.save(path)
-        return path.read_bytes()
+        export_generator(sampler.generator, sampler.config.model, Path(folder))
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(Path(folder).rglob("*"))
+                if p.is_file()}  # fmt: skip
 
 
 def report_zip(run_dir: Path) -> bytes:
     """One download for a report or a class submission: config (seeds, versions), metrics as CSV, the loss
     curves as a self-contained HTML chart, the progress GIF, the last sample grid, the generator weights, and the
-    generator as a .keras model file."""
+    generator to use elsewhere (a .keras file and a SavedModel that need only Keras and TensorFlow)."""
     from gan_core.pictures.charts import accuracy_figure, loss_figure
 
     store = RunStore(run_dir)
@@ -100,8 +101,7 @@ def report_zip(run_dir: Path) -> bytes:
         for name in ("generator.weights.h5", "weights.npz"):
             if (run_dir / name).is_file():
                 zf.write(run_dir / name, name)
-        keras_file = generator_keras_bytes(run_dir)
-        if keras_file is not None:
-            zf.writestr("generator.keras", keras_file)
+        for name, data in portable_generator_files(run_dir).items():
+            zf.writestr(name, data)
         zf.writestr("status.json", json.dumps(store.read_status(), indent=2))
     return buf.getvalue()
