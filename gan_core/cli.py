@@ -80,8 +80,10 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     from gan_core.downloads import fetch_item, resolve_items
 
     keras.config.disable_interactive_logging()  # one progress bar, ours, not Keras' as well
-    items = resolve_items(args.items)
-    failed = 0
+    hub_repos = [s for s in args.items if s.startswith(("hf://", "hf:", "https://huggingface.co/"))]
+    rest = [s for s in args.items if s not in hub_repos]
+    items = resolve_items(rest) if rest or not hub_repos else []  # nothing named: the default items
+    failed = sum(not _fetch_hub_repo(spec) for spec in hub_repos)
     for item in items:
         bar = _ByteBar(item.title)
         result = fetch_item(item, progress=bar)
@@ -89,8 +91,35 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         print(result.message, file=sys.stdout if result.ok else sys.stderr, flush=True)
         failed += not result.ok
     if failed:
-        print(f"{plural(failed, 'item')} of {len(items)} not fetched", file=sys.stderr)
+        print(f"{plural(failed, 'item')} of {len(items) + len(hub_repos)} not fetched", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _fetch_hub_repo(spec: str) -> bool:
+    """hf://user/name into huggingface_hub's cache (its own progress bars), to open offline afterwards."""
+    from gan_core.sharing.hub_downloads import download_repo
+    from gan_core.sharing.hub_names import hub_repo_id
+
+    try:
+        repo_id = hub_repo_id(spec)
+        folder = download_repo(repo_id, offline=False)
+    except PlaygroundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    print(f"hf://{repo_id}: in the Hugging Face cache ({folder}); it opens offline from there.", flush=True)
+    return True
+
+
+def _cmd_push(args: argparse.Namespace) -> int:
+    from gan_core.sharing.push import push_run
+
+    run = Path(args.run)
+    if not (run / "config.json").is_file():
+        raise PlaygroundError(f"{run} is not a run folder (it has no config.json): give --run a folder of runs/.")
+    url = push_run(run, args.repo, private=not args.public, say=lambda text: print(text, flush=True))
+    print(f"pushed {run.name} to {url} ({'public' if args.public else 'private'}); open it with "
+          f"--model hf://{args.repo.strip()}")  # fmt: skip
+    return 0
 
 
 def _cmd_import_images(args: argparse.Namespace) -> int:
@@ -497,7 +526,7 @@ def _cmd_fid(args: argparse.Namespace) -> int:
 
 
 _TENSORFLOW_COMMANDS = frozenset({"train", "toy", "sample", "interpolate", "directions", "invert", "evaluate", "fid",
-                                  "export", "fetch"})  # fmt: skip
+                                  "export", "fetch", "push"})  # fmt: skip
 _NETWORK_COMMANDS = ("train", "toy", "sample", "interpolate", "directions", "invert", "evaluate",
                      "fid")  # these take --precision
 _LENGTH_FLAGS = ("epochs", "minutes")  # how long a run trains: these may change when it resumes
@@ -688,6 +717,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the reconstructions, each under its picture's name")
     p.add_argument("--truncation", type=_between(*TRUNCATION_RANGE), default=None, help=TRUNCATION_HELP)
     p.set_defaults(func=_cmd_invert)
+
+    p = sub.add_parser("push", help="share a run on the Hugging Face Hub: its generator, config, curves, last grid, "
+                       "progress GIF and a model card (needs a token: HF_TOKEN or `hf auth login`)")  # fmt: skip
+    p.add_argument("--run", required=True, help="a run folder")
+    p.add_argument("--repo", required=True, help="the model repo to create or update: user/name")
+    p.add_argument("--public", action="store_true", help="make a new repo public (default: private)")
+    p.set_defaults(func=_cmd_push)
 
     p = sub.add_parser("export", help="a generator to use elsewhere: a .keras file and a SavedModel that need only "
                        "Keras and TensorFlow")  # fmt: skip

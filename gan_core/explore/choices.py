@@ -106,7 +106,15 @@ def open_choice(choice: ModelChoice, offline: bool) -> Sampler:
 
 
 def resolve_model(spec: str, runs_dir: Path | None, offline: bool) -> Sampler:
-    """--model: a shipped model's name, a run folder, a TF Hub / Kaggle handle, or a local SavedModel folder."""
+    """--model: a shipped model's name, a run folder, a TF Hub / Kaggle handle, a local SavedModel folder, or a
+    Hugging Face Hub repo (hf://user/name or its huggingface.co address)."""
+    from gan_core.sharing.hub_names import hub_repo_id
+
+    repo_id = hub_repo_id(spec)
+    if repo_id is not None:
+        from gan_core.explore.hub_repos import open_hub_repo
+
+        return open_hub_repo(repo_id, offline)
     for choice in model_choices(runs_dir):
         if spec in (choice.key, Path(choice.location).name) or spec == f"run:{Path(choice.location).name}":
             return open_choice(choice, offline)
@@ -116,4 +124,5 @@ def resolve_model(spec: str, runs_dir: Path | None, offline: bool) -> Sampler:
     if (path.is_dir() and any(path.glob("saved_model.pb*"))) or is_remote(spec):
         return open_hub_generator(spec, offline=offline)
     known = ", ".join(c.key for c in model_choices(None))
-    raise ModelUnavailableError(f"no model '{spec}': use one of {known}, a run folder, or a TF Hub handle")
+    raise ModelUnavailableError(f"no model '{spec}': use one of {known}, a run folder, a TF Hub handle, or "
+                                "hf://user/name")  # fmt: skip

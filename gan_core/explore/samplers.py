@@ -118,16 +118,11 @@ class RunModelSampler(FindsDirections):
     """A run folder's generator (a shipped model in checkpoints/ or a run from the Trainer)."""
 
     def __init__(self, run_dir: Path, title: str | None = None, source: str = "") -> None:
-        from gan_core.data import DATASETS
         from gan_core.runs.sampler import RunSampler
 
         self._run = RunSampler(run_dir)
         model, train = self._run.config.model, self._run.config.train
-        names: tuple[str, ...] = ()
-        if model.conditional:
-            spec = DATASETS.get(train.dataset)
-            names = spec.class_names if spec and len(spec.class_names) == model.num_classes else tuple(
-                str(i) for i in range(model.num_classes))  # fmt: skip
+        names = self._run.class_names
         self.catalog = ClassCatalog.from_names(names) if names else None
         step = f", step {self._run.step:,}" if self._run.step is not None else ""
         self.info = SamplerInfo(
@@ -159,9 +154,7 @@ class RunModelSampler(FindsDirections):
 
     def export(self, folder: Path) -> list[Path]:
         """The generator to use elsewhere: `generator.keras` and `generator_savedmodel/` (gan_core.models.portable)."""
-        from gan_core.models.portable import export_generator
-
-        return export_generator(self._run.generator, self._run.config.model, folder)
+        return self._run.export(folder)
 
     def first_layer_kernel(self) -> np.ndarray:
         """The first Dense layer that is not the class embedding: it takes the noise (joined to the embedding in a

@@ -61,7 +61,6 @@ def portable_generator_files(run_dir: Path) -> dict[str, bytes]:
     import tempfile
 
     from gan_core.errors import PlaygroundError
-    from gan_core.models.portable import export_generator
     from gan_core.runs.sampler import RunSampler
 
     try:
@@ -69,9 +68,18 @@ def portable_generator_files(run_dir: Path) -> dict[str, bytes]:
     except (PlaygroundError, OSError, ValueError):
         return {}
     with tempfile.TemporaryDirectory() as folder:
-        export_generator(sampler.generator, sampler.config.model, Path(folder))
+        sampler.export(Path(folder))
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(Path(folder).rglob("*"))
                 if p.is_file()}  # fmt: skip
+
+
+def metrics_csv(rows: list[dict]) -> str:
+    """The metric log as CSV, one row per logged step, the columns the curves are drawn from."""
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=HISTORY_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return table.getvalue()
 
 
 def report_zip(run_dir: Path) -> bytes:
@@ -86,11 +94,7 @@ def report_zip(run_dir: Path) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(run_dir / "config.json", "config.json")
-        table = io.StringIO()
-        writer = csv.DictWriter(table, fieldnames=HISTORY_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        zf.writestr("metrics.csv", table.getvalue())
+        zf.writestr("metrics.csv", metrics_csv(rows))
         html = loss_figure(history).to_html(include_plotlyjs=True, full_html=True)
         zf.writestr("loss_curves.html", html)
         zf.writestr("accuracy_curves.html", accuracy_figure(history).to_html(include_plotlyjs=True))

@@ -57,6 +57,25 @@ class RunSampler:
         self._forward = tf.function(self._inference, input_signature=signature, reduce_retracing=True)
         self._forward.get_concrete_function()  # traced now, not on the first slider move
 
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """The dataset's class names for a class-conditional run (ids as names where they do not fit); () otherwise."""
+        from gan_core.data import DATASETS
+
+        model = self.config.model
+        if not model.conditional:
+            return ()
+        spec = DATASETS.get(self.config.train.dataset)
+        if spec and len(spec.class_names) == model.num_classes:
+            return tuple(spec.class_names)
+        return tuple(str(i) for i in range(model.num_classes))
+
+    def export(self, folder: Path) -> list[Path]:
+        """The generator to use elsewhere: `generator.keras` and `generator_savedmodel/` (gan_core.models.portable)."""
+        from gan_core.models.portable import export_generator
+
+        return export_generator(self.generator, self.config.model, folder)
+
     def _inference(self, *inputs):
         return self.generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)
 

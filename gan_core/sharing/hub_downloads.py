@@ -1,0 +1,55 @@
+"""A Hub repo's files on this machine: downloaded through huggingface_hub's own cache, so a fetched repo opens offline
+(HF_HUB_OFFLINE=1, or this app's offline setting) as TF Hub's do, with a progress bar; a cut-off download keeps
+no half file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from gan_core.sharing.hub_errors import explain
+
+Progress = Callable[[float, str], None]  # (fraction done, what) for a page's progress bar
+
+
+def _progress_bar(report: Progress):
+    """A tqdm class that huggingface_hub drives, reporting bytes done to `report` instead of a terminal."""
+    from tqdm.auto import tqdm
+
+    class ReportingBar(tqdm):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs["disable"] = True  # no terminal output; update() still counts
+            super().__init__(*args, **kwargs)
+
+        def update(self, n=1):
+            super().update(n)
+            if self.total:
+                report(min(1.0, self.n / self.total), self.desc or "downloading")
+
+    return ReportingBar
+
+
+def _drop_partial_downloads(repo_id: str) -> None:
+    """A download cut off leaves `*.incomplete` in the cache: removed, so nothing half is kept."""
+    from huggingface_hub import constants
+
+    blobs = Path(constants.HF_HUB_CACHE) / f"models--{repo_id.replace('/', '--')}" / "blobs"
+    for partial in blobs.glob("*.incomplete") if blobs.is_dir() else []:
+        partial.unlink(missing_ok=True)
+
+
+def download_repo(repo_id: str, offline: bool, progress: Progress | None = None) -> Path:
+    """The repo's files in the local cache (downloaded when not there and online)."""
+    import logging
+
+    from huggingface_hub import snapshot_download
+
+    # Its retries log the network's own exception text (a traceback, from httpcore): a failure that stays is said
+    # below in one sentence instead.
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+    try:
+        kwargs = {"tqdm_class": _progress_bar(progress)} if progress else {}
+        return Path(snapshot_download(repo_id, local_files_only=offline, **kwargs))
+    except Exception as exc:  # huggingface_hub's errors and the network's: one sentence each
+        _drop_partial_downloads(repo_id)
+        raise explain(exc, repo_id, "download") from None

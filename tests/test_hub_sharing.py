@@ -1,0 +1,192 @@
+"""Issue 38.2-3: a run shared on the Hugging Face Hub and opened from it, against the loopback stand-in
+(tests/hub_standin.py); the real huggingface_hub does the talking. Bad input and faults: one sentence each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gan_fixtures import run_dir, synthetic_loader
+from hub_standin import READ, WRITE, HubStandIn
+from PIL import Image
+
+from gan_core.cli import main
+from gan_core.models.config import ModelConfig
+from gan_core.runs.run import TrainingRun
+from gan_core.runs.state import RunState
+from gan_core.training.config import TrainConfig
+from gan_core.training.run_config import RunConfig
+
+WRITER, READER = "hf_writer_0123456789abcdef", "hf_reader_fedcba9876543210"
+REPO_ID = "alice/two-class-gan"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    """A one-epoch run of the BigGAN-style class-conditional networks (the default recipe's kind), tiny."""
+    model = ModelConfig(image_shape=(28, 28, 1), noise_dim=16, num_classes=2, g_width=8, d_width=8, embed_dim=8,
+                        architecture="biggan")  # fmt: skip
+    train = TrainConfig(dataset="two_class", epochs=1, batch_size=16, sample_every=2, checkpoint_every=4,
+                        preview_count=4, loss="hinge", conditional=True)  # fmt: skip
+    folder = run_dir(tmp_path_factory.mktemp("hub-run"), "two-class")
+    training = TrainingRun(folder, RunConfig(model, train), data_loader=synthetic_loader)
+    training.start()
+    assert training.join(120) and training.state is RunState.FINISHED
+    return folder
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    """The stand-in, with huggingface_hub pointed at it, an empty cache of its own, and a write token."""
+    from huggingface_hub import constants
+
+    standin = HubStandIn(tmp_path / "hub", tokens={WRITER: ("alice", WRITE), READER: ("alice", READ)}).start()
+    monkeypatch.setattr(constants, "ENDPOINT", standin.url)
+    template = standin.url + "/{repo_id}/resolve/{revision}/{filename}"
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-saved-login"))
+    monkeypatch.setenv("HF_TOKEN", WRITER)
+    monkeypatch.setenv("GAN_PLAYGROUND_HOME", str(tmp_path / "workspace"))
+    monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "float32")
+    monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "0")  # the Hub is the stand-in on this machine's loopback
+    yield standin
+    standin.stop()
+
+
+def _pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+def _said(capsys) -> str:
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    assert WRITER not in out.err + out.out and READER not in out.err + out.out  # the token is never printed
+    return out.out + out.err
+
+
+def test_a_pushed_run_opens_from_the_hub_with_the_same_pixels_then_offline(run, hub, tmp_path, capsys, monkeypatch):
+    assert main(["push", "--run", str(run), "--repo", REPO_ID]) == 0
+    said = _said(capsys)
+    assert f"pushed two-class to {hub.url}/{REPO_ID} (private)" in said
+    kept = hub.files("model", REPO_ID)
+    for name in ("generator.keras", "generator_savedmodel/saved_model.pb", "generator.weights.h5", "config.json",
+                 "metrics.csv", "samples.png", "progress.gif", "README.md", "gan_playground.json"):  # fmt: skip
+        assert name in kept, sorted(kept)
+    assert hub.meta("model", REPO_ID)["private"]
+    card = kept["README.md"].read_text()
+    assert card.startswith("---\nlibrary_name: keras\n") and "- gan-playground" in card and "![samples" in card
+    assert "class_index [N] int32" in card
+    assert not any(WRITER.encode() in p.read_bytes() for p in run.rglob("*") if p.is_file())  # nor in the run
+
+    ours, theirs = tmp_path / "local.png", tmp_path / "hub.png"
+    assert main(["sample", "--model", str(run), "--n", "6", "--seed", "3", "--out", str(ours)]) == 0
+    assert main(["sample", "--model", f"hf://{REPO_ID}", "--n", "6", "--seed", "3", "--out", str(theirs)]) == 0
+    assert f"from {REPO_ID} (Hub)" in _said(capsys)
+    assert np.array_equal(_pixels(ours), _pixels(theirs))  # the same generator, the same noise: the same pixels
+    assert any("/resolve/" in path for _, path in hub.requests)  # downloaded through huggingface_hub's cache
+
+    hub.stop()  # the Hub gone: the cache answers, online or offline
+    offline = tmp_path / "offline.png"
+    monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "1")
+    address = f"https://huggingface.co/{REPO_ID}/tree/main"  # its web address works as well
+    assert main(["sample", "--model", address, "--n", "6", "--seed", "3", "--out", str(offline)]) == 0
+    assert np.array_equal(_pixels(ours), _pixels(offline))
+
+
+def test_fetch_brings_a_repo_ahead_and_a_cut_download_keeps_no_half_file(run, hub, tmp_path, capsys):
+    assert main(["push", "--run", str(run), "--repo", REPO_ID]) == 0
+    _said(capsys)
+    hub.cut_next_download("generator.weights.h5")
+    hub.cut_next_download("generator.weights.h5")  # and its retry: the download fails
+    code = main(["fetch", f"hf://{REPO_ID}"])
+    said = _said(capsys)
+    from huggingface_hub import constants
+
+    cache = Path(constants.HF_HUB_CACHE)
+    if code != 0:  # the library's own retry may not have caught it: then one sentence, and no half file
+        assert "error:" in said and len([line for line in said.splitlines() if "error:" in line]) == 1
+    assert not list(cache.rglob("*.incomplete"))
+    weights = list(cache.rglob("generator.weights.h5"))
+    size = (hub.files("model", REPO_ID)["generator.weights.h5"]).stat().st_size
+    assert all(w.stat().st_size == size for w in weights)  # whatever is kept is whole
+    hub._cut.clear()
+    assert main(["fetch", f"hf://{REPO_ID}"]) == 0  # again: the whole repo, then offline from the cache
+    assert "it opens offline from there" in _said(capsys)
+    assert [w.stat().st_size for w in cache.rglob("generator.weights.h5")] == [size]
+
+
+@pytest.mark.parametrize(("token", "repo", "expected"), [
+    (None, REPO_ID, "No Hugging Face token on this machine: set HF_TOKEN, or run `hf auth login` once"),
+    (READER, REPO_ID, "may not push to alice/two-class-gan (403): use a token with write access"),
+    ("hf_not_a_token_at_all_000", REPO_ID, "refused this machine's token (401)"),
+    (WRITER, "not-a-repo", "'not-a-repo' is not a Hub repo name: use user/name"),
+    (WRITER, "bob/../../x", "is not a Hub repo name"),
+])  # fmt: skip
+def test_a_push_that_cannot_be_done_says_why_in_one_sentence(run, hub, capsys, monkeypatch, token, repo, expected):
+    if token is None:
+        monkeypatch.delenv("HF_TOKEN")
+    else:
+        monkeypatch.setenv("HF_TOKEN", token)
+    assert main(["push", "--run", str(run), "--repo", repo]) == 1
+    said = _said(capsys)
+    assert expected in said and len(said.strip().splitlines()) <= 2, said  # the file list, then the sentence
+    assert "hf_not_a_token" not in said
+    assert hub.commits == 0
+
+
+def test_opening_what_is_not_a_generator_says_what_the_project_needs(hub, tmp_path, capsys, monkeypatch):
+    from huggingface_hub import HfApi
+
+    api = HfApi(token=WRITER)
+    api.create_repo("alice/notes", private=False)
+    api.upload_file(path_or_fileobj=b"just words", path_in_repo="notes.txt", repo_id="alice/notes")
+    out = tmp_path / "x.png"
+    assert main(["sample", "--model", "hf://alice/notes", "--out", str(out)]) == 1
+    assert "holds no generator this project can open: it needs a .keras file that takes noise" in _said(capsys)
+
+    api.create_repo("alice/old-keras", private=False)  # a .keras file this Keras cannot read
+    api.upload_file(path_or_fileobj=b"PK\x03\x04 not really a zip", path_in_repo="model.keras",
+                    repo_id="alice/old-keras")  # fmt: skip
+    assert main(["sample", "--model", "hf://alice/old-keras", "--out", str(out)]) == 1
+    assert "model.keras does not open in Keras" in _said(capsys)
+
+    assert main(["sample", "--model", "hf://alice/no-such-repo", "--out", str(out)]) == 1
+    assert "No repo alice/no-such-repo on the Hub, or it is private" in _said(capsys)
+    assert main(["sample", "--model", "hf://../etc/passwd", "--out", str(out)]) == 1
+    assert "is not a Hub repo name" in _said(capsys)
+
+    hub.stop()
+    assert main(["sample", "--model", "hf://alice/never-fetched", "--out", str(out)]) == 1
+    said = _said(capsys)
+    assert "alice/never-fetched" in said and ("cannot be reached" in said or "not in this machine's Hub cache" in said)
+
+
+def test_a_keras_generator_from_elsewhere_opens_by_its_inputs(hub, tmp_path, capsys):
+    """Any Keras generator: noise in, pictures out, a class index in; opened with what its inputs say."""
+    import keras
+    from huggingface_hub import HfApi
+
+    noise, label = keras.Input((8,), name="z"), keras.Input((), dtype="int32", name="digit")
+    hot = keras.layers.CategoryEncoding(3, output_mode="one_hot")(label)
+    x = keras.layers.Dense(7 * 7 * 4, activation="relu")(keras.layers.Concatenate()([noise, hot]))
+    x = keras.layers.Reshape((7, 7, 4))(x)
+    x = keras.layers.Conv2DTranspose(3, 4, strides=4, padding="same", activation="tanh")(x)
+    model = keras.Model([noise, label], x)
+    model.save(tmp_path / "gen.keras")
+    api = HfApi(token=WRITER)
+    api.create_repo("alice/elsewhere", private=False)
+    api.upload_file(path_or_fileobj=str(tmp_path / "gen.keras"), path_in_repo="gen.keras", repo_id="alice/elsewhere")
+    from gan_core.explore.hub_repos import open_hub_repo
+
+    sampler = open_hub_repo("alice/elsewhere", offline=False)
+    info = sampler.info
+    assert info.noise_dim == 8 and info.class_names == ("0", "1", "2") and info.resolution == 28
+    z = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+    pictures = sampler.sample(z, np.array([0, 1, 2]), 1.0)
+    expected = np.clip(np.rint((model([z, np.array([0, 1, 2])]).numpy() + 1) * 127.5), 0, 255).astype(np.uint8)
+    assert pictures.shape == (3, 28, 28, 3) and np.array_equal(pictures, expected)
+    assert "hf://alice/elsewhere" in info.source
