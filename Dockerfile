@@ -2,6 +2,10 @@
 # Build and try it locally: docker build -t gan-playground . && docker run -p 8501:8501 gan-playground
 FROM python:3.11-slim
 
+# Keeping a class's runs across restarts and rebuilds (optional; nothing changes without them). In the Space's
+# Settings -> Variables and secrets: a secret HF_TOKEN (a token with write access) and a variable
+# GAN_PLAYGROUND_HUB_SYNC=your-user/your-space-runs (a dataset repo; created private on first use). Ended runs are
+# committed there every GAN_PLAYGROUND_HUB_SYNC_MINUTES (default 5) and brought back before the first visitor.
 # Spaces run the container as user 1000; files it writes must belong to that user.
 RUN useradd --create-home --uid 1000 user
 USER user

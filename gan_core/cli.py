@@ -732,7 +732,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("evaluate", help="FID, KID, precision/recall and class coverage of a run's samples")
-    p.add_argument("--run", required=True, help="run folder, or 'test-split' for the real-vs-real floor")
+    p.add_argument("--run", required=True, help="run folder, hf://user/name (a run pushed to the Hub), or "
+                   "'test-split' for the real-vs-real floor")  # fmt: skip
     p.add_argument("--dataset", default="mnist")
     p.add_argument("--real", choices=("train", "test"), default="train", help="real images to compare with")
     p.add_argument("--n", type=_whole(2, 50_000), default=5000, help="generated samples, 2 to 50,000 (default 5000)")

@@ -18,6 +18,7 @@ from gan_core.runs.classroom import (
 )
 from gan_core.runs.store import list_runs
 from pages.ui.compare import compare_curves
+from pages.ui.hub_sync_line import sync_line
 from pages.ui.kept_state import forget_widget_state
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode
@@ -87,6 +88,7 @@ def pinned_view() -> None:
 
 
 def gallery_view() -> None:
+    sync_line()
     cards = gallery(runs_dir, card_for)
     if not cards:
         st.caption("No runs on this server yet. Each student starts one on the Train page, named as they like.")

@@ -18,6 +18,7 @@ from pages.ui.explore_sections import class_picker, interpolate_section
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles
 from pages.ui.explorer_warmup import warming_up
 from pages.ui.find_in_gan import find_section
+from pages.ui.hub_open import hub_box, hub_repos_asked
 from pages.ui.kept_state import keep_widget_state
 from pages.ui.model_download import download_offer
 from pages.ui.navigation import ensure_app_navigation
@@ -32,7 +33,8 @@ st.title("Explore a generator")
 
 limits = settings().limits
 present = presenter_mode()
-choices = {c.key: c for c in model_choices(settings().runs_dir, limits.heavy_hub_models)}
+hub_repos = hub_repos_asked(st.query_params)  # Hugging Face repos this session opened, or its link names
+choices = {c.key: c for c in model_choices(settings().runs_dir, limits.heavy_hub_models, hub_repos)}
 state = st.session_state
 default = default_choice(list(choices.values()), settings().offline)
 if "explore_model" not in state:  # first visit: a shared link's settings win
@@ -51,10 +53,11 @@ choice = choices[key]
 if key == default.key and not state.get("explore_linked_model"):  # why this model, unless a link asked for it
     st.caption(f"Opened on {default.reason}")
 download_offer(default.download if key == default.key else None, choices)
+hub_box()
 if warming_up(key, choice.title):
     st.stop()
 try:
-    with st.spinner(f"Loading {choice.title}…" + (" (first use downloads it)" if choice.kind == "hub" else "")):
+    with st.spinner(f"Loading {choice.title}…" + (" (first use downloads it)" if choice.kind in ("hub", "hf") else "")):
         sampler = explorer_sampler(key)
 except PlaygroundError as exc:
     st.error(str(exc))

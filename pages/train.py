@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.ui.hub_share import share_panel
 from pages.ui.navigation import ensure_app_navigation
 from pages.ui.presenter import presenter_mode
 from pages.ui.resources import settings
@@ -59,4 +60,5 @@ if present:  # on a projector the numbers and the picture come first, the button
 with st.expander("The model: layers, output shapes, parameters"):
     show_networks(run.store.read_networks())
 timeline_and_downloads(run)
+share_panel(run)
 fork_panel(run)

@@ -287,3 +287,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(200, data, headers)
+
+
+def point_huggingface_hub_at(standin: HubStandIn, monkeypatch, folder: Path) -> None:
+    """For one test, huggingface_hub talks to `standin`, caches under `folder` and finds no saved login (its module
+    constants are read at import, so they are patched rather than the environment)."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "ENDPOINT", standin.url)
+    template = standin.url + "/{repo_id}/resolve/{revision}/{filename}"
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(folder / "hf-cache"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(folder / "no-saved-login"))

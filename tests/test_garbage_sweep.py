@@ -71,6 +71,7 @@ def _cli_cases() -> list[list[str]]:
         "directions": ["--steps", "--seed", "--truncation", "--class", "--model"],
         "invert": ["--model", "--images", "--truncation"],
         "export": ["--model"],
+        "push": ["--run", "--repo"],
         "evaluate": ["--n", "--seed", "--run", "--dataset"],
         "toy": ["--data", "--points", "--loss", "--seed", "--noise-dim", "--steps", "--seconds", "--lr", "--out"],
         "fetch": [],
@@ -96,6 +97,8 @@ def test_garbage_in_every_cli_flag_gets_one_sentence(sandbox, tmp_path, argv, ca
         argv += ["--images", str(tmp_path / "mine")]  # an empty folder: garbage in the other flag answers first
     if argv[0] in ("sample", "interpolate", "directions", "invert") and "--model" not in argv:
         argv += ["--model", "mnist"]
+    if argv[0] == "push":  # the other flag sane: garbage answers before any Hub is asked
+        argv += ["--repo", "alice/x"] if "--repo" not in argv else ["--run", str(tmp_path / "no-run")]
     if argv[0] == "evaluate" and "--run" not in argv:
         argv += ["--run", "test-split"]
     if argv[0] == "train":

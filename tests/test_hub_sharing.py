@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import huggingface_hub  # noqa: F401 (imported here, its log handler writes to the session's stderr)
 import numpy as np
 import pytest
 from gan_fixtures import run_dir, synthetic_loader
-from hub_standin import READ, WRITE, HubStandIn
+from hub_standin import READ, WRITE, HubStandIn, point_huggingface_hub_at
 from PIL import Image
 
 from gan_core.cli import main
@@ -39,15 +40,8 @@ def run(tmp_path_factory) -> Path:
 @pytest.fixture
 def hub(tmp_path, monkeypatch):
     """The stand-in, with huggingface_hub pointed at it, an empty cache of its own, and a write token."""
-    from huggingface_hub import constants
-
     standin = HubStandIn(tmp_path / "hub", tokens={WRITER: ("alice", WRITE), READER: ("alice", READ)}).start()
-    monkeypatch.setattr(constants, "ENDPOINT", standin.url)
-    template = standin.url + "/{repo_id}/resolve/{revision}/{filename}"
-    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-saved-login"))
+    point_huggingface_hub_at(standin, monkeypatch, tmp_path)
     monkeypatch.setenv("HF_TOKEN", WRITER)
     monkeypatch.setenv("GAN_PLAYGROUND_HOME", str(tmp_path / "workspace"))
     monkeypatch.setenv("GAN_PLAYGROUND_PRECISION", "float32")
@@ -63,7 +57,7 @@ def _pixels(path: Path) -> np.ndarray:
 
 def _said(capsys) -> str:
     out = capsys.readouterr()
-    assert "Traceback" not in out.err + out.out
+    assert "Traceback" not in out.err + out.out, out.err[-3000:]
     assert WRITER not in out.err + out.out and READER not in out.err + out.out  # the token is never printed
     return out.out + out.err
 
@@ -89,6 +83,9 @@ def test_a_pushed_run_opens_from_the_hub_with_the_same_pixels_then_offline(run, 
     assert np.array_equal(_pixels(ours), _pixels(theirs))  # the same generator, the same noise: the same pixels
     assert any("/resolve/" in path for _, path in hub.requests)  # downloaded through huggingface_hub's cache
 
+    from gan_core.evaluation.evaluate_run import run_folder  # evaluate --run hf://... reads the same files
+
+    assert (run_folder(f"hf://{REPO_ID}") / "generator.weights.h5").is_file()
     hub.stop()  # the Hub gone: the cache answers, online or offline
     offline = tmp_path / "offline.png"
     monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "1")
@@ -190,3 +187,99 @@ def test_a_keras_generator_from_elsewhere_opens_by_its_inputs(hub, tmp_path, cap
     expected = np.clip(np.rint((model([z, np.array([0, 1, 2])]).numpy() + 1) * 127.5), 0, 255).astype(np.uint8)
     assert pictures.shape == (3, 28, 28, 3) and np.array_equal(pictures, expected)
     assert "hf://alice/elsewhere" in info.source
+
+
+def _explorer(query: dict[str, str] | None = None):
+    import streamlit as st
+    from conftest import REPO
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_explorer_opens_a_pushed_run_from_the_hub_box_then_offline_from_a_link(run, hub, monkeypatch):
+    from gan_core.explore.pipeline import sample_grid
+    from gan_core.explore.samplers import RunModelSampler
+    from gan_core.sharing.push import push_run
+
+    push_run(run, REPO_ID, say=lambda _: None)
+    at = _explorer()
+    at.text_input(key="explore_hub_text").input("garbage here")
+    next(b for b in at.button if b.label == "Open").click().run()
+    assert "'garbage here' is not a Hub repo name" in " ".join(e.value for e in at.error)
+    at.text_input(key="explore_hub_text").input(f"https://huggingface.co/{REPO_ID}")
+    next(b for b in at.button if b.label == "Open").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="explore_model").value == f"hf:{REPO_ID}"
+    said = " ".join(c.value for c in at.caption)
+    assert f"hf://{REPO_ID}, from the Hugging Face Hub" in said
+    assert any("/resolve/" in path for _, path in hub.requests)
+
+    from pages.ui.resources import explorer_sampler  # the sampler the page drew with
+
+    local = RunModelSampler(run)
+    assert explorer_sampler(f"hf:{REPO_ID}").info.class_names == local.info.class_names
+    ours = sample_grid(local, [0, 1], 6, 1.0, 3)
+    assert np.array_equal(sample_grid(explorer_sampler(f"hf:{REPO_ID}"), [0, 1], 6, 1.0, 3), ours)
+
+    hub.stop()
+    monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "1")
+    at = _explorer({"model": f"hf:{REPO_ID}", "seed": "3", "n": "6"})  # a shared link, the Hub gone, offline
+    assert not at.error and at.selectbox(key="explore_model").value == f"hf:{REPO_ID}"
+    assert "in this machine's Hugging Face cache" in at.selectbox(key="explore_model").format_func(f"hf:{REPO_ID}")
+    assert np.array_equal(sample_grid(explorer_sampler(f"hf:{REPO_ID}"), [0, 1], 6, 1.0, 3), ours)
+
+
+def test_the_train_page_shares_a_run_where_a_token_is_and_only_there(hub, monkeypatch):
+    import streamlit as st
+    from conftest import REPO
+    from gan_fixtures import tiny_run_config
+    from streamlit.testing.v1 import AppTest
+
+    from pages.ui.training import run_registry
+
+    def train_page(run_name: str) -> AppTest:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180).run()
+        at.switch_page("pages/train.py").run()
+        at.query_params["run"] = run_name
+        at.run()
+        assert not at.exception
+        return at
+
+    st.cache_resource.clear()
+    registry = run_registry()
+    run = registry.open("share-me", tiny_run_config(dataset="mnist", epochs=1, batch_size=500, checkpoint_every=0))
+    registry.start("share-me")
+    assert run.join(120) and run.state is RunState.FINISHED, run.snapshot().message
+    at = train_page("share-me")
+    assert [e for e in at.expander if e.label == "Share on the Hugging Face Hub"]
+    at.text_input(key="hub_repo_share-me").set_value("alice/shared-digits").run()
+    next(b for b in at.button if b.label == "Share on the Hub").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(s.value.startswith(f"Shared as private {hub.url}/alice/shared-digits") for s in at.success)
+    assert "generator.keras" in hub.files("model", "alice/shared-digits")
+    page_text = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.success, *at.text_input])
+    assert WRITER not in page_text  # the token is not on the page
+
+    monkeypatch.setenv("HF_TOKEN", READER)  # a token that cannot write: one sentence, nothing lost
+    at = train_page("share-me")
+    at.text_input(key="hub_repo_share-me").set_value("alice/shared-digits").run()
+    next(b for b in at.button if b.label == "Share on the Hub").click().run()
+    assert any("may not push to alice/shared-digits (403)" in e.value for e in at.error)
+    assert READER not in " ".join(e.value for e in at.error)
+
+    monkeypatch.delenv("HF_TOKEN")  # no token: no button
+    assert not [e for e in train_page("share-me").expander if e.label == "Share on the Hugging Face Hub"]
+    monkeypatch.setenv("HF_TOKEN", WRITER)
+    monkeypatch.setenv("GAN_PLAYGROUND_HOSTED", "1")  # a Space's token is its owner's, not its visitors'
+    assert not [e for e in train_page("share-me").expander if e.label == "Share on the Hugging Face Hub"]

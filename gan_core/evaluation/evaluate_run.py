@@ -63,6 +63,23 @@ def generate(sampler, n: int, seed: int) -> np.ndarray:
     return np.concatenate([sampler.sample(min(SAMPLE_BATCH, n - i), seed=seed + i) for i in range(0, n, SAMPLE_BATCH)])
 
 
+def run_folder(run: str) -> Path:
+    """A run folder, or a run pushed to the Hugging Face Hub (hf://user/name), from this machine's Hub cache."""
+    from gan_core.sharing.hub_names import hub_repo_id
+
+    repo_id = hub_repo_id(run)
+    if repo_id is None:
+        return Path(run)
+    from gan_core.settings import Settings
+    from gan_core.sharing.hub_downloads import download_repo
+
+    folder = download_repo(repo_id, Settings.from_env().offline)
+    if not (folder / "config.json").is_file():
+        raise EvaluationSetupError(f"hf://{repo_id} was not pushed from GAN Playground (it has no config.json): "
+                                   "evaluate takes a run folder or a pushed run")  # fmt: skip
+    return folder
+
+
 def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, extractor=None,
                  images: np.ndarray | None = None) -> RunEvaluation:  # fmt: skip
     """Score a run's samples, the real test split (FLOOR), or given `images` (uploaded; request.run names them)."""
@@ -92,7 +109,7 @@ def evaluate_run(request: EvaluationRequest, progress: Progress | None = None, e
         order = np.random.default_rng(request.seed + 1).permutation(len(test))[: request.n]  # stored by class
         fake, label = test.images[order], f"{data.info.title} test split (real images: the floor)"
     else:
-        sampler = RunSampler(Path(request.run), checkpoint=request.checkpoint)
+        sampler = RunSampler(run_folder(request.run), checkpoint=request.checkpoint)
         step = sampler.step
         if sampler.config.model.image_shape != data.info.image_shape:
             raise EvaluationSetupError(

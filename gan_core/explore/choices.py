@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from gan_core.runs.store import list_runs
 class ModelChoice:
     key: str  # what the URL and the CLI's --model carry
     title: str
-    kind: str  # "bundled", "hub" or "run"
-    location: str  # a folder, or a TF Hub handle
+    kind: str  # "bundled", "hub" (TF Hub), "hf" (the Hugging Face Hub) or "run"
+    location: str  # a folder, a TF Hub handle, or a Hugging Face repo id
     note: str = ""  # e.g. the download size
 
     @property
@@ -38,9 +39,20 @@ def _title(card: str, fallback: str) -> str:
 LIGHT_HUB_MODELS = ("biggan-deep-128", "progan-128")  # what a hosted server offers: the larger need 1-2 GB and seconds
 
 
-def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -> list[ModelChoice]:
+def hub_repo_choice(repo_id: str) -> ModelChoice:
+    """A Hugging Face Hub repo (user/name, checked) as a choice: key hf:user/name."""
+    from gan_core.sharing.hub_downloads import is_cached
+    from gan_core.sharing.hub_names import check_repo_id, explorer_key
+
+    repo_id = check_repo_id(repo_id)
+    note = "in this machine's Hugging Face cache" if is_cached(repo_id) else "Hugging Face Hub, downloaded on first use"
+    return ModelChoice(explorer_key(repo_id), f"{repo_id} (Hugging Face Hub)", "hf", repo_id, note)
+
+
+def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True, hub_repos: Sequence[str] = ()
+                  ) -> list[ModelChoice]:  # fmt: skip
     """Shipped models first (class-conditional ones before the rest), then TF Hub's (BigGAN-deep, ProGAN), then this
-    server's runs."""
+    server's runs, then the Hugging Face Hub repos asked for (`hub_repos`, user/name each)."""
     shipped = sorted(bundled_runs(), key=lambda b: (not b.name.startswith("cgan-"), b.name))
     found = [ModelChoice(b.name.removeprefix("cgan-"), _title(b.card, b.name), "bundled", str(b.path), "shipped")
              for b in shipped]  # fmt: skip
@@ -52,7 +64,7 @@ def model_choices(runs_dir: Path | None = None, heavy_hub_models: bool = True) -
         trained = [r for r in list_runs(runs_dir) if r.checkpoint_steps or (r.path / "generator.weights.h5").is_file()]
         found += [ModelChoice(f"run:{r.name}", f"{r.name} (your run, step {r.step:,})", "run", str(r.path))
                   for r in trained]  # fmt: skip
-    return found
+    return found + [hub_repo_choice(repo) for repo in dict.fromkeys(hub_repos)]
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,10 @@ def default_choice(choices: list[ModelChoice], offline: bool) -> DefaultChoice:
 
 
 def open_choice(choice: ModelChoice, offline: bool) -> Sampler:
+    if choice.kind == "hf":
+        from gan_core.explore.hub_repos import open_hub_repo
+
+        return open_hub_repo(choice.location, offline)
     if choice.kind == "hub":
         return open_hub_generator(choice.location, choice.title, offline=offline)
     if choice.kind != "bundled":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from gan_core.sharing.hub_errors import explain
+from gan_core.sharing.hub_errors import explain, quiet_library_log
 
 Progress = Callable[[float, str], None]  # (fraction done, what) for a page's progress bar
 
@@ -29,24 +29,30 @@ def _progress_bar(report: Progress):
     return ReportingBar
 
 
-def _drop_partial_downloads(repo_id: str) -> None:
-    """A download cut off leaves `*.incomplete` in the cache: removed, so nothing half is kept."""
+def _repo_cache(repo_id: str) -> Path:
     from huggingface_hub import constants
 
-    blobs = Path(constants.HF_HUB_CACHE) / f"models--{repo_id.replace('/', '--')}" / "blobs"
+    return Path(constants.HF_HUB_CACHE) / f"models--{repo_id.replace('/', '--')}"
+
+
+def is_cached(repo_id: str) -> bool:
+    """Whether a snapshot of the repo is in this machine's Hugging Face cache (it opens offline)."""
+    snapshots = _repo_cache(repo_id) / "snapshots"
+    return snapshots.is_dir() and any(snapshots.iterdir())
+
+
+def _drop_partial_downloads(repo_id: str) -> None:
+    """A download cut off leaves `*.incomplete` in the cache: removed, so nothing half is kept."""
+    blobs = _repo_cache(repo_id) / "blobs"
     for partial in blobs.glob("*.incomplete") if blobs.is_dir() else []:
         partial.unlink(missing_ok=True)
 
 
 def download_repo(repo_id: str, offline: bool, progress: Progress | None = None) -> Path:
     """The repo's files in the local cache (downloaded when not there and online)."""
-    import logging
-
     from huggingface_hub import snapshot_download
 
-    # Its retries log the network's own exception text (a traceback, from httpcore): a failure that stays is said
-    # below in one sentence instead.
-    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+    quiet_library_log()
     try:
         kwargs = {"tqdm_class": _progress_bar(progress)} if progress else {}
         return Path(snapshot_download(repo_id, local_files_only=offline, **kwargs))

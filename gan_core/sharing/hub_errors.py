@@ -11,6 +11,14 @@ class HubError(PlaygroundError):
     pass
 
 
+def quiet_library_log() -> None:
+    """huggingface_hub's own log is for its developers: its retries log the network's exception text (a traceback,
+    from httpcore). What fails for good is said in one sentence by `explain` instead."""
+    import logging
+
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+
+
 def no_token() -> HubError:
     return HubError(f"No Hugging Face token on this machine: {TOKEN_HELP} (a token with write access, from "
                     "huggingface.co/settings/tokens).")  # fmt: skip

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from gan_core.sharing.hub_errors import explain, no_token
+from gan_core.sharing.hub_errors import explain, no_token, quiet_library_log
 from gan_core.sharing.hub_names import check_repo_id
 from gan_core.sharing.model_card import SETTINGS_FILE, hub_settings, model_card
 
@@ -57,6 +57,7 @@ def push_run(run_dir: Path, repo_id: str, private: bool = True, say: Callable[[s
     token = hub_token()
     if token is None:
         raise no_token()
+    quiet_library_log()
     api = HfApi(token=token)
     with tempfile.TemporaryDirectory(prefix="gan-push-") as tmp:
         files = stage_run(run_dir, repo_id, Path(tmp))

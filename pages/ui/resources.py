@@ -40,8 +40,12 @@ def explorer_sampler(key: str):
     """A generator for the Explorer, loaded once per server and shared by every session (calls are
     thread-safe). Raises ModelUnavailableError with one sentence when it cannot be had."""
     from gan_core.errors import ModelUnavailableError
-    from gan_core.explore.choices import model_choices, open_choice
+    from gan_core.explore.choices import hub_repo_choice, model_choices, open_choice
+    from gan_core.sharing.hub_names import hub_repo_id
 
+    repo_id = hub_repo_id(key) if key.startswith("hf:") else None
+    if repo_id is not None:
+        return open_choice(hub_repo_choice(repo_id), settings().offline)
     for choice in model_choices(settings().runs_dir, settings().limits.heavy_hub_models):
         if choice.key == key:
             return open_choice(choice, settings().offline)
@@ -79,6 +83,18 @@ def model_warmup():
     from gan_core.explore.warmup import ModelWarmup
 
     return ModelWarmup(log=lambda line: print(line, flush=True))
+
+
+@st.cache_resource(show_spinner=False)
+def hub_sync():
+    """The server's sync of ended runs to a Hub dataset repo (GAN_PLAYGROUND_HUB_SYNC, started by scripts/serve.py),
+    or None when it is off. A bad setting raises HubError in one sentence."""
+    from gan_core.sharing.space_sync import RunSync, sync_settings
+
+    found = sync_settings()
+    if found is None:
+        return None
+    return RunSync(found[0], settings().runs_dir, found[1], log=lambda line: print(line, flush=True))
 
 
 @st.cache_resource(show_spinner=False)

@@ -123,7 +123,7 @@ def timeline_and_downloads(run: TrainingRun) -> None:
             "Whole run (zip)", lambda: report_zip(run.store.dir), f"{run.name}.zip", "application/zip",
             on_click="ignore",
             help="config with seeds and library versions, metrics CSV, curves, GIF, last grid, generator weights and "
-            "the generator as a .keras file (keras.saving.load_model)",
+            "the generator to use elsewhere: a .keras file (keras.saving.load_model) and a TensorFlow SavedModel",
         )  # fmt: skip
 
 
