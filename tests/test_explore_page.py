@@ -190,7 +190,7 @@ def test_classes_sliders_interpolation_and_exports_on_a_conditional_model(sandbo
     assert at.query_params["classes"] in ("1", ["1"]) and at.query_params["seed"] in ("5", ["5"])
     next(b for b in at.button if b.label == "Re-roll").click().run()
     assert not at.exception and at.number_input(key="explore_seed").value != 5
-    at.text_input[0].set_value("7").run()  # an id beyond this model's two classes
+    at.text_input(key="explore_find").set_value("7").run()  # an id beyond this model's two classes
     assert "classes 0 to 1" in at.warning[0].value
     at.selectbox(key="explore_to").select(0).run()
     at.slider(key="explore_steps").set_value(5).run()
@@ -348,7 +348,7 @@ def test_a_switch_of_model_under_chosen_classes_and_interpolation_ends(sandbox) 
     to_class.options.append(old_label)  # the browser still shows the old model's label, and sends it back
     to_class.set_value(old_label)
     at.session_state["explore_classes"] = [old_label]  # a multiselect's stale label reaches the page the same way
-    at.text_input[0].input("boot").run()
+    at.text_input(key="explore_find").input("boot").run()
     assert not at.exception, at.exception
     ends = [at.selectbox(key=k).value for k in ("explore_from", "explore_to")]
     assert ends == [0, 1] and at.multiselect(key="explore_classes").value == []
@@ -371,7 +371,7 @@ def test_a_links_truncation_wins_and_another_model_opens_at_its_own(sandbox) -> 
 def test_a_did_you_mean_is_one_click_away(sandbox) -> None:
     """Issue 26.8: a misspelt class got "did you mean 'food'?" that could not be clicked."""
     at = open_page({"model": "emoji"})
-    at.text_input[0].input("fod").run()
+    at.text_input(key="explore_find").input("fod").run()
     assert "did you mean 'food'" in at.warning[0].value
     next(b for b in at.button if b.label == "Add food (3)").click().run()
     assert at.multiselect(key="explore_classes").value == [3]

@@ -234,7 +234,7 @@ def test_the_explorer_opens_a_pushed_run_from_the_hub_box_then_offline_from_a_li
     monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "1")
     at = _explorer({"model": f"hf:{REPO_ID}", "seed": "3", "n": "6"})  # a shared link, the Hub gone, offline
     assert not at.error and at.selectbox(key="explore_model").value == f"hf:{REPO_ID}"
-    assert "in this machine's Hugging Face cache" in at.selectbox(key="explore_model").format_func(f"hf:{REPO_ID}")
+    assert "Hugging Face Hub, in this machine's cache" in at.selectbox(key="explore_model").format_func(f"hf:{REPO_ID}")
     assert np.array_equal(sample_grid(explorer_sampler(f"hf:{REPO_ID}"), [0, 1], 6, 1.0, 3), ours)
 
 

@@ -45,7 +45,7 @@ def hub_repo_choice(repo_id: str) -> ModelChoice:
     from gan_core.sharing.hub_names import check_repo_id, explorer_key
 
     repo_id = check_repo_id(repo_id)
-    note = "in this machine's Hugging Face cache" if is_cached(repo_id) else "Hugging Face Hub, downloaded on first use"
+    note = "Hugging Face Hub, in this machine's cache" if is_cached(repo_id) else "Hugging Face Hub"
     return ModelChoice(explorer_key(repo_id), f"{repo_id} (Hugging Face Hub)", "hf", repo_id, note)
 
 
