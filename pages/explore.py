@@ -18,7 +18,7 @@ from pages.ui.explore_sections import class_picker, interpolate_section
 from pages.ui.explorer import KEPT, picked_sample_panel, sample_tiles
 from pages.ui.explorer_warmup import warming_up
 from pages.ui.find_in_gan import find_section
-from pages.ui.hub_open import hub_box, hub_repos_asked
+from pages.ui.hub_open import download_with_progress, hub_box, hub_repos_asked
 from pages.ui.kept_state import keep_widget_state
 from pages.ui.model_download import download_offer
 from pages.ui.navigation import ensure_app_navigation
@@ -57,7 +57,8 @@ hub_box()
 if warming_up(key, choice.title):
     st.stop()
 try:
-    with st.spinner(f"Loading {choice.title}…" + (" (first use downloads it)" if choice.kind in ("hub", "hf") else "")):
+    download_with_progress(choice, settings().offline)  # a Hub repo's first use: its files, with a progress bar
+    with st.spinner(f"Loading {choice.title}…" + (" (first use downloads it)" if choice.kind == "hub" else "")):
         sampler = explorer_sampler(key)
 except PlaygroundError as exc:
     st.error(str(exc))

@@ -135,6 +135,28 @@ def test_a_push_that_cannot_be_done_says_why_in_one_sentence(run, hub, capsys, m
     assert hub.commits == 0
 
 
+def _keras_file_of_another_version(folder: Path) -> bytes:
+    """A .keras file as a later Keras would write it: its config names a layer class this Keras does not have."""
+    import io
+    import zipfile
+
+    import keras
+
+    noise = keras.Input((4,))
+    out = keras.layers.Reshape((2, 2, 1))(keras.layers.Dense(4, activation="tanh")(noise))
+    keras.Model(noise, out).save(folder / "made-here.keras")
+    written = io.BytesIO()
+    with zipfile.ZipFile(folder / "made-here.keras") as source, zipfile.ZipFile(written, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "config.json":
+                data = data.replace(b'"class_name": "Dense"', b'"class_name": "DenseV4"')
+            if item.filename == "metadata.json":
+                data = data.replace(keras.__version__.encode(), b"4.2.0")
+            target.writestr(item, data)
+    return written.getvalue()
+
+
 def test_opening_what_is_not_a_generator_says_what_the_project_needs(hub, tmp_path, capsys, monkeypatch):
     from huggingface_hub import HfApi
 
@@ -145,10 +167,21 @@ def test_opening_what_is_not_a_generator_says_what_the_project_needs(hub, tmp_pa
     assert main(["sample", "--model", "hf://alice/notes", "--out", str(out)]) == 1
     assert "holds no generator this project can open: it needs a .keras file that takes noise" in _said(capsys)
 
-    api.create_repo("alice/old-keras", private=False)  # a .keras file this Keras cannot read
-    api.upload_file(path_or_fileobj=b"PK\x03\x04 not really a zip", path_in_repo="model.keras",
-                    repo_id="alice/old-keras")  # fmt: skip
-    assert main(["sample", "--model", "hf://alice/old-keras", "--out", str(out)]) == 1
+    from gan_core.sharing.hub_downloads import download_repo
+
+    seen: list[float] = []  # the page's progress bar is fed by the same download
+    download_repo("alice/notes", offline=False, progress=lambda fraction, _: seen.append(fraction))
+    assert seen and seen[-1] == 1.0
+
+    api.create_repo("alice/other-keras", private=False)  # a .keras file written by another Keras version
+    api.upload_file(path_or_fileobj=_keras_file_of_another_version(tmp_path), path_in_repo="model.keras",
+                    repo_id="alice/other-keras")  # fmt: skip
+    assert main(["sample", "--model", "hf://alice/other-keras", "--out", str(out)]) == 1
+    said = _said(capsys)
+    assert "model.keras does not open in Keras" in said and "another Keras version" in said
+    api.create_repo("alice/broken-keras", private=False)
+    api.upload_file(path_or_fileobj=b"PK\x03\x04 cut off", path_in_repo="model.keras", repo_id="alice/broken-keras")
+    assert main(["sample", "--model", "hf://alice/broken-keras", "--out", str(out)]) == 1
     assert "model.keras does not open in Keras" in _said(capsys)
 
     assert main(["sample", "--model", "hf://alice/no-such-repo", "--out", str(out)]) == 1

@@ -18,13 +18,16 @@ def _progress_bar(report: Progress):
 
     class ReportingBar(tqdm):
         def __init__(self, *args, **kwargs) -> None:
-            kwargs["disable"] = True  # no terminal output; update() still counts
+            self._what = str(kwargs.get("desc") or "files")
+            self._total = kwargs.get("total")
+            self._done = kwargs.get("initial") or 0
+            kwargs["disable"] = True  # no terminal output (a disabled bar counts nothing: counted here)
             super().__init__(*args, **kwargs)
 
         def update(self, n=1):
-            super().update(n)
-            if self.total:
-                report(min(1.0, self.n / self.total), self.desc or "downloading")
+            self._done += n or 0
+            if self._total:
+                report(min(1.0, self._done / self._total), self._what)
 
     return ReportingBar
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from gan_core.explore.choices import ModelChoice
+from gan_core.sharing.hub_downloads import download_repo, is_cached
 from gan_core.sharing.hub_names import HubNameError, check_repo_id, explorer_key, hub_repo_id
 
 HUB_REPOS = "explore_hub_repos"  # the repos this session asked for, user/name each: offered in the model box
@@ -52,3 +54,17 @@ def hub_box() -> None:
             st.error(error)
         st.caption("A repo pushed from here (`python -m gan_core push`) opens with its classes; any Keras generator "
                    "(a .keras file: noise in, pictures out, an optional class) by what its inputs say.")  # fmt: skip
+
+
+def download_with_progress(choice: ModelChoice, offline: bool) -> None:
+    """A Hub repo not in this machine's cache yet: downloaded here with a progress bar (then it loads from the cache).
+    Raises HubError in one sentence when it cannot be had."""
+    if choice.kind != "hf" or offline or is_cached(choice.location):
+        return
+    bar = st.progress(0.0, text=f"Downloading hf://{choice.location}…")
+
+    def report(fraction: float, what: str) -> None:
+        bar.progress(fraction, text=f"Downloading hf://{choice.location}: {fraction:.0%} ({what})")
+
+    download_repo(choice.location, offline=False, progress=report)
+    bar.empty()
