@@ -40,9 +40,12 @@ def _find(sampler: Sampler, key: str, shown: list[int], link: ExploreLink, prese
     state = st.session_state
     info = sampler.info
     st.subheader("Find a picture in the GAN")
-    st.caption("The GAN searches its noise" + (" and its classes" if info.conditional else "") + " for the picture "
-               "it draws closest to yours: what it can draw, and what it cannot.")  # fmt: skip
-    left, right = st.columns(2)
+    # On a projector, a search under way shows itself on the first screen: the picture's controls fold away.
+    folded = present and state.get(JOB) is not None
+    if not folded:
+        st.caption("The GAN searches its noise" + (" and its classes" if info.conditional else "") + " for the "
+                   "picture it draws closest to yours: what it can draw, and what it cannot.")  # fmt: skip
+    left, right = (st.expander("Your picture, or the camera") if folded else st.container()).columns(2)
     upload = left.file_uploader("A picture", type=["png", "jpg", "jpeg", "webp"], key="explore_find_upload",
                                 help="Any size: it is cropped to a square and resized to "
                                 f"{info.resolution}x{info.resolution} px.")  # fmt: skip
@@ -71,7 +74,8 @@ def _find(sampler: Sampler, key: str, shown: list[int], link: ExploreLink, prese
     if job is None:  # once a search starts, the target stands beside what the GAN found instead
         show_target.image(upscale(_grey_to_rgb(target.pixels), scale_for(info.resolution, 160)), width=160,
                           caption="yours, as the GAN sees it")  # fmt: skip
-    go_column.caption(target.note)
+    if not folded:
+        go_column.caption(target.note)
     go_column.button("Find it in the GAN", key="explore_find_start", type="primary", on_click=_start,
                      args=(ident, sampler, target.pixels, link.truncation), disabled=job is not None and job[1].view(
                          ).state in ("waiting", "running"))  # fmt: skip
@@ -109,8 +113,9 @@ def _side_by_side(sampler: Sampler, result: InversionResult, target: np.ndarray,
             caption=f"the GAN's closest, step {result.step} of {result.total}{what}")  # fmt: skip
     steps, errors = zip(*result.curve, strict=True) if result.curve else ((), ())
     figure = go.Figure(go.Scatter(x=list(steps), y=list(errors), mode="lines+markers"))
-    figure.update_layout(height=220, margin=dict(l=10, r=10, t=30, b=10), title="error, best so far (mean squared)",
-                         xaxis_title="step", xaxis_range=[0, result.total])  # fmt: skip
+    upto = f" to step {steps[-1]}" if steps else ""  # the chart says its own moment: it may draw after the picture
+    figure.update_layout(height=220, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="step",
+                         title=f"error, best so far{upto} (mean squared)", xaxis_range=[0, result.total])  # fmt: skip
     chart.plotly_chart(figure, key="explore_find_chart")
 
 
