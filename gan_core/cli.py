@@ -116,8 +116,8 @@ def _cmd_push(args: argparse.Namespace) -> int:
     run = Path(args.run)
     if not (run / "config.json").is_file():
         raise PlaygroundError(f"{run} is not a run folder (it has no config.json): give --run a folder of runs/.")
-    url = push_run(run, args.repo, private=not args.public, say=lambda text: print(text, flush=True))
-    print(f"pushed {run.name} to {url} ({'public' if args.public else 'private'}); open it with "
+    url, private = push_run(run, args.repo, private=not args.public, say=lambda text: print(text, flush=True))
+    print(f"pushed {run.name} to {url} ({'private' if private else 'public'}); open it with "
           f"--model hf://{args.repo.strip()}")  # fmt: skip
     return 0
 

@@ -75,6 +75,8 @@ def test_a_pushed_run_opens_from_the_hub_with_the_same_pixels_then_offline(run, 
     assert card.startswith("---\nlibrary_name: keras\n") and "- gan-playground" in card and "![samples" in card
     assert "class_index [N] int32" in card
     assert not any(WRITER.encode() in p.read_bytes() for p in run.rglob("*") if p.is_file())  # nor in the run
+    assert main(["push", "--run", str(run), "--repo", REPO_ID, "--public"]) == 0  # an existing repo keeps its
+    assert f"{REPO_ID} (private)" in _said(capsys)  # visibility, and the line says the one it has
 
     ours, theirs = tmp_path / "local.png", tmp_path / "hub.png"
     assert main(["sample", "--model", str(run), "--n", "6", "--seed", "3", "--out", str(ours)]) == 0

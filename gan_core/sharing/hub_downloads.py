@@ -13,7 +13,8 @@ Progress = Callable[[float, str], None]  # (fraction done, what) for a page's pr
 
 
 def _progress_bar(report: Progress):
-    """A tqdm class that huggingface_hub drives, reporting bytes done to `report` instead of a terminal."""
+    """A tqdm class that huggingface_hub drives (its bar over the repo's files), reporting the fraction done to
+    `report` instead of a terminal."""
     from tqdm.auto import tqdm
 
     class ReportingBar(tqdm):

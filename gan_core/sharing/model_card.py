@@ -38,11 +38,11 @@ def model_card(repo_id: str, config: RunConfig, settings: dict[str, Any], best: 
                  f"samples)}}]"]  # fmt: skip
     meta.append("---")
     size = f"{model.image_shape[0]}x{model.image_shape[1]}"
-    at_step = f", step {settings['step']:,}" if settings.get("step") else ""
+    pushed_at = f"; pushed at step {settings['step']:,}" if settings.get("step") else ""
     lines = [f"# {settings['title']}", "",
              f"A {'class-conditional ' if conditional else ''}{model.architecture.upper()} generator of {size} "
-             f"pictures, trained on {train.dataset} with GAN Playground ({train.epochs} epochs, batch "
-             f"{train.batch_size}, {train.loss} loss{at_step}).", ""]  # fmt: skip
+             f"pictures, trained on {train.dataset} with GAN Playground (set to {train.epochs} epochs, batch "
+             f"{train.batch_size}, {train.loss} loss{pushed_at}).", ""]  # fmt: skip
     if grid_name:
         lines += [f"![samples from the fixed noise]({grid_name})", ""]
     if best and best.get("fid") is not None:

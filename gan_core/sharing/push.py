@@ -49,8 +49,10 @@ def stage_run(run_dir: Path, repo_id: str, folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def push_run(run_dir: Path, repo_id: str, private: bool = True, say: Callable[[str], None] = print) -> str:
-    """Upload the run to `repo_id` (created if new, private by default); returns the repo's address."""
+def push_run(run_dir: Path, repo_id: str, private: bool = True, say: Callable[[str], None] = print
+             ) -> tuple[str, bool]:  # fmt: skip
+    """Upload the run to `repo_id` (created if new, private by default: an existing repo keeps its visibility);
+    returns the repo's address and whether it is private, as the Hub says after the upload."""
     from huggingface_hub import HfApi
 
     repo_id = check_repo_id(repo_id)
@@ -65,6 +67,7 @@ def push_run(run_dir: Path, repo_id: str, private: bool = True, say: Callable[[s
         try:
             url = api.create_repo(repo_id, private=private, exist_ok=True)
             api.upload_folder(folder_path=tmp, repo_id=repo_id, commit_message=f"GAN Playground: {run_dir.name}")
+            is_private = bool(api.repo_info(repo_id).private)
         except Exception as exc:  # huggingface_hub's and the network's: one sentence, without the token
             raise explain(exc, repo_id, "push to") from None
-    return str(url)
+    return str(url), is_private

@@ -25,9 +25,9 @@ def share_panel(run: TrainingRun) -> None:
         if st.button("Share on the Hub", key=f"hub_share_{run.name}", disabled=not repo.strip()):
             try:
                 with st.spinner(f"Uploading {run.name} to {repo.strip()}…"):
-                    url = push_run(run.store.dir, repo, private=not make_public, say=lambda _: None)
+                    url, private = push_run(run.store.dir, repo, private=not make_public, say=lambda _: None)
             except PlaygroundError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Shared as {'public' if make_public else 'private'} {url}: open it here as "
+                st.success(f"Shared as {'private' if private else 'public'} {url}: open it here as "
                            f"hf://{repo.strip()}.")  # fmt: skip
