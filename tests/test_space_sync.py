@@ -30,6 +30,15 @@ def _finished_run(runs: Path, name: str) -> Path:
     return folder
 
 
+def _stopped_run(runs: Path, name: str) -> Path:
+    """A run started, trained a few steps and stopped (with its checkpoint), as a student's Stop leaves it."""
+    run = TrainingRun(runs / name, tiny_run_config(epochs=500), data_loader=synthetic_loader)
+    run.start()
+    _wait(lambda: run.snapshot().step >= 3, "a few steps")
+    assert run.stop(wait=60).state is RunState.STOPPED
+    return run.store.dir
+
+
 def _wait(condition, what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -107,7 +116,7 @@ def test_a_space_restart_brings_its_runs_back_before_the_first_visitor(hub, tmp_
            "KERAS_HOME": str(tmp_path / "keras")}  # fmt: skip
     proc, _ = start_server(env, tmp_path / "first.log", timeout=180, launcher=True)
     try:
-        _finished_run(workspace / "runs", "lesson-1")  # a run that ended on this server's disk
+        _stopped_run(workspace / "runs", "lesson-1")  # trained and stopped in this server's workspace
         _wait(lambda: "runs/lesson-1/samples" in " ".join(hub.files("dataset", DATASET)), "the scheduled commit")
         _wait(lambda: "runs/lesson-1/status.json" in hub.files("dataset", DATASET), "the whole run")
     finally:
