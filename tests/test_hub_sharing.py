@@ -197,6 +197,23 @@ def test_opening_what_is_not_a_generator_says_what_the_project_needs(hub, tmp_pa
     assert "alice/never-fetched" in said and ("cannot be reached" in said or "not in this machine's Hub cache" in said)
 
 
+def test_a_pushed_repo_with_garbage_settings_opens_with_its_datasets_own(run, hub, tmp_path):
+    """gan_playground.json from elsewhere (wrong types, a truncation out of range): ignored, not a traceback."""
+    import json
+
+    from huggingface_hub import HfApi
+
+    from gan_core.explore.hub_repos import open_hub_repo
+    from gan_core.sharing.push import push_run
+
+    push_run(run, REPO_ID, say=lambda _: None)
+    garbage = {"class_names": [1, None], "default_truncation": "a lot"}
+    HfApi(token=WRITER).upload_file(path_or_fileobj=json.dumps(garbage).encode(), path_in_repo="gan_playground.json",
+                                    repo_id=REPO_ID)  # fmt: skip
+    info = open_hub_repo(REPO_ID, offline=False).info
+    assert info.class_names == ("0", "1") and info.default_truncation == 1.0
+
+
 def test_a_keras_generator_from_elsewhere_opens_by_its_inputs(hub, tmp_path, capsys):
     """Any Keras generator: noise in, pictures out, a class index in; opened with what its inputs say."""
     import keras

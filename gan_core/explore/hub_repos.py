@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from gan_core.models.latent import TRUNCATION_RANGE
 from gan_core.sharing.hub_downloads import Progress, download_repo
 from gan_core.sharing.hub_errors import HubError
 from gan_core.sharing.model_card import SETTINGS_FILE
@@ -24,12 +25,17 @@ def open_hub_repo(repo_id: str, offline: bool, progress: Progress | None = None)
     if (folder / "config.json").is_file() and (folder / GENERATOR_WEIGHTS).is_file():
         sampler = RunModelSampler(folder, title=f"{repo_id} (Hub)", source=source)
         settings = _settings(folder)
-        names = tuple(settings.get("class_names") or sampler.info.class_names)
-        if len(names) != len(sampler.info.class_names):
-            names = sampler.info.class_names
-        sampler.info = replace(sampler.info, name=repo_id, class_names=names,
-                               default_truncation=float(settings.get("default_truncation", 1.0)))  # fmt: skip
-        sampler.catalog = ClassCatalog.from_names(names) if names else None
+        names = settings.get("class_names")
+        if not (isinstance(names, list) and len(names) == len(sampler.info.class_names)
+                and all(isinstance(n, str) and 0 < len(n) <= 60 for n in names)):  # fmt: skip
+            names = sampler.info.class_names  # a settings file from elsewhere: the dataset's own names
+        truncation = settings.get("default_truncation")
+        low, high = TRUNCATION_RANGE
+        if not (isinstance(truncation, int | float) and low <= truncation <= high):
+            truncation = 1.0
+        sampler.info = replace(sampler.info, name=repo_id, class_names=tuple(names),
+                               default_truncation=float(truncation))  # fmt: skip
+        sampler.catalog = ClassCatalog.from_names(tuple(names)) if names else None
         return sampler
     keras_files = sorted(folder.glob("*.keras"))
     if keras_files:
