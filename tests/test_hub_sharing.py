@@ -11,6 +11,7 @@ import pytest
 from gan_fixtures import run_dir, synthetic_loader
 from hub_standin import READ, WRITE, HubStandIn, point_huggingface_hub_at
 from PIL import Image
+from test_explore_page import open_page
 
 from gan_core.cli import main
 from gan_core.models.config import ModelConfig
@@ -241,29 +242,13 @@ def test_a_keras_generator_from_elsewhere_opens_by_its_inputs(hub, tmp_path, cap
     assert "hf://alice/elsewhere" in info.source
 
 
-def _explorer(query: dict[str, str] | None = None):
-    import streamlit as st
-    from conftest import REPO
-    from streamlit.testing.v1 import AppTest
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("pages/explore.py").run()
-    assert not at.exception
-    return at
-
-
 def test_the_explorer_opens_a_pushed_run_from_the_hub_box_then_offline_from_a_link(run, hub, monkeypatch):
     from gan_core.explore.pipeline import sample_grid
     from gan_core.explore.samplers import RunModelSampler
     from gan_core.sharing.push import push_run
 
     push_run(run, REPO_ID, say=lambda _: None)
-    at = _explorer()
+    at = open_page()
     at.text_input(key="explore_hub_text").input("garbage here")
     next(b for b in at.button if b.label == "Open").click().run()
     assert "'garbage here' is not a Hub repo name" in " ".join(e.value for e in at.error)
@@ -284,7 +269,7 @@ def test_the_explorer_opens_a_pushed_run_from_the_hub_box_then_offline_from_a_li
 
     hub.stop()
     monkeypatch.setenv("GAN_PLAYGROUND_OFFLINE", "1")
-    at = _explorer({"model": f"hf:{REPO_ID}", "seed": "3", "n": "6"})  # a shared link, the Hub gone, offline
+    at = open_page({"model": f"hf:{REPO_ID}", "seed": "3", "n": "6"})  # a shared link, the Hub gone, offline
     assert not at.error and at.selectbox(key="explore_model").value == f"hf:{REPO_ID}"
     assert "Hugging Face Hub, in this machine's cache" in at.selectbox(key="explore_model").format_func(f"hf:{REPO_ID}")
     assert np.array_equal(sample_grid(explorer_sampler(f"hf:{REPO_ID}"), [0, 1], 6, 1.0, 3), ours)

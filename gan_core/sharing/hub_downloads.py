@@ -35,8 +35,9 @@ def _progress_bar(report: Progress):
 
 def _repo_cache(repo_id: str) -> Path:
     from huggingface_hub import constants
+    from huggingface_hub.file_download import repo_folder_name
 
-    return Path(constants.HF_HUB_CACHE) / f"models--{repo_id.replace('/', '--')}"
+    return Path(constants.HF_HUB_CACHE) / repo_folder_name(repo_id=repo_id, repo_type="model")
 
 
 def is_cached(repo_id: str) -> bool:
