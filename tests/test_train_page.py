@@ -320,3 +320,16 @@ def test_the_new_run_form_shows_a_real_picture_of_each_class_before_any_click(tr
     at.selectbox[0].select("emoji").run()
     emoji_url, _ = strip()
     assert emoji_url != mnist_url  # the strip follows the dataset
+
+
+def test_a_typed_run_name_survives_a_change_of_dataset_and_a_default_one_follows_it(train_page: AppTest) -> None:
+    """The default name is the dataset's; a name the person typed is theirs, whatever they pick next (CI once lost
+    one typed while the dataset's rerun was under way and started the run under the default)."""
+    at = train_page
+    assert at.text_input(key="run_name").value.startswith("mnist-")
+    at.selectbox[0].set_value("fashion_mnist").run()
+    assert at.text_input(key="run_name").value.startswith("fashion_mnist-")  # untouched: follows the dataset
+    at.text_input(key="run_name").set_value("my-own-name").run()
+    at.selectbox[0].set_value("mnist").run()
+    assert not at.exception
+    assert at.text_input(key="run_name").value == "my-own-name"

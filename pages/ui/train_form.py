@@ -52,9 +52,7 @@ def new_run_form() -> None:
     base = default_run_config(info, recipe=recipe, train_count=train_count).train
     d = NewRunChoices.defaults(base, max_epochs)
     choices = _settings_widgets(d, max_epochs, train_count)
-    if st.session_state.get("run_name_for") != info.name:  # a fresh default name per dataset, kept across reruns
-        st.session_state["run_name_for"] = info.name
-        st.session_state["run_name"] = default_run_name(info.name)
+    _default_name_for(info.name)
     run_name = st.text_input("Run name", key="run_name")
     problem = start_problem(run_name, int(choices.batch_size), train_count)
     if problem:
@@ -63,6 +61,18 @@ def new_run_form() -> None:
     if start and open_and_start(run_name, new_run_config(info, train_count, recipe, choices)):
         show_run(run_name)
         st.rerun()
+
+
+def _default_name_for(dataset_name: str) -> None:
+    """A fresh default run name per dataset, kept across reruns; a name the person typed is never replaced."""
+    state = st.session_state
+    if state.get("run_name_for") == dataset_name:
+        return
+    typed = state.get("run_name") not in (None, "", state.get("run_name_default"))
+    state["run_name_for"] = dataset_name
+    state["run_name_default"] = default_run_name(dataset_name)
+    if not typed:
+        state["run_name"] = state["run_name_default"]
 
 
 def _settings_widgets(d: NewRunChoices, max_epochs: int, train_count: int) -> NewRunChoices:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from conftest import assert_no_exception, open_choices, wait_for_app_idle
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -130,8 +131,9 @@ def test_a_run_that_finishes_looks_finished_without_a_reload(page, fresh_server_
     page.get_by_label("Run name").fill("finishing-run")
     page.get_by_label("Run name").press("Enter")
     wait_for_app_idle(page)
+    expect(page.get_by_label("Run name")).to_have_value("finishing-run")  # typed during a rerun, still there
     page.get_by_role("button", name="Start training").click()
-    page.get_by_role("heading", name="finishing-run").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="finishing-run").wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"^finished")).first.wait_for(timeout=240_000)
     continue_button = page.get_by_role("button", name="Continue training")
     page.wait_for_function(  # the fragment that saw the end redraws the whole page, with no reload (how fast: the
