@@ -80,7 +80,13 @@ def test_only_runs_that_ended_are_mirrored_and_locks_stay_behind(tmp_path) -> No
     assert {p: p.stat().st_mtime_ns for p in staging.rglob("*") if p.is_file()} == before  # unchanged: not copied
 
 
-def test_a_sync_that_fails_keeps_the_run_says_so_and_the_next_one_catches_up(hub, tmp_path) -> None:
+def test_a_sync_that_fails_keeps_the_run_says_so_and_the_next_one_catches_up(hub, tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from huggingface_hub.utils import _http
+
+    waits: list[float] = []  # huggingface_hub's retries wait on a clock this test holds (23 s of sleep otherwise)
+    monkeypatch.setattr(_http, "time", SimpleNamespace(sleep=waits.append))
     runs = tmp_path / "workspace" / "runs"
     _finished_run(runs, "first")
     sync = RunSync(DATASET, runs, minutes=60, log=lambda _: None)
@@ -94,6 +100,7 @@ def test_a_sync_that_fails_keeps_the_run_says_so_and_the_next_one_catches_up(hub
     hub.stop()  # the Hub unreachable in the middle of the class
     with pytest.raises(Exception):  # noqa: B017 (whatever the network raised; said in the status below)
         sync.sync_now().result(timeout=120)
+    assert waits  # the library retried before it gave up
     status = sync.status()
     assert not status.ok and "cannot be reached" in status.text and "the next sync catches up" in status.text
     assert WRITER not in status.text

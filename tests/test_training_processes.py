@@ -44,9 +44,9 @@ def registry(tmp_path: Path):
     # At the server's priority and without compiling ahead: these tests check the relay and the lifecycle (the
     # niceness has its own test), and a niced process starves on a host whose other work keeps both cores busy.
     processes = TrainingProcesses(0, keep_warm=False, compile_ahead=False)
-    registry = RunRegistry(tmp_path / "runs", max_concurrent=2, processes=processes)
+    registry = RunRegistry(tmp_path / "runs", max_concurrent=3, processes=processes)
     yield registry
-    for name in ("a", "b"):
+    for name in ("a", "b", "c"):
         run = registry.get(name)
         if run is not None and run.state.active:
             run.stop(wait=60)
@@ -91,27 +91,31 @@ def test_a_run_trains_in_its_own_process_and_pauses_resumes_and_stops_through_it
     assert not is_being_trained(run.store.dir)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGSEGV, signal.SIGKILL])
-def test_a_process_that_dies_leaves_its_run_interrupted_and_the_others_training(
-    registry: RunRegistry, sig: signal.Signals
-) -> None:
-    doomed, other = registry.open("a", quick_config()), registry.open("b", quick_config())
-    registry.start("a")
-    registry.start("b")
-    wait(lambda: doomed.snapshot().checkpoint_steps and other.snapshot().step > 5, what="both training")
-    os.kill(doomed.child_pid, sig)
-    wait(lambda: doomed.state is RunState.INTERRUPTED, timeout=30, what="the run to read interrupted")
-    snap = doomed.snapshot()
-    assert f"process ended (signal {sig.name})" in snap.message and "Continue training resumes" in snap.message
-    assert doomed.store.read_status()["state"] == "interrupted"
+def test_a_process_that_dies_leaves_its_run_interrupted_and_the_others_training(registry: RunRegistry) -> None:
+    """A crash (SIGSEGV) and a kill (SIGKILL), each of one run's process, side by side with a third run."""
+    signals = {"a": signal.SIGSEGV, "b": signal.SIGKILL}
+    doomed = {name: registry.open(name, quick_config()) for name in signals}
+    other = registry.open("c", quick_config())
+    for name in ("a", "b", "c"):
+        registry.start(name)
+    wait(lambda: all(run.snapshot().checkpoint_steps for run in doomed.values()) and other.snapshot().step > 5,
+         what="all three training")  # fmt: skip
+    for name, sig in signals.items():
+        os.kill(doomed[name].child_pid, sig)
+    for name, sig in signals.items():
+        run = doomed[name]
+        wait(lambda run=run: run.state is RunState.INTERRUPTED, timeout=30, what=f"run {name} to read interrupted")
+        snap = run.snapshot()
+        assert f"process ended (signal {sig.name})" in snap.message and "Continue training resumes" in snap.message
+        assert run.store.read_status()["state"] == "interrupted"
     steps = other.snapshot().step
     wait(lambda: other.snapshot().step > steps + 10, what="the other run to go on")  # untouched
     assert other.state is RunState.RUNNING
 
-    checkpoint = doomed.snapshot().checkpoint_steps[-1]
+    checkpoint = doomed["a"].snapshot().checkpoint_steps[-1]
     registry.continue_run("a")
     resumed = registry.get("a")
-    assert resumed is not doomed and resumed.state is RunState.RUNNING
+    assert resumed is not doomed["a"] and resumed.state is RunState.RUNNING
     wait(lambda: resumed.snapshot().step > checkpoint + 5, what="the resumed run")
     assert resumed.snapshot().history["step"][0] == 1  # its curve from the start, trimmed to the checkpoint
 
