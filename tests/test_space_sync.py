@@ -16,7 +16,7 @@ from hub_standin import WRITE, HubStandIn, point_huggingface_hub_at
 from gan_core.errors import PlaygroundError
 from gan_core.runs.run import TrainingRun
 from gan_core.runs.state import RunState
-from gan_core.sharing.space_sync import SKIPPED, RunSync, mirror_runs, sync_settings
+from gan_core.sharing.space_sync import RunSync, mirror_runs, sync_settings
 
 WRITER = "hf_space_secret_0123456789"
 DATASET = "alice/class-runs"
@@ -37,6 +37,12 @@ def _stopped_run(runs: Path, name: str) -> Path:
     _wait(lambda: run.snapshot().step >= 3, "a few steps")
     assert run.stop(wait=60).state is RunState.STOPPED
     return run.store.dir
+
+
+def _files_but_locks(run: Path) -> list[str]:
+    """A run folder's files, less the lock files each machine makes for itself."""
+    locks = (".writer.json", ".writer.lock", ".lock")
+    return sorted(p.relative_to(run).as_posix() for p in run.rglob("*") if p.is_file() and p.name not in locks)
 
 
 def _wait(condition, what: str, timeout: float = 120.0) -> None:
@@ -79,6 +85,29 @@ def test_only_runs_that_ended_are_mirrored_and_locks_stay_behind(tmp_path) -> No
     assert mirror_runs(runs, staging) == ["done"]
     assert {p: p.stat().st_mtime_ns for p in staging.rglob("*") if p.is_file()} == before  # unchanged: not copied
 
+
+
+def test_a_run_still_saving_waits_for_the_next_sync_and_no_half_written_file_leaves(tmp_path) -> None:
+    """A Space restart once brought back `.generator.weights.h5.tmp.weights.h5`: the sync had copied a run whose
+    status already said stopped while its process was still writing its last files."""
+    from filelock import FileLock
+
+    from gan_core.runs.writer_lock import LOCK_FILE
+
+    runs = tmp_path / "runs"
+    done = _finished_run(runs, "done")
+    (done / ".generator.weights.h5.tmp.weights.h5").write_bytes(b"half")  # an atomic write under way
+    (done / ".metrics.jsonl.x1y2.tmp").write_bytes(b"half")
+    staging = tmp_path / "staging"
+    holder = FileLock(done / LOCK_FILE, timeout=0, thread_local=False)
+    holder.acquire()  # its writer has not let go yet
+    try:
+        assert mirror_runs(runs, staging) == [] and not (staging / "done").exists()
+    finally:
+        holder.release()
+    assert mirror_runs(runs, staging) == ["done"]
+    copied = sorted(p.name for p in (staging / "done").iterdir())
+    assert "config.json" in copied and not [name for name in copied if name.startswith(".")], copied
 
 def test_a_sync_that_fails_keeps_the_run_says_so_and_the_next_one_catches_up(hub, tmp_path, monkeypatch) -> None:
     from types import SimpleNamespace
@@ -129,7 +158,7 @@ def test_a_space_restart_brings_its_runs_back_before_the_first_visitor(hub, tmp_
     finally:
         stop_server(proc)
     ended = workspace / "runs" / "lesson-1"
-    kept = sorted(p.relative_to(ended).as_posix() for p in ended.rglob("*") if p.is_file() and p.name not in SKIPPED)
+    kept = _files_but_locks(ended)
     shutil.rmtree(workspace)
     env["HF_HUB_CACHE"] = str(tmp_path / "cache-2")  # a rebuilt container has no cache either
     started = time.monotonic()
@@ -138,7 +167,7 @@ def test_a_space_restart_brings_its_runs_back_before_the_first_visitor(hub, tmp_
         answered = time.monotonic() - started
         restored = workspace / "runs" / "lesson-1"
         assert restored.is_dir(), (tmp_path / "second.log").read_text()[-2000:]  # before the first page answered
-        assert sorted(p.relative_to(restored).as_posix() for p in restored.rglob("*") if p.is_file()) == kept
+        assert _files_but_locks(restored) == kept  # and no half-written file
         print(f"restart to first answer, run restored: {answered:.1f} s")
     finally:
         stop_server(proc)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gan_core.runs.writer_lock import is_being_trained
 from gan_core.sharing.hub_errors import HubError, explain, no_token
 from gan_core.sharing.hub_names import check_repo_id
 
@@ -22,7 +23,6 @@ ENV_REPO = "GAN_PLAYGROUND_HUB_SYNC"
 ENV_MINUTES = "GAN_PLAYGROUND_HUB_SYNC_MINUTES"
 DEFAULT_MINUTES = 5.0
 KEPT_STATES = ("finished", "stopped", "interrupted")  # a run no process is writing to any more
-SKIPPED = (".writer.json", ".writer.lock", ".lock")  # a run's lock files belong to this machine's processes
 PREFIX = "runs"
 
 
@@ -52,10 +52,13 @@ def sync_settings(env: dict[str, str] | None = None) -> tuple[str, float] | None
 
 
 def _kept(run_dir: Path) -> bool:
+    """A run that ended and that no process writes to any more (a stopped run's status is written before its
+    last files: its writer lets go of the lock after them)."""
     try:
-        return json.loads((run_dir / "status.json").read_text()).get("state") in KEPT_STATES
+        ended = json.loads((run_dir / "status.json").read_text()).get("state") in KEPT_STATES
     except (OSError, ValueError, AttributeError):
         return False
+    return ended and not is_being_trained(run_dir)
 
 
 def mirror_runs(runs_dir: Path, staging: Path) -> list[str]:
@@ -64,7 +67,7 @@ def mirror_runs(runs_dir: Path, staging: Path) -> list[str]:
     mirrored = []
     for run in sorted(p for p in runs_dir.iterdir() if p.is_dir() and _kept(p)) if runs_dir.is_dir() else []:
         for path in sorted(run.rglob("*")):
-            if not path.is_file() or path.name in SKIPPED:
+            if not path.is_file() or path.name.startswith("."):  # locks, and atomic writes under way
                 continue
             copy = staging / run.name / path.relative_to(run)
             stat = path.stat()
