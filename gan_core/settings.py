@@ -43,6 +43,9 @@ class Settings:
     # GAN_PLAYGROUND_TRAINING_NICENESS (0-19): how much lower than the server a training process runs. 10: visitors
     # first; 0: as the server (a laptop with one user, or a machine whose other work would starve a niced run).
     training_niceness: int = TRAINING_NICENESS
+    # GAN_PLAYGROUND_WARM_PROCESS=0: no training process waits ready with TensorFlow imported and the likely steps
+    # compiled (it saves that process's memory and about 9 CPU-seconds per Start; each first step waits for them)
+    warm_training_process: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -61,6 +64,7 @@ class Settings:
             run_log=Path(env["GAN_PLAYGROUND_RUN_LOG"]) if env.get("GAN_PLAYGROUND_RUN_LOG", "").strip() else None,
             training_processes=env.get("GAN_PLAYGROUND_TRAINING_PROCESSES", "1").strip() != "0",
             training_niceness=_niceness(env.get("GAN_PLAYGROUND_TRAINING_NICENESS", "")),
+            warm_training_process=env.get("GAN_PLAYGROUND_WARM_PROCESS", "1").strip() != "0",
         )
 
     @property

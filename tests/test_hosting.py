@@ -286,6 +286,22 @@ print(held - base, rss() - base)
     assert after < 0.25 * held
 
 
+
+def test_a_server_keeps_a_training_process_warm_unless_told_not_to(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    import streamlit as st
+
+    from pages.ui.training import run_registry
+
+    assert Settings.from_env().warm_training_process  # the default: a Start does not wait for TensorFlow
+    monkeypatch.setenv("GAN_PLAYGROUND_TRAINING_PROCESSES", "1")
+    monkeypatch.setenv("GAN_PLAYGROUND_WARM_PROCESS", "0")
+    st.cache_resource.clear()
+    try:
+        processes = run_registry().processes
+        assert processes is not None and not processes.keep_warm and processes._warm is None  # none started
+    finally:
+        st.cache_resource.clear()
+
 def test_the_training_niceness_is_a_setting_with_a_range(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings.from_env().training_niceness == 10  # visitors first
     monkeypatch.setenv("GAN_PLAYGROUND_TRAINING_NICENESS", "0")

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
-from gan_fixtures import run_dir, synthetic_loader, tiny_run_config
+from gan_fixtures import random_png_uploads, run_dir, synthetic_loader, tiny_run_config
 
 from gan_core.models.precision import (
     PrecisionError,
@@ -245,8 +245,13 @@ def test_the_cli_takes_precision_on_every_network_command_and_says_what_auto_mea
 def test_train_with_precision_says_it_and_writes_it_into_the_runs_config(tmp_path: Path, capsys) -> None:
     from gan_core.cli import main
 
+    pictures = tmp_path / "pictures"  # 64 pictures: two steps at batch 32 (the subject is the precision's path)
+    pictures.mkdir()
+    for name, data in random_png_uploads(64, side=32):
+        (pictures / name).write_bytes(data)
+    assert main(["import-images", str(pictures), "--out", str(tmp_path / "tiny"), "--size", "32"]) == 0
     out = tmp_path / "run"
-    args = ["train", "--dataset", "mnist", "--source", "bundled", "--epochs", "1", "--batch-size", "512",
+    args = ["train", "--dataset", str(tmp_path / "tiny"), "--epochs", "1", "--batch-size", "32",
             "--sample-every", "1000", "--out", str(out)]  # fmt: skip
     assert main([*args, "--precision", "bfloat16"]) == 0
     assert "precision: bfloat16 (asked for)" in capsys.readouterr().out

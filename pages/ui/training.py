@@ -26,14 +26,15 @@ def run_registry() -> RunRegistry:
     """One registry per server: runs outlive page switches and reloads, and the training cap holds for all."""
     s = settings()
     limits = s.limits
-    processes = TrainingProcesses(s.training_niceness) if s.training_processes else None  # each image run alone
+    processes = (TrainingProcesses(s.training_niceness, keep_warm=s.warm_training_process)
+                 if s.training_processes else None)  # each image run alone  # fmt: skip
     registry = RunRegistry(
         s.runs_dir, max_concurrent=limits.max_concurrent_runs, time_limit_s=limits.max_run_minutes * 60,
         max_epochs=limits.max_epochs, orphan_grace_s=limits.orphan_grace_s, is_owner_alive=_session_alive,
         priority=interactive_priority(), processes=processes,
     )  # fmt: skip
     registry.start_watchdog()
-    if processes is not None:
+    if processes is not None and processes.keep_warm:
         processes.warm_up()  # TensorFlow imported in a waiting process: the first Start does not wait for it
     return registry
 

@@ -33,6 +33,9 @@ def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # at the server's priority: a busy CI host would starve a niced run (tests/test_training_processes.py
         # checks the niceness itself)
         "GAN_PLAYGROUND_TRAINING_NICENESS": "0",
+        # No process kept warm behind each Start: most of these servers never use theirs, and each costs about
+        # 9 CPU-seconds of the suite's two cores (tests/test_training_processes.py checks the warm process)
+        "GAN_PLAYGROUND_WARM_PROCESS": "0",
     }
     with streamlit_server(env, log=home / "streamlit.log") as url:
         yield url
