@@ -220,14 +220,14 @@ def test_a_thread_in_bfloat16_leaves_another_threads_calls_in_float32(fashion_sa
 
 
 def test_the_cli_takes_precision_on_every_network_command_and_says_what_auto_means(capsys, monkeypatch) -> None:
-    from gan_core.cli import _NETWORK_COMMANDS, build_parser, main
+    from gan_core.cli import NETWORK_COMMANDS, build_parser, main
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     from gan_core.models.precision import training_precision
 
     here = choose_precision("auto")
-    for name in _NETWORK_COMMANDS:
+    for name in NETWORK_COMMANDS:
         text = " ".join(sub.choices[name].format_help().split())
         means = training_precision(here, toy=name == "toy").name  # issue 36.8: a toy run keeps float32 under auto
         assert "--precision {auto,float32,bfloat16}" in text and f"on this machine {means}" in text, name
