@@ -157,7 +157,8 @@ def read_fluent(tar: tarfile.TarFile, subcategories: dict[str, str], art: str) -
         if not (member.name.startswith(folder) and member.name.endswith(".svg")):
             continue
         stem = member.name.removeprefix(folder).removesuffix(".svg")
-        label = class_of(subcategories.get(without_skin_tone(stem), ""))
+        known = stem if stem in subcategories else without_skin_tone(stem)  # `traffic-light` is no skin tone
+        label = class_of(subcategories.get(known, ""))
         if label is not None:
             found.append((svg_on_white(tar.extractfile(member).read()), label, f"{stem} [{art}]"))  # type: ignore[union-attr]
     return found

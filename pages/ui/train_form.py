@@ -59,6 +59,7 @@ def new_run_form() -> None:
         st.caption(f":red[{problem}]")
     start = st.button("Start training", type="primary", disabled=bool(problem))
     if start and open_and_start(run_name, new_run_config(info, train_count, recipe, choices)):
+        st.session_state["run_name_default"] = run_name  # used: the next dataset brings a fresh name
         show_run(run_name)
         st.rerun()
 
