@@ -65,7 +65,8 @@ def test_start_pause_resume_stop_from_the_page(train_page: AppTest) -> None:
     assert any(m.value.startswith("**stopped**") for m in at.markdown)
     assert len(at.get("plotly_chart")) == 3  # the loss and accuracy charts, what D says
     assert not at.button(key="ctl-continue").disabled
-    assert at.session_state["run_name_default"] == "page-run"  # a name used: the next dataset brings a fresh one
+    at.button(key="ctl-new").click().run()  # back to the New run form: a fresh name, not an empty box
+    assert at.text_input(key="run_name").value.startswith("mnist-")
 
 
 def test_a_second_start_beyond_the_cap_is_queued_with_its_position(train_page: AppTest) -> None:

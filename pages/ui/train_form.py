@@ -59,17 +59,18 @@ def new_run_form() -> None:
         st.caption(f":red[{problem}]")
     start = st.button("Start training", type="primary", disabled=bool(problem))
     if start and open_and_start(run_name, new_run_config(info, train_count, recipe, choices)):
-        st.session_state["run_name_default"] = run_name  # used: the next dataset brings a fresh name
         show_run(run_name)
         st.rerun()
 
 
 def _default_name_for(dataset_name: str) -> None:
-    """A fresh default run name per dataset, kept across reruns; a name the person typed is never replaced."""
+    """A fresh default run name per dataset, kept across reruns; a name the person typed is never replaced. The
+    box's value is gone when the form was not drawn (a run shown since): it gets a fresh default then."""
     state = st.session_state
-    if state.get("run_name_for") == dataset_name:
+    name = state.get("run_name")
+    if state.get("run_name_for") == dataset_name and name is not None:
         return
-    typed = state.get("run_name") not in (None, "", state.get("run_name_default"))
+    typed = name not in (None, "", state.get("run_name_default"))
     state["run_name_for"] = dataset_name
     state["run_name_default"] = default_run_name(dataset_name)
     if not typed:
