@@ -25,6 +25,40 @@ os.environ["TFHUB_CACHE_DIR"] = str(_SANDBOX / "tfhub")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPO = Path(__file__).resolve().parents[1]
+BROWSER_TESTS = "tests/browser/"
+# The longest units, longest first (measured: wall seconds on 2 cores), so that no long file starts last and
+# leaves the other workers idle at the end; only the order, never which tests run.
+LONGEST_FIRST = (
+    BROWSER_TESTS,  # about 350 s, mostly waiting on its server and browser
+    "tests/test_training_processes.py",  # about 170 s
+    "tests/test_multi_worker.py",  # about 100 s
+    "tests/test_training_engine.py",  # about 90 s
+    "tests/test_evaluate_page.py",
+    "tests/test_emoji_dataset.py",
+    "tests/test_toy_training.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own choice (--dist)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Whole files to each worker, longest first, except the browser files: those go together to one worker.
+
+    They share one Streamlit server and one Chromium (tests/browser/conftest.py) and spend most of their time
+    waiting on them, while the other workers keep both cores busy with the rest.
+    """
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_TESTS if nodeid.startswith(BROWSER_TESTS) else super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            for scope in reversed(LONGEST_FIRST):
+                if scope in self.workqueue:
+                    self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
+    return BrowserTogether(config, log)
 
 
 @pytest.fixture

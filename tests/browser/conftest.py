@@ -41,9 +41,9 @@ def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One server for the module's tests."""
+    """One server for every browser test that needs no fresh one (they run together, in file order)."""
     yield from _server(tmp_path_factory)
 
 
@@ -53,7 +53,7 @@ def fresh_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _server(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     _need_chromium()
     from playwright.sync_api import sync_playwright

@@ -20,7 +20,9 @@ PAGES = {
 }
 
 
-def test_home_renders_and_every_page_is_reachable_with_the_same_sidebar(page, server_url: str) -> None:
+def test_home_renders_and_every_page_is_reachable_with_the_same_sidebar(page, fresh_server_url: str) -> None:
+    """A fresh server: its first visitor's Home has not loaded TensorFlow (the other browser tests share one)."""
+    server_url = fresh_server_url
     page.goto(server_url)
     page.get_by_text("Available right now").wait_for(timeout=30_000)
     page.get_by_text("not on this machine").wait_for(timeout=30_000)  # CIFAR-10, offline
@@ -61,8 +63,9 @@ def test_uploading_a_mixed_zip_keeps_the_good_images(page, server_url: str, new_
     page.get_by_text("Import your own images").click()
     page.locator("input[type=file]").set_input_files(str(new_zip()))
     page.get_by_text("my_pictures.zip").wait_for(timeout=10_000)
+    wait_for_app_idle(page)  # the upload's own rerun has ended: the click below starts the import's
     page.get_by_role("button", name="Import").click()
-    page.get_by_text(re.compile(r"imported 20 images, skipped 2")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"imported 20 images, skipped 2")).wait_for(timeout=90_000)
     page.get_by_text(re.compile(r"outside\.png: path escapes the target folder")).wait_for(timeout=10_000)
     page.get_by_text(re.compile(r"broken\.jpg: not an image")).wait_for(timeout=10_000)
     selectbox = page.get_by_test_id("stSelectbox").first  # issue 13.13: listed at once, no reload needed
@@ -110,20 +113,23 @@ def test_a_short_training_run_updates_its_chart_live(page, server_url: str) -> N
     assert_no_exception(page)
 
 
-def test_a_run_that_finishes_looks_finished_without_a_reload(page, fresh_server_url: str, new_zip) -> None:
+def test_a_run_that_finishes_looks_finished_without_a_reload(page, server_url: str, new_zip) -> None:
     """Issue 26.2: a run that ended under the page kept Pause and Stop enabled and Continue disabled, with no
     fork, until a reload. Twenty imported pictures make a run that finishes within seconds."""
-    page.goto(f"{fresh_server_url}/datasets?dataset=fashion_mnist")
+    page.goto(f"{server_url}/datasets?dataset=fashion_mnist")
     page.get_by_text("Import your own images").click()
     page.locator("input[type=file]").set_input_files(str(new_zip()))
     page.get_by_text("my_pictures.zip").wait_for(timeout=10_000)
+    page.get_by_label("Dataset name").fill("finishing")  # its own dataset on the shared server
+    page.get_by_label("Dataset name").press("Enter")
+    wait_for_app_idle(page)
     page.get_by_role("button", name="Import").click()
     page.get_by_text(re.compile(r"imported 20 images")).wait_for(timeout=30_000)
-    page.goto(f"{fresh_server_url}/train")
+    page.goto(f"{server_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=30_000)
     dataset = page.get_by_test_id("stSelectbox").first
     open_choices(page, dataset)
-    page.get_by_role("option", name="my_images (your images)").click()
+    page.get_by_role("option", name="finishing (your images)").click()
     page.get_by_text("your images").first.wait_for(timeout=30_000)
     wait_for_app_idle(page)
     page.get_by_role("spinbutton", name="Epochs").fill("2")
