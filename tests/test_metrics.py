@@ -159,3 +159,25 @@ def test_kid_says_whether_it_is_above_its_noise() -> None:
     assert kid_words(KID(10.980, 2.061, 50, 1000)) == "10,980 ± 2,061: above 0, the sets differ"
     assert kid_words(KID(0.00123, 0.0004, 50, 1000)) == "1.23 ± 0.40: above 0, the sets differ"
     assert kid_words(KID(3.470, 10.150, 50, 75)).endswith("cannot be told apart at this N")
+
+
+def test_accuracy_per_class_finds_the_class_an_accurate_judge_misses() -> None:
+    from gan_core.measures.metrics import accuracy_per_class
+
+    labels = np.array([0] * 90 + [1] * 10 + [2] * 0)
+    predicted = labels.copy()
+    predicted[90:] = 0  # 90% overall, yet class 1 is never recognised
+    per_class = accuracy_per_class(labels, predicted, 3)
+    assert per_class[:2] == (1.0, 0.0) and np.isnan(per_class[2])
+    with pytest.raises(MetricInputError, match="one per picture"):
+        accuracy_per_class(labels, predicted[:5], 3)
+
+
+def test_class_balanced_weights_give_every_class_the_same_total() -> None:
+    from gan_core.measures.metrics import class_balanced_weights
+
+    labels = np.array([0] * 60 + [1] * 30 + [3] * 10)
+    weights = class_balanced_weights(labels, 4)
+    totals = [weights[c] * int((labels == c).sum()) for c in range(4)]
+    assert totals[0] == pytest.approx(totals[1]) == pytest.approx(totals[3]) and weights[2] == 0.0
+    assert sum(totals) == pytest.approx(len(labels))  # the same total weight as unweighted training

@@ -179,3 +179,22 @@ def mode_coverage(modes: np.ndarray, num_modes: int) -> ModeCoverage:
     p = np.bincount(modes, minlength=num_modes) / len(modes)
     kl = float(np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0) * num_modes), 0.0)))
     return ModeCoverage(int((p > 0).sum()), num_modes, kl)
+
+
+def accuracy_per_class(labels: np.ndarray, predicted: np.ndarray, num_classes: int) -> tuple[float, ...]:
+    """Each class's share of its pictures a classifier gives their own class (NaN for a class with none): a
+    judge whose overall accuracy is high can still miss one class entirely (issue 39)."""
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
+    if labels.shape != predicted.shape or labels.ndim != 1:
+        raise MetricInputError(f"labels {labels.shape} and predictions {predicted.shape} must be one per picture")
+    right = np.bincount(labels[labels == predicted], minlength=num_classes)
+    total = np.bincount(labels, minlength=num_classes)
+    return tuple(float(r / t) if t else float("nan") for r, t in zip(right, total, strict=True))
+
+
+def class_balanced_weights(labels: np.ndarray, num_classes: int) -> dict[int, float]:
+    """Keras `class_weight` that gives every class the same total weight in training (a class with 176 pictures
+    counts as much as one with 1,062); a class with no pictures gets weight 0."""
+    counts = np.bincount(np.asarray(labels), minlength=num_classes)
+    present = int((counts > 0).sum())
+    return {c: float(counts.sum() / (present * n)) if n else 0.0 for c, n in enumerate(counts)}
