@@ -124,7 +124,7 @@ def test_a_run_that_finishes_looks_finished_without_a_reload(page, server_url: s
     page.get_by_label("Dataset name").press("Enter")
     wait_for_app_idle(page)
     page.get_by_role("button", name="Import").click()
-    page.get_by_text(re.compile(r"imported 20 images")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"imported 20 images")).wait_for(timeout=90_000)
     page.goto(f"{server_url}/train")
     page.get_by_role("button", name="Start training").wait_for(timeout=30_000)
     dataset = page.get_by_test_id("stSelectbox").first
