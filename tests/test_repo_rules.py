@@ -32,3 +32,10 @@ def test_no_tensorflow_import_in_the_app_or_pages() -> None:
 def test_gan_core_never_imports_streamlit() -> None:
     for path in (REPO / "gan_core").rglob("*.py"):
         assert not re.search(r"^\s*(import|from)\s+streamlit\b", path.read_text(), re.M), path
+
+
+def test_the_suites_longest_first_list_names_files_that_exist() -> None:
+    """tests/conftest.py hands these out first; a renamed file would silently drop out of the order."""
+    from conftest import LONGEST_FIRST
+
+    assert all((REPO / path).exists() for path in LONGEST_FIRST), LONGEST_FIRST
