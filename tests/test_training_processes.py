@@ -189,6 +189,21 @@ def test_the_start_bench_times_a_warm_process_to_the_runs_first_step(tmp_path: P
     assert not is_being_trained(tmp_path / "warm")  # the process let go of the folder
 
 
+def test_only_a_warm_process_compiles_ahead_one_started_for_a_waiting_run_goes_straight_to_it() -> None:
+    processes = TrainingProcesses(0, keep_warm=False)  # compiling ahead, as the app's
+    taken = []
+    try:
+        taken.append(processes.take())  # none warm: started at the click, a run waits for it
+        processes.warm_up()
+        taken.append(processes.take())  # the warm one, started before any click
+        assert [process.process.args[-1] for process in taken] == ["cold", "compile"]
+    finally:
+        for process in taken:
+            process.kill()
+            process.process.wait(30)
+        processes.close()
+
+
 def test_a_training_process_runs_at_a_lower_priority_than_its_server() -> None:
     """Visitors first, by the OS: the process lowers its own priority as its first act, before TensorFlow loads."""
     from gan_core.runs.child import TrainingProcess

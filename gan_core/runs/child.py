@@ -85,8 +85,8 @@ class TrainingProcesses:
     """Starts the server's training processes, with one kept warm (TensorFlow imported) for the next Start."""
 
     def __init__(self, niceness: int = NICENESS, keep_warm: bool = True, compile_ahead: bool = True) -> None:
-        """`compile_ahead` False: processes import TensorFlow but do not compile the likely train steps before a
-        job (tests that do not time a run's first step: their processes start sooner)."""
+        """`compile_ahead` False: warm processes import TensorFlow but do not compile the likely train steps before
+        a job (tests that do not time a run's first step: their processes start sooner)."""
         self.niceness = niceness
         self.keep_warm = keep_warm
         self.compile_ahead = compile_ahead
@@ -107,10 +107,12 @@ class TrainingProcesses:
             warm.wait_ready(timeout)
 
     def take(self) -> TrainingProcess:
-        """A process for a run: the warm one (a new one if it died meanwhile), and another is warmed behind it."""
+        """A process for a run: the warm one, and another is warmed behind it. Without a live warm one, a new process
+        goes straight to the run: compiling the likely steps first would only delay its first step (12 against 22 s
+        from the click on a Zen 3, bench/RESULTS.md)."""
         with self._lock:
             alive = self._warm is not None and self._warm.process.poll() is None
-            process = self._warm if alive else TrainingProcess(self.niceness, self.compile_ahead)
+            process = self._warm if alive else TrainingProcess(self.niceness, compile_ahead=False)
             self._warm = TrainingProcess(self.niceness, self.compile_ahead) if self.keep_warm else None
             return process
 
