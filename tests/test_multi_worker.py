@@ -121,6 +121,7 @@ def test_two_workers_train_in_step_write_once_and_compute_what_one_worker_does(t
 
 def test_a_dead_worker_stops_the_other_with_one_sentence_and_the_run_resumes(tmp_path: Path, tiny_images) -> None:
     out = tmp_path / "runs" / "cluster"
+    prepared(out, tiny_images, epochs=500)  # narrow networks: the cluster's failure is the subject
     chief, worker = start_workers(out, tiny_images, epochs=500, timeout_s=5)
     deadline = time.monotonic() + 180
     while not list((out / "checkpoints").glob("ckpt-*.index")):  # an epoch done, with its checkpoint
