@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import streamlit as st
 from conftest import REPO
@@ -12,13 +15,21 @@ from streamlit.testing.v1.element_tree import Block
 from gan_core.runs.run import TrainingRun
 
 
-@pytest.fixture
-def workspace_with_runs(sandbox):
-    runs = sandbox / "workspace" / "runs"
+@pytest.fixture(scope="module")
+def two_finished_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two small runs trained to their end once for this file; each test gets its own copy."""
+    runs = tmp_path_factory.mktemp("classroom-runs")
     for name in ("alice-digits", "bob-blobs"):
         run = TrainingRun(runs / name, tiny_run_config(epochs=2), data_loader=synthetic_loader)
         run.start()
         assert run.join(120)
+    return runs
+
+
+@pytest.fixture
+def workspace_with_runs(sandbox, two_finished_runs: Path):
+    runs = sandbox / "workspace" / "runs"
+    shutil.copytree(two_finished_runs, runs)  # a run folder holds no path of its own: a copy opens as the run
     st.cache_resource.clear()
     st.cache_data.clear()
     return runs
