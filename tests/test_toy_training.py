@@ -116,12 +116,12 @@ def test_a_shape_with_no_modes_is_measured_in_parts_that_tell_a_learned_shape_fr
 def test_a_spiral_run_says_how_much_of_the_shape_it_covers(tmp_path: Path, capsys) -> None:
     from gan_core.cli import main
 
-    assert main(["toy", "--data", "spiral", "--steps", "3000", "--out", str(tmp_path / "spiral")]) == 0
+    assert main(["toy", "--data", "spiral", "--steps", "2000", "--out", str(tmp_path / "spiral")]) == 0
     out = capsys.readouterr().out
     assert "nothing measured" not in out and "parts of the shape" in out
     last = [line for line in out.splitlines() if line.startswith("step")][-1]
     covered = int(last.split("parts of the shape ")[1].split("/")[0])
-    assert covered >= 12, last  # 3,000 steps learn most of the spiral
+    assert covered >= 12, last  # 2,000 steps learn most of the spiral (12 of 16 parts at 1,000, 16 from 1,750 on)
 
 
 def test_a_run_on_a_persons_points_trains_on_them_and_reopens(tmp_path: Path) -> None:
