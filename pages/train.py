@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.ui.hub_share import share_panel
 from pages.ui.navigation import ensure_app_navigation
-from pages.ui.presenter import presenter_mode
+from pages.ui.presenter import PRESENTER_GRID_PX, presenter_mode
 from pages.ui.resources import settings
 from pages.ui.run_lists import demo_runs, saved_runs
 from pages.ui.run_view import controls, fork_panel, live_charts, live_status, timeline_and_downloads
@@ -53,7 +53,7 @@ if not present:
 # What a watcher costs the run is the server's work for these two (bench/watching.py): counters every second,
 # charts every two.
 st.fragment(live_status, run_every=1.0 if drawn_in.active else None)(run, registry, drawn_in)
-st.fragment(live_charts, run_every=2.0 if drawn_in.active else None)(run)
+st.fragment(live_charts, run_every=2.0 if drawn_in.active else None)(run, PRESENTER_GRID_PX if present else None)
 if present:  # on a projector the numbers and the picture come first, the buttons under them
     controls(run, registry)
 

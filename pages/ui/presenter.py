@@ -6,6 +6,7 @@ import streamlit as st
 
 KEY = "present"  # the URL's query parameter
 STATE = "presenter_on"  # plain session state, not the toggle's own: it must outlive page switches
+PRESENTER_GRID_PX = 280  # the Train page's sample grid: under its run's name and numbers, whole above a 720-px fold
 _CSS = """
 <style>
 html { font-size: 20px; }

@@ -72,8 +72,9 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
-def live_charts(run: TrainingRun) -> None:
-    """Curves, the sample grid and the coach: the costly part of watching, refreshed every two seconds."""
+def live_charts(run: TrainingRun, grid_width: int | None = None) -> None:
+    """Curves, the sample grid and the coach: the costly part of watching, refreshed every two seconds.
+    `grid_width`: the grid's width in pixels (presenter mode: all of it above a projector's fold), else the column's."""
     snap = run.snapshot()
     left, right = st.columns([3, 2])
     with left:
@@ -85,7 +86,7 @@ def live_charts(run: TrainingRun) -> None:
     with right:
         if snap.frame is not None:
             shown = snap.frame[..., 0] if snap.frame.shape[-1] == 1 else snap.frame
-            st.image(shown, caption=f"fixed noise, step {snap.frame_step}", width="stretch")
+            st.image(shown, caption=f"fixed noise, step {snap.frame_step}", width=grid_width or "stretch")
         if snap.observation is not None:
             st.plotly_chart(d_output_figure(snap.observation), key="d-output")
         if snap.evals:

@@ -82,6 +82,11 @@ def test_presenter_mode_fits_a_1280x720_projector(browser, server_url: str, path
             page.get_by_text(re.compile(r"\d+ steps")).first.wait_for(timeout=60_000)
         if path.startswith("/train"):
             page.get_by_text("fixed noise, step").first.wait_for(timeout=60_000)
+            grid = page.evaluate(  # the fixed-noise grid, whole above the fold (its bottom rows were cut off)
+                "() => [...document.querySelectorAll('[data-testid=stImage] img')]"
+                ".map(i => i.getBoundingClientRect()).map(r => ({top: r.top, bottom: r.bottom, width: r.width}))[0]"
+            )
+            assert grid["width"] >= 256 and grid["bottom"] <= PROJECTOR["height"], grid
         assert _overflow(page) <= 0
         assert "present=1" in page.url  # a reload keeps the mode
         ARTIFACTS.mkdir(exist_ok=True)
