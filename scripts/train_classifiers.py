@@ -4,7 +4,7 @@
     python scripts/train_classifiers.py --dataset emoji --epochs 40   # a small set: trained with augmentation
 
 Each is a small CNN (gan_core.measures.features.build_classifier) trained on the bundled training split, each
-class weighted alike (issue 39: Emoji's classes hold 94 to 600 pictures), and scored on the bundled test split;
+class weighted alike (issue 39: Emoji's classes hold 85 to 540 training pictures), and scored on the bundled test split;
 writes checkpoints/classifier-<dataset>/ with the weights, classifier.json and a model card with the test
 accuracy overall and per class, and the training time.
 """
@@ -72,6 +72,7 @@ def train(dataset: str, epochs: int) -> None:
     }  # fmt: skip
     rows = "\n".join(
         f"| {name} | {int(n):,} | {value:.1%} | {'yes' if value >= RELIABLE else f'no: under {RELIABLE:.0%}'} |"
+        if n else f"| {name} | 0 | — | no: no test pictures |"
         for (name, value), n in zip(per_class.items(), test_counts, strict=True)
     )
     (out / "classifier.json").write_text(json.dumps(meta, indent=2) + "\n")

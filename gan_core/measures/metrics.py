@@ -193,8 +193,8 @@ def accuracy_per_class(labels: np.ndarray, predicted: np.ndarray, num_classes: i
 
 
 def class_balanced_weights(labels: np.ndarray, num_classes: int) -> dict[int, float]:
-    """Keras `class_weight` that gives every class the same total weight in training (a class with 176 pictures
-    counts as much as one with 1,062); a class with no pictures gets weight 0."""
+    """Keras `class_weight` that gives every class the same total weight in training (Emoji's class of 85
+    training pictures counts as much as its class of 540); a class with no pictures gets weight 0."""
     counts = np.bincount(np.asarray(labels), minlength=num_classes)
     present = int((counts > 0).sum())
     return {c: float(counts.sum() / (present * n)) if n else 0.0 for c, n in enumerate(counts)}
